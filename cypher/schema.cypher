@@ -1,0 +1,20 @@
+// Schema migrations, applied in order by `graphsvc db migrate`. Each block is one
+// version; statements end with ';'. Never edit a released block: add a new one.
+
+// name: v1
+CREATE CONSTRAINT contact_key IF NOT EXISTS FOR (c:Contact) REQUIRE (c.source, c.sourceId) IS UNIQUE;
+CREATE CONSTRAINT identity_key IF NOT EXISTS FOR (i:Identity) REQUIRE (i.platform, i.key) IS UNIQUE;
+CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE;
+CREATE CONSTRAINT organization_key IF NOT EXISTS FOR (o:Organization) REQUIRE o.key IS UNIQUE;
+CREATE CONSTRAINT post_key IF NOT EXISTS FOR (p:Post) REQUIRE (p.platform, p.postId) IS UNIQUE;
+CREATE CONSTRAINT topic_name IF NOT EXISTS FOR (t:Topic) REQUIRE t.name IS UNIQUE;
+CREATE CONSTRAINT brand_name IF NOT EXISTS FOR (b:Brand) REQUIRE b.name IS UNIQUE;
+CREATE CONSTRAINT consent_id IF NOT EXISTS FOR (c:Consent) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT jobrun_id IF NOT EXISTS FOR (j:JobRun) REQUIRE j.id IS UNIQUE;
+CREATE CONSTRAINT schema_version_id IF NOT EXISTS FOR (s:SchemaVersion) REQUIRE s.id IS UNIQUE;
+CREATE INDEX identity_handle IF NOT EXISTS FOR (i:Identity) ON (i.key);
+CREATE INDEX identity_match_key IF NOT EXISTS FOR (i:Identity) ON (i.matchKey);
+CREATE INDEX contact_name IF NOT EXISTS FOR (c:Contact) ON (c.familyName, c.givenName);
+CREATE INDEX post_created IF NOT EXISTS FOR (p:Post) ON (p.createdAt);
+CREATE INDEX jobrun_kind IF NOT EXISTS FOR (j:JobRun) ON (j.kind, j.startedAt);
+CREATE FULLTEXT INDEX search_text IF NOT EXISTS FOR (n:Contact|Identity|Person|Organization) ON EACH [n.name, n.displayName, n.key, n.bio, n.company];

@@ -1,0 +1,63 @@
+"""The one entry point: `graphsvc neo4j|db|serve|import|synth|resolve|jobs ...`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import typer
+
+from graphsvc import __version__
+from graphsvc.cli import db_cmd, neo4j_cmd, serve_cmd
+from graphsvc.cli.output import err_console
+from graphsvc.errors import GraphsvcError
+
+app = typer.Typer(
+    name="graphsvc",
+    help="graphsvc: contacts, identities and relationships as a Neo4j social map, served over GraphQL.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(neo4j_cmd.app, name="neo4j")
+app.add_typer(db_cmd.app, name="db")
+app.command()(serve_cmd.serve)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        print(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True, help="Print the version."),
+) -> None:
+    """graphsvc command line."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; graphsvc errors become one clear message (or JSON with --json) and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        result = app(args=args, prog_name="graphsvc", standalone_mode=False)
+    except GraphsvcError as exc:
+        if "--json" in args:
+            sys.stdout.write(json.dumps(exc.as_dict(), ensure_ascii=False) + "\n")
+        else:
+            err_console.print(f"[red]error:[/] {exc.message}", markup=True, soft_wrap=True)
+            if exc.hint:
+                err_console.print(f"[yellow]hint:[/] {exc.hint}", soft_wrap=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""`graphsvc serve`: the GraphQL API over HTTP."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from graphsvc.api import create_app
+from graphsvc.cli.output import JsonFlag, console, emit
+from graphsvc.config import get_settings
+from graphsvc.db import Database, migrate
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default GRAPHSVC_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default GRAPHSVC_PORT).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Serve GraphQL at /graphql (GraphiQL in a browser), /healthz and /readyz."""
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    db = Database.from_settings(settings)
+    migrate(db)
+    try:
+        url = f"http://{host}:{port}/graphql"
+        emit({"url": url, "neo4j": db.uri, "event": "serving"}, as_json,
+             f"graphsvc is serving GraphQL at [bold]{url}[/] (Neo4j at {db.uri}); Ctrl+C stops it.")  # fmt: skip
+        uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning" if as_json else "info")
+    finally:
+        db.close()
+
+
+__all__ = ["console", "serve"]

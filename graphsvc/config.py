@@ -1,0 +1,123 @@
+"""Settings: read once at start-up from the environment (then ``.env``, then defaults).
+
+This is the only module that reads the environment. Each field's description is
+its documentation: the README's settings table is checked against this list by
+``tests/test_docs.py``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graphsvc.errors import ConfigError
+
+__all__ = ["NEO4J_VERSION", "Settings", "get_settings"]
+
+#: The Neo4j LTS release the managed server runs (5.26 LTS, community edition).
+NEO4J_VERSION = "5.26.30"
+
+_SIZE_PATTERN = r"^\d+[kmgKMG]?$"
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """All of graphsvc's settings. Environment variable names are given per field."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GRAPHSVC_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # -- where Neo4j is ---------------------------------------------------------------------
+    neo4j_uri: str | None = Field(
+        None,
+        validation_alias=_env("NEO4J_URI"),
+        description="Bolt/neo4j URI of an external server (Docker, Aura, a cluster). "
+        "Unset: graphsvc starts and uses its managed local server.",
+    )
+    neo4j_user: str = Field("neo4j", validation_alias=_env("NEO4J_USER"), description="User for NEO4J_URI.")
+    neo4j_password: str | None = Field(
+        None, validation_alias=_env("NEO4J_PASSWORD"), description="Password for NEO4J_URI."
+    )
+    neo4j_auth: str | None = Field(
+        None,
+        validation_alias=_env("NEO4J_AUTH"),
+        description="'user/password', as the Neo4j Docker image takes it. Sets the managed server's "
+        "password (instead of a generated one) and the credentials for NEO4J_URI.",
+    )
+    neo4j_database: str = Field("neo4j", validation_alias=_env("NEO4J_DATABASE"), description="Database name.")
+
+    # -- the managed local server -------------------------------------------------------------
+    state_dir: Path = Field(
+        Path(".graphsvc"),
+        description="Project-local state: the managed server's data, logs, config and password file.",
+    )
+    cache_dir: Path = Field(
+        Path(platformdirs.user_cache_dir("graphsvc")),
+        description="User cache for the Neo4j server jars fetched from Maven Central (shared by checkouts).",
+    )
+    neo4j_data_dir: Path | None = Field(
+        None, description="Data directory of the managed server (default: STATE_DIR/neo4j/data)."
+    )
+    neo4j_bolt_port: int = Field(7687, ge=1, le=65535, description="Bolt port of the managed server (127.0.0.1).")
+    neo4j_http_port: int = Field(7474, ge=1, le=65535, description="HTTP port of the managed server (127.0.0.1).")
+    neo4j_heap: str = Field("4g", pattern=_SIZE_PATTERN, description="Managed server JVM max heap, e.g. 4g.")
+    neo4j_pagecache: str = Field("4g", pattern=_SIZE_PATTERN, description="Managed server page cache, e.g. 4g.")
+    neo4j_start_timeout: float = Field(
+        180.0, gt=0, description="Seconds to wait for the managed server's Bolt port to answer."
+    )
+
+    # -- the service --------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address `graphsvc serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `graphsvc serve` binds to.")
+    mode: Literal["development", "production"] = Field(
+        "development", description="'production' masks internal error details in GraphQL responses."
+    )
+    introspection: bool = Field(True, description="Allow GraphQL schema introspection.")
+    batch_size: int = Field(
+        5000, ge=1, le=1_000_000, description="Rows per UNWIND batch for imports and job write-back."
+    )
+
+    @field_validator("neo4j_auth")
+    @classmethod
+    def _auth_has_slash(cls, value: str | None) -> str | None:
+        if value is not None and value.lower() != "none" and "/" not in value:
+            raise ValueError("expected 'user/password' (or 'none')")
+        return value
+
+    # -- derived ----------------------------------------------------------------------------
+    @property
+    def managed(self) -> bool:
+        """True when graphsvc runs its own local server (no NEO4J_URI given)."""
+        return not self.neo4j_uri
+
+    @property
+    def auth_from_env(self) -> tuple[str, str] | None:
+        """Credentials given by the environment: NEO4J_USER/NEO4J_PASSWORD, else NEO4J_AUTH."""
+        if self.neo4j_password is not None:
+            return (self.neo4j_user, self.neo4j_password)
+        if self.neo4j_auth and self.neo4j_auth.lower() != "none":
+            user, _, password = self.neo4j_auth.partition("/")
+            return (user, password)
+        return None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once; a bad value becomes a ``ConfigError`` naming it."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']} (got {err.get('input')!r})"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid setting: {problems}", hint="see the settings table in README.md") from None

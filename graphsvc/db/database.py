@@ -1,0 +1,157 @@
+"""One Neo4j driver per process, managed transactions, named queries, translated errors.
+
+``Database.read`` and ``Database.write`` run a named query from ``cypher/`` inside
+``execute_read`` / ``execute_write``, so transient failures (leader switch,
+deadlock, a dropped connection) are retried by the driver. Every write graphsvc
+issues is an idempotent MERGE, which is what makes such retries safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import exceptions as nx
+
+from graphsvc.config import Settings
+from graphsvc.db.queries import query
+from graphsvc.errors import ConfigError, CypherError, DatabaseUnavailable, GraphsvcError
+
+__all__ = ["Database", "translate_errors"]
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+@contextmanager
+def translate_errors(uri: str = "") -> Iterator[None]:
+    """Turn driver exceptions into graphsvc errors (the db boundary)."""
+    try:
+        yield
+    except GraphsvcError:
+        raise
+    except nx.AuthError as exc:
+        raise ConfigError(
+            f"Neo4j at {uri} rejected the credentials: {exc.message}",
+            hint="check NEO4J_USER/NEO4J_PASSWORD or NEO4J_AUTH",
+        ) from None
+    except (nx.ServiceUnavailable, nx.SessionExpired, nx.TransientError, OSError) as exc:
+        detail = getattr(exc, "message", None) or str(exc)
+        raise DatabaseUnavailable(
+            f"Neo4j at {uri} is unavailable: {detail}",
+            hint="start it with `graphsvc neo4j start`, or check NEO4J_URI",
+        ) from None
+    except nx.Neo4jError as exc:
+        raise CypherError(f"Neo4j rejected the query ({exc.code}): {exc.message}") from None
+    except nx.DriverError as exc:
+        raise DatabaseUnavailable(f"Neo4j driver error: {exc}") from None
+
+
+class Database:
+    """A driver plus the database name; thread-safe, meant to live as long as the process."""
+
+    def __init__(self, uri: str, auth: tuple[str, str] | None, *, database: str = "neo4j", **driver_options: Any) -> None:
+        self.uri = uri
+        self.database = database
+        options: dict[str, Any] = {
+            "connection_timeout": 5.0,
+            "max_transaction_retry_time": 15.0,
+            "notifications_min_severity": "OFF",  # schema-less MERGE warnings are expected, not news
+        }
+        options.update(driver_options)
+        with translate_errors(uri):
+            self.driver = GraphDatabase.driver(uri, auth=auth, **options)
+        self._lock = threading.Lock()
+        self.round_trips = 0  # transactions run through this object; the API's DataLoader test reads it
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, autostart: bool = True, **driver_options: Any) -> Database:
+        """Connect to NEO4J_URI, or to the managed local server (starting it when ``autostart``)."""
+        if settings.neo4j_uri:
+            return cls(settings.neo4j_uri, settings.auth_from_env, database=settings.neo4j_database, **driver_options)
+        from graphsvc.neo4j_local.server import LocalServer
+
+        server = LocalServer(settings)
+        if autostart:
+            server.start()
+        return cls(server.uri, server.auth, database=settings.neo4j_database, **driver_options)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _count(self) -> None:
+        with self._lock:
+            self.round_trips += 1
+
+    # -- managed transactions ---------------------------------------------------------------
+    def read_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work`` in a read transaction (retried on transient errors)."""
+        self._count()
+        with translate_errors(self.uri), self.driver.session(database=self.database) as session:
+            return session.execute_read(work)
+
+    def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """Run ``work`` in a write transaction (retried on transient errors: keep it idempotent)."""
+        self._count()
+        with translate_errors(self.uri), self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def read(self, name: str, **params: Any) -> list[Row]:
+        """Rows of the named read query."""
+        text = query(name)
+        return self.read_tx(lambda tx: [record.data() for record in tx.run(text, params)])
+
+    def write(self, name: str, **params: Any) -> list[Row]:
+        """Rows of the named write query."""
+        text = query(name)
+        return self.write_tx(lambda tx: [record.data() for record in tx.run(text, params)])
+
+    def write_summary(self, name: str, **params: Any) -> neo4j.SummaryCounters:
+        """Run a named write query; returns the server's counters (nodes created, properties set...)."""
+        text = query(name)
+        return self.write_tx(lambda tx: tx.run(text, params).consume().counters)
+
+    def run_statement(self, text: LiteralString) -> None:
+        """Run one statement in an auto-commit transaction (schema changes cannot share one)."""
+        self._count()
+        with translate_errors(self.uri), self.driver.session(database=self.database) as session:
+            session.run(text).consume()
+
+    def adhoc(self, text: str, params: dict[str, Any], *, allow_write: bool) -> tuple[list[str], list[Row], str]:
+        """An analyst's own query (``graphsvc db cypher``): refuses writes unless ``allow_write``.
+
+        Returns the column names, the rows and the query type ('r', 'rw', 'w' or 's').
+        The check uses the server's own plan (EXPLAIN), not a guess from the text.
+        """
+        self._count()
+        with translate_errors(self.uri), self.driver.session(database=self.database) as session:
+            plan = session.run(neo4j.Query(f"EXPLAIN {text}"), params).consume()  # type: ignore[arg-type]
+            kind = plan.query_type or "r"
+            if kind != "r" and not allow_write:
+                raise CypherError(
+                    f"the query would write (query type {kind!r}) and --write was not given",
+                    hint="re-run with --write if you mean to change the graph",
+                )
+            work = session.execute_write if allow_write else session.execute_read
+
+            def run(tx: ManagedTransaction) -> tuple[list[str], list[Row]]:
+                result = tx.run(text, params)  # type: ignore[arg-type]
+                return list(result.keys()), [record.data() for record in result]
+
+            keys, rows = work(run)
+            return keys, rows, kind
+
+    def ping(self, timeout: float = 2.0) -> None:
+        """One round trip without retries: raises ``DatabaseUnavailable`` when Neo4j does not answer."""
+        with translate_errors(self.uri), self.driver.session(database=self.database) as session:
+            session.run(neo4j.Query(query("admin.ping"), timeout=timeout)).consume()
