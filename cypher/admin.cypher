@@ -16,7 +16,13 @@ RETURN s.version AS version;
 // name: ping
 RETURN 1 AS ok;
 
-// name: schema_objects
-SHOW CONSTRAINTS YIELD name RETURN 'constraint' AS kind, name
-UNION ALL
-SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN 'index' AS kind, name;
+// name: constraints
+SHOW CONSTRAINTS YIELD name, type RETURN name, type ORDER BY name;
+
+// name: indexes
+SHOW INDEXES YIELD name, type, state WHERE type <> 'LOOKUP' RETURN name, type, state ORDER BY name;
+
+// name: wipe_data
+// Removes every node but the schema bookkeeping; used by the test suite between tests.
+MATCH (n) WHERE NOT n:SchemaVersion
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS;

@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graphsvc.errors import ConfigError
 
-__all__ = ["NEO4J_VERSION", "Settings", "get_settings"]
+__all__ = ["NEO4J_VERSION", "Settings", "env_name", "get_settings", "settings_table"]
 
 #: The Neo4j LTS release the managed server runs (5.26 LTS, community edition).
 NEO4J_VERSION = "5.26.30"
@@ -110,6 +110,25 @@ class Settings(BaseSettings):
         return None
 
 
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field`` (``port`` -> ``GRAPHSVC_PORT``)."""
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"GRAPHSVC_{field.upper()}"
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(environment variable, default, description) for every setting: the README's table."""
+    rows = []
+    for field, info in Settings.model_fields.items():
+        default = "" if info.default is None else str(info.default)
+        if field == "cache_dir":
+            default = "the user cache dir (~/.cache/graphsvc on Linux)"
+        rows.append((env_name(field), default, info.description or ""))
+    return rows
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read once; a bad value becomes a ``ConfigError`` naming it."""
@@ -117,7 +136,11 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']} (got {err.get('input')!r})"
-            for err in exc.errors()
+            f"{_loc_name(err['loc'])}: {err['msg']} (got {err.get('input')!r})" for err in exc.errors()
         )
         raise ConfigError(f"invalid setting: {problems}", hint="see the settings table in README.md") from None
+
+
+def _loc_name(loc: tuple[int | str, ...]) -> str:
+    name = str(loc[0]) if loc else "settings"
+    return env_name(name) if name in Settings.model_fields else name

@@ -36,7 +36,7 @@ class _GraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
         return Context(db=self.app_state.db, settings=self.settings, request=request, response=response)
 
-    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
             response["errors"] = [_format_error(err) for err in result.errors]

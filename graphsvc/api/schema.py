@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import strawberry
-from strawberry.extensions import AddValidationRules, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import SchemaExtension, AddValidationRules, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
@@ -43,13 +44,14 @@ def _is_user_facing(error: Exception) -> bool:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the cross-cutting limits as extensions (depth, aliases, tokens, masking)."""
-    extensions: list = [
-        QueryDepthLimiter(max_depth=12),
-        MaxAliasesLimiter(max_alias_count=30),
-        MaxTokensLimiter(max_token_count=4000),
+    # Factories, not instances: strawberry builds a fresh extension for every request.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=12),
+        lambda: MaxAliasesLimiter(max_alias_count=30),
+        lambda: MaxTokensLimiter(max_token_count=4000),
     ]
     if not settings.introspection:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     if settings.mode == "production":
-        extensions.append(MaskErrors(should_mask_error=lambda e: not _is_user_facing(e)))
+        extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_user_facing(e)))
     return strawberry.Schema(query=Query, extensions=extensions)

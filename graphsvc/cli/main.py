@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
-import click
 import typer
 
 from graphsvc import __version__
-from graphsvc.cli import db_cmd, neo4j_cmd, serve_cmd
+from graphsvc.cli import db_cmd, demo_cmd, neo4j_cmd, serve_cmd
 from graphsvc.cli.output import err_console
 from graphsvc.errors import GraphsvcError
 
@@ -22,6 +21,7 @@ app = typer.Typer(
 app.add_typer(neo4j_cmd.app, name="neo4j")
 app.add_typer(db_cmd.app, name="db")
 app.command()(serve_cmd.serve)
+app.command()(demo_cmd.demo)
 
 
 def _version_callback(value: bool) -> None:
@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; graphsvc errors become one clear message (or JSON with --json) and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        result = app(args=args, prog_name="graphsvc", standalone_mode=False)
+        app(args=args, prog_name="graphsvc")  # click's standalone mode: usage errors print and exit 2
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except GraphsvcError as exc:
         if "--json" in args:
             sys.stdout.write(json.dumps(exc.as_dict(), ensure_ascii=False) + "\n")
@@ -50,13 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             if exc.hint:
                 err_console.print(f"[yellow]hint:[/] {exc.hint}", soft_wrap=True)
         return exc.exit_code
-    except click.exceptions.Abort:
-        err_console.print("aborted")
-        return 130
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    return result if isinstance(result, int) else 0
+    return 0
 
 
 if __name__ == "__main__":

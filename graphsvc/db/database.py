@@ -135,7 +135,7 @@ class Database:
         """
         self._count()
         with translate_errors(self.uri), self.driver.session(database=self.database) as session:
-            plan = session.run(neo4j.Query(f"EXPLAIN {text}"), params).consume()  # type: ignore[arg-type]
+            plan = session.run(neo4j.Query(f"EXPLAIN {text}"), params).consume()
             kind = plan.query_type or "r"
             if kind != "r" and not allow_write:
                 raise CypherError(
@@ -145,7 +145,7 @@ class Database:
             work = session.execute_write if allow_write else session.execute_read
 
             def run(tx: ManagedTransaction) -> tuple[list[str], list[Row]]:
-                result = tx.run(text, params)  # type: ignore[arg-type]
+                result = tx.run(text, params)
                 return list(result.keys()), [record.data() for record in result]
 
             keys, rows = work(run)

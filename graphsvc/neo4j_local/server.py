@@ -36,6 +36,9 @@ from graphsvc.neo4j_local.toolchain import ensure_server_jars, find_java
 __all__ = ["LocalServer", "ServerStatus"]
 
 _ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+# Servers this process started: kept referenced so that they are reaped here (no zombies) and
+# Python does not warn about a Popen collected while its child still runs.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 _ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 # The JVM flags the Neo4j distribution's launcher passes; the entry point does not add them itself.
 _JVM_FLAGS = [
@@ -147,6 +150,7 @@ class LocalServer:
             )  # fmt: skip
         finally:
             console.close()
+        _CHILDREN[proc.pid] = proc
         started = time.time()
         self._write_private(self.run_file, json.dumps({
             "pid": proc.pid, "started_at": started, "version": self.version,
@@ -169,6 +173,9 @@ class LocalServer:
             os.kill(pid, signal.SIGKILL)
             while _alive(pid):
                 time.sleep(0.1)
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            child.wait()
         self.run_file.unlink(missing_ok=True)
         return True
 
@@ -249,6 +256,8 @@ class LocalServer:
         while time.monotonic() < deadline:
             code = proc.poll() if proc is not None else (None if self._live_pid() else -1)
             if code is not None:
+                if proc is not None:
+                    _CHILDREN.pop(proc.pid, None)
                 self.run_file.unlink(missing_ok=True)
                 log = "\n".join(self.log_tail(20, "console.log") + self.log_tail(20))
                 raise ServerError(f"Neo4j exited with code {code} while starting; last log lines:\n{log}")
@@ -315,10 +324,9 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True
     if stat.rsplit(")", 1)[1].split()[0] == "Z":
-        try:  # our own child: reap it
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:  # our own child: reap it
+            child.wait()
         return False
     return True
 

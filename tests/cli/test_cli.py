@@ -1,0 +1,76 @@
+"""The `graphsvc` command as a user runs it: a real process against the session's Neo4j."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from graphsvc.config import Settings
+from graphsvc.db import Database
+
+
+def run_cli(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, GRAPHSVC_STATE_DIR=str(settings.state_dir),
+               GRAPHSVC_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
+               GRAPHSVC_NEO4J_HTTP_PORT=str(settings.neo4j_http_port))  # fmt: skip
+    proc = subprocess.run([sys.executable, "-m", "graphsvc.cli.main", *args], capture_output=True, text=True,
+                          env=env, timeout=300, check=False)  # fmt: skip
+    if check and proc.returncode != 0:
+        raise AssertionError(f"graphsvc {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def run_json(settings: Settings, *args: str, check: bool = True) -> Any:
+    return json.loads(run_cli(settings, *args, "--json", check=check).stdout)
+
+
+def test_neo4j_status_json(settings: Settings, db: Database) -> None:
+    status = run_json(settings, "neo4j", "status")
+    assert status["running"] is True and status["ready"] is True
+    if settings.managed:
+        assert status["managed"] is True and status["uri"] == db.uri and status["pid"] > 0
+
+
+def test_db_migrate_twice_changes_nothing(settings: Settings, db: Database) -> None:
+    report = run_json(settings, "db", "migrate")
+    assert report["applied"] == [] and report["before"] == report["after"]
+
+
+def test_db_cypher_reads_with_parameters_and_guards_writes(settings: Settings, db: Database) -> None:
+    out = run_json(settings, "db", "cypher", "RETURN $name AS name, $n + 1 AS next", "-p", "name=Ada", "-p", "n=41")
+    assert out == {"columns": ["name", "next"], "rows": [{"name": "Ada", "next": 42}], "query_type": "r"}
+
+    refused = run_cli(settings, "db", "cypher", "CREATE (:Topic {name: 'x'})", "--json", check=False)
+    assert refused.returncode == 2
+    assert json.loads(refused.stdout)["code"] == "CYPHER_ERROR"
+    assert db.adhoc("MATCH (t:Topic) RETURN count(t) AS n", {}, allow_write=False)[1] == [{"n": 0}]
+
+    written = run_json(settings, "db", "cypher", "CREATE (t:Topic {name: $n}) RETURN t.name AS name", "-p", "n=crm",
+                       "--write")  # fmt: skip
+    assert written["rows"] == [{"name": "crm"}] and written["query_type"] == "rw"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["db", "cypher", "RETURN 1", "-p", "no-equals"], "expected name=value"),
+        (["db", "cypher", "RETUR 1"], "SyntaxError"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(settings: Settings, db: Database, args: list[str], message: str) -> None:
+    proc = run_cli(settings, *args, check=False)
+    assert proc.returncode == 2
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_setting_names_the_variable(settings: Settings) -> None:
+    env = dict(os.environ, GRAPHSVC_PORT="eighty")
+    proc = subprocess.run([sys.executable, "-m", "graphsvc.cli.main", "neo4j", "status"], capture_output=True,
+                          text=True, env=env, timeout=60, check=False)  # fmt: skip
+    assert proc.returncode == 2
+    assert "GRAPHSVC_PORT" in proc.stderr and "'eighty'" in proc.stderr

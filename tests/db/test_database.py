@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+from graphsvc.db import Database
+from graphsvc.errors import CypherError, DatabaseUnavailable
+from tests.support import free_port
+
+
+def test_named_read_and_write_round_trip(db: Database) -> None:
+    before = db.round_trips
+    db.adhoc("CREATE (:Topic {name: $name})", {"name": "crm"}, allow_write=True)
+    keys, rows, kind = db.adhoc("MATCH (t:Topic) RETURN t.name AS name", {}, allow_write=False)
+    assert (keys, rows, kind) == (["name"], [{"name": "crm"}], "r")
+    assert db.round_trips == before + 2
+
+
+def test_adhoc_refuses_writes_without_permission(db: Database) -> None:
+    with pytest.raises(CypherError, match="would write .*--write"):
+        db.adhoc("CREATE (:Topic {name: 'x'})", {}, allow_write=False)
+    assert db.adhoc("MATCH (t:Topic) RETURN count(t) AS n", {}, allow_write=False)[1] == [{"n": 0}]
+
+
+def test_parameters_are_never_spliced_into_text(db: Database) -> None:
+    hostile = "x'}) DETACH DELETE n //"
+    db.adhoc("CREATE (:Topic {name: $name})", {"name": hostile}, allow_write=True)
+    assert db.adhoc("MATCH (t:Topic) RETURN t.name AS name", {}, allow_write=False)[1] == [{"name": hostile}]
+
+
+def test_syntax_error_is_translated(db: Database) -> None:
+    with pytest.raises(CypherError, match="SyntaxError"):
+        db.adhoc("RETUR 1", {}, allow_write=False)
+
+
+def test_unreachable_server_is_database_unavailable() -> None:
+    with Database(f"bolt://127.0.0.1:{free_port()}", ("neo4j", "x")) as db:
+        with pytest.raises(DatabaseUnavailable, match="unavailable") as info:
+            db.ping()
+    assert "graphsvc neo4j start" in (info.value.hint or "")
