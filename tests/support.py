@@ -1,8 +1,12 @@
-"""Test helpers: free ports and a real uvicorn server in a thread."""
+"""Test helpers: free ports, a real uvicorn server in a thread, and the `graphsvc` CLI as a real process."""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -45,3 +49,28 @@ def graphql(base_url: str, query: str, variables: dict[str, Any] | None = None, 
     response.raise_for_status()
     body: dict[str, Any] = response.json()
     return body
+
+
+def cli_env(settings: Any) -> dict[str, str]:
+    """The environment that points a `graphsvc` process at the test session's Neo4j."""
+    return dict(os.environ, GRAPHSVC_STATE_DIR=str(settings.state_dir),
+                GRAPHSVC_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
+                GRAPHSVC_NEO4J_HTTP_PORT=str(settings.neo4j_http_port))  # fmt: skip
+
+
+def cli_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "graphsvc.cli.main", *args]
+
+
+def run_cli(settings: Any, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `graphsvc ARGS` as a user would; with ``check`` a non-zero exit fails with its output."""
+    proc = subprocess.run(cli_command(*args), capture_output=True, text=True, env=cli_env(settings), timeout=timeout,
+                          check=False)  # fmt: skip
+    if check and proc.returncode != 0:
+        raise AssertionError(f"graphsvc {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def run_json(settings: Any, *args: str, check: bool = True, timeout: float = 300) -> Any:
+    """`graphsvc ARGS --json`, parsed."""
+    return json.loads(run_cli(settings, *args, "--json", check=check, timeout=timeout).stdout)

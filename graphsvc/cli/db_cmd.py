@@ -1,4 +1,4 @@
-"""`graphsvc db migrate|cypher`: the schema, and ad-hoc Cypher for analysts and scripts."""
+"""`graphsvc db migrate|stats|cypher`: the schema, and ad-hoc Cypher for analysts and scripts."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from graphsvc.cli.output import JsonFlag, console, emit, to_jsonable
 from graphsvc.config import get_settings
 from graphsvc.db import Database, migrate as run_migrations
 from graphsvc.errors import InputError
+from graphsvc.service.stats import graph_counts
 
 app = typer.Typer(help="Schema migrations and ad-hoc Cypher.", no_args_is_help=True)
 
@@ -24,6 +25,21 @@ def migrate(as_json: JsonFlag = False) -> None:
     data = report.as_dict()
     emit(data, as_json, f"schema at version {report.after}"
          + (f" (applied {report.applied}, {report.statements} statements)" if report.applied else " (already current)"))  # fmt: skip
+
+
+@app.command()
+def stats(as_json: JsonFlag = False) -> None:
+    """Count contacts, identities, persons, posts and relationships (from Neo4j's count store: instant)."""
+    with Database.from_settings(get_settings()) as db:
+        counts = graph_counts(db)
+
+    def human(d: dict[str, Any]) -> None:
+        table = Table("what", "count")
+        for key, value in d.items():
+            table.add_row(key, f"{value:,}")
+        console.print(table)
+
+    emit(counts, as_json, human)
 
 
 def parse_param(text: str) -> tuple[str, Any]:

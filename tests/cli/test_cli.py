@@ -5,28 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from typing import Any
 
 import pytest
 
 from graphsvc.config import Settings
 from graphsvc.db import Database
-
-
-def run_cli(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, GRAPHSVC_STATE_DIR=str(settings.state_dir),
-               GRAPHSVC_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
-               GRAPHSVC_NEO4J_HTTP_PORT=str(settings.neo4j_http_port))  # fmt: skip
-    proc = subprocess.run([sys.executable, "-m", "graphsvc.cli.main", *args], capture_output=True, text=True,
-                          env=env, timeout=300, check=False)  # fmt: skip
-    if check and proc.returncode != 0:
-        raise AssertionError(f"graphsvc {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
-def run_json(settings: Settings, *args: str, check: bool = True) -> Any:
-    return json.loads(run_cli(settings, *args, "--json", check=check).stdout)
+from tests.support import cli_command, run_cli, run_json
 
 
 def test_neo4j_status_json(settings: Settings, db: Database) -> None:
@@ -70,7 +54,7 @@ def test_bad_input_gets_a_clear_error(settings: Settings, db: Database, args: li
 
 def test_bad_setting_names_the_variable(settings: Settings) -> None:
     env = dict(os.environ, GRAPHSVC_PORT="eighty")
-    proc = subprocess.run([sys.executable, "-m", "graphsvc.cli.main", "neo4j", "status"], capture_output=True,
-                          text=True, env=env, timeout=60, check=False)  # fmt: skip
+    proc = subprocess.run(cli_command("neo4j", "status"), capture_output=True, text=True, env=env, timeout=60,
+                          check=False)  # fmt: skip
     assert proc.returncode == 2
     assert "GRAPHSVC_PORT" in proc.stderr and "'eighty'" in proc.stderr

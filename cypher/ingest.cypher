@@ -1,0 +1,136 @@
+// Batched, idempotent writes for `graphsvc import`. Every statement MERGEs on a unique key,
+// so a batch retried after a transient error, or a whole import run again, changes nothing.
+// A record whose content hash is unchanged keeps its import time and source: re-importing an
+// unchanged file leaves the graph exactly as it was.
+
+// name: contacts
+UNWIND $rows AS row
+MERGE (c:Contact {source: row.source, sourceId: row.sourceId})
+ON CREATE SET c.createdAt = $now
+WITH c, row, coalesce(c.rowHash, '') = row.hash AS unchanged
+SET c += row.props,
+    c.rowHash = row.hash,
+    c.importedAt = CASE WHEN unchanged THEN c.importedAt ELSE $now END,
+    c.importedFrom = CASE WHEN unchanged THEN c.importedFrom ELSE $origin END
+WITH c, row
+CALL (c, row) {
+  UNWIND row.points AS point
+  MERGE (i:Identity {platform: point.platform, key: point.key})
+  ON CREATE SET i.matchKey = point.matchKey, i.raw = point.raw, i.createdAt = $now,
+                i.importedAt = $now, i.importedFrom = $origin
+  MERGE (c)-[:HAS]->(i)
+}
+CALL (c, row) {
+  WITH row WHERE row.org IS NOT NULL
+  MERGE (o:Organization {key: row.org.key})
+  ON CREATE SET o.name = row.org.name, o.createdAt = $now
+  MERGE (c)-[:WORKS_AT]->(o)
+}
+RETURN count(*) AS written;
+
+// name: identities
+UNWIND $rows AS row
+MERGE (i:Identity {platform: row.platform, key: row.key})
+ON CREATE SET i.createdAt = $now
+WITH i, row, coalesce(i.rowHash, '') = row.hash AS unchanged
+SET i += row.props,
+    i.rowHash = row.hash,
+    i.importedAt = CASE WHEN unchanged THEN i.importedAt ELSE $now END,
+    i.importedFrom = CASE WHEN unchanged THEN i.importedFrom ELSE $origin END
+WITH i, row
+CALL (i, row) {
+  WITH row WHERE row.contact IS NOT NULL
+  MERGE (c:Contact {source: row.contact.source, sourceId: row.contact.sourceId})
+  ON CREATE SET c.createdAt = $now
+  MERGE (c)-[:HAS]->(i)
+}
+RETURN count(*) AS written;
+
+// name: follows
+UNWIND $rows AS row
+MERGE (a:Identity {platform: row.sp, key: row.sk})
+ON CREATE SET a.matchKey = row.sk, a.createdAt = $now
+MERGE (b:Identity {platform: row.dp, key: row.dk})
+ON CREATE SET b.matchKey = row.dk, b.createdAt = $now
+MERGE (a)-[r:FOLLOWS]->(b)
+SET r.since = row.since, r.weight = row.weight
+RETURN count(*) AS written;
+
+// name: friends_with
+UNWIND $rows AS row
+MERGE (a:Identity {platform: row.sp, key: row.sk})
+ON CREATE SET a.matchKey = row.sk, a.createdAt = $now
+MERGE (b:Identity {platform: row.dp, key: row.dk})
+ON CREATE SET b.matchKey = row.dk, b.createdAt = $now
+MERGE (a)-[r:FRIENDS_WITH]->(b)
+SET r.since = row.since, r.weight = row.weight
+RETURN count(*) AS written;
+
+// name: connected_to
+UNWIND $rows AS row
+MERGE (a:Identity {platform: row.sp, key: row.sk})
+ON CREATE SET a.matchKey = row.sk, a.createdAt = $now
+MERGE (b:Identity {platform: row.dp, key: row.dk})
+ON CREATE SET b.matchKey = row.dk, b.createdAt = $now
+MERGE (a)-[r:CONNECTED_TO]->(b)
+SET r.since = row.since, r.weight = row.weight
+RETURN count(*) AS written;
+
+// name: posts
+UNWIND $rows AS row
+MERGE (p:Post {platform: row.platform, postId: row.postId})
+SET p += row.props
+MERGE (a:Identity {platform: row.platform, key: row.author})
+ON CREATE SET a.matchKey = row.author, a.createdAt = $now
+MERGE (a)-[:POSTED]->(p)
+FOREACH (target IN CASE WHEN row.replyTo IS NULL THEN [] ELSE [row.replyTo] END |
+  MERGE (q:Post {platform: row.platform, postId: target})
+  MERGE (p)-[:REPLY_TO]->(q))
+FOREACH (target IN CASE WHEN row.shareOf IS NULL THEN [] ELSE [row.shareOf] END |
+  MERGE (q:Post {platform: row.platform, postId: target})
+  MERGE (p)-[:SHARES]->(q))
+FOREACH (handle IN row.mentions |
+  MERGE (m:Identity {platform: row.platform, key: handle})
+  ON CREATE SET m.matchKey = handle, m.createdAt = $now
+  MERGE (p)-[:MENTIONS]->(m))
+FOREACH (tag IN row.hashtags |
+  MERGE (t:Topic {name: tag})
+  MERGE (p)-[:TAGGED]->(t))
+RETURN count(*) AS written;
+
+// name: interaction_authors
+// The authors whose posts reply to, share or mention someone: the sources of INTERACTED edges.
+MATCH (a:Identity)-[:POSTED]->(:Post)-[:REPLY_TO|SHARES|MENTIONS]->()
+RETURN DISTINCT elementId(a) AS id;
+
+// name: aggregate_interactions
+// INTERACTED (one per ordered pair): counts per kind, the last time, and a recency-weighted weight
+// (each interaction counts 0.5^(age / half-life), age measured from $asOf so that a re-run on the
+// same posts gives the same weights).
+UNWIND $ids AS id
+MATCH (a:Identity) WHERE elementId(a) = id
+CALL (a) {
+  MATCH (a)-[:POSTED]->(p:Post)-[:REPLY_TO]->(:Post)<-[:POSTED]-(b:Identity)
+  RETURN b, p, 'reply' AS kind
+  UNION ALL
+  MATCH (a)-[:POSTED]->(p:Post)-[:SHARES]->(:Post)<-[:POSTED]-(b:Identity)
+  RETURN b, p, 'share' AS kind
+  UNION ALL
+  MATCH (a)-[:POSTED]->(p:Post)-[:MENTIONS]->(b:Identity)
+  RETURN b, p, 'mention' AS kind
+}
+WITH a, b, kind, p WHERE a <> b
+WITH a, b,
+     sum(CASE kind WHEN 'reply' THEN 1 ELSE 0 END) AS replies,
+     sum(CASE kind WHEN 'share' THEN 1 ELSE 0 END) AS shares,
+     sum(CASE kind WHEN 'mention' THEN 1 ELSE 0 END) AS mentions,
+     max(p.createdAt) AS lastAt,
+     sum(0.5 ^ (duration.inSeconds(p.createdAt, $asOf).seconds / 86400.0 / $halfLifeDays)) AS weight
+MERGE (a)-[r:INTERACTED]->(b)
+SET r.replies = replies, r.shares = shares, r.mentions = mentions,
+    r.count = replies + shares + mentions, r.lastAt = lastAt, r.weight = weight
+RETURN count(r) AS written;
+
+// name: latest_post_time
+MATCH (p:Post) WHERE p.createdAt IS NOT NULL
+RETURN max(p.createdAt) AS asOf;
