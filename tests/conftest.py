@@ -38,7 +38,8 @@ def settings() -> Iterator[Settings]:
     if os.environ.get("NEO4J_URI"):
         yield Settings()
         return
-    test_settings = _test_settings(ROOT / ".graphsvc" / "test")
+    # GRAPHSVC_TEST_DIR lets two checkouts or sessions run the suite side by side.
+    test_settings = _test_settings(Path(os.environ.get("GRAPHSVC_TEST_DIR") or ROOT / ".graphsvc" / "test"))
     server = LocalServer(test_settings)
     server.start()
     # A server left by an interrupted run keeps its ports: point the settings at it.
