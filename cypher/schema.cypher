@@ -18,3 +18,14 @@ CREATE INDEX contact_name IF NOT EXISTS FOR (c:Contact) ON (c.familyName, c.give
 CREATE INDEX post_created IF NOT EXISTS FOR (p:Post) ON (p.createdAt);
 CREATE INDEX jobrun_kind IF NOT EXISTS FOR (j:JobRun) ON (j.kind, j.startedAt);
 CREATE FULLTEXT INDEX search_text IF NOT EXISTS FOR (n:Contact|Identity|Person|Organization) ON EACH [n.name, n.displayName, n.key, n.bio, n.company];
+
+// name: v2
+// Analytics results and the lookups identity resolution blocks on.
+CREATE CONSTRAINT community_id IF NOT EXISTS FOR (c:Community) REQUIRE c.id IS UNIQUE;
+CREATE INDEX person_influence IF NOT EXISTS FOR (p:Person) ON (p.influence);
+CREATE INDEX person_community IF NOT EXISTS FOR (p:Person) ON (p.community);
+CREATE INDEX identity_influence IF NOT EXISTS FOR (i:Identity) ON (i.influence);
+CREATE INDEX identity_name_key IF NOT EXISTS FOR (i:Identity) ON (i.nameKey);
+CREATE INDEX contact_name_key IF NOT EXISTS FOR (c:Contact) ON (c.nameKey);
+CREATE INDEX identity_avatar IF NOT EXISTS FOR (i:Identity) ON (i.avatarUrl);
+CREATE INDEX match_candidate_status IF NOT EXISTS FOR ()-[r:MATCH_CANDIDATE]-() ON (r.status);
