@@ -29,3 +29,10 @@ CREATE INDEX identity_name_key IF NOT EXISTS FOR (i:Identity) ON (i.nameKey);
 CREATE INDEX contact_name_key IF NOT EXISTS FOR (c:Contact) ON (c.nameKey);
 CREATE INDEX identity_avatar IF NOT EXISTS FOR (i:Identity) ON (i.avatarUrl);
 CREATE INDEX match_candidate_status IF NOT EXISTS FOR ()-[r:MATCH_CANDIDATE]-() ON (r.status);
+
+// name: v3
+// Match candidates are looked up by pair id (review decisions) and by either record (incremental runs).
+CREATE INDEX match_candidate_pair IF NOT EXISTS FOR ()-[r:MATCH_CANDIDATE]-() ON (r.pairId);
+CREATE INDEX match_candidate_a IF NOT EXISTS FOR ()-[r:MATCH_CANDIDATE]-() ON (r.a);
+CREATE INDEX match_candidate_b IF NOT EXISTS FOR ()-[r:MATCH_CANDIDATE]-() ON (r.b);
+CREATE INDEX jobrun_kind_status IF NOT EXISTS FOR (j:JobRun) ON (j.kind, j.status);

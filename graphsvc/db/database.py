@@ -127,6 +127,12 @@ class Database:
         with translate_errors(self.uri), self.driver.session(database=self.database) as session:
             session.run(text).consume()
 
+    def run_batched(self, name: str, **params: Any) -> None:
+        """Run a named ``CALL { ... } IN TRANSACTIONS`` query: it must run in an auto-commit transaction."""
+        self._count()
+        with translate_errors(self.uri), self.driver.session(database=self.database) as session:
+            session.run(query(name), params).consume()
+
     def adhoc(self, text: str, params: dict[str, Any], *, allow_write: bool) -> tuple[list[str], list[Row], str]:
         """An analyst's own query (``graphsvc db cypher``): refuses writes unless ``allow_write``.
 

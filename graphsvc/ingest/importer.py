@@ -55,6 +55,7 @@ class ImportSummary:
     validate_seconds: float = 0.0
     write_seconds: float = 0.0
     interactions: int = 0
+    interactions_seconds: float = 0.0
     rejects_file: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -97,7 +98,9 @@ def import_files(
         write_began = time.perf_counter()
         summary.written = _write(db, kind, _unspool(spool, batches), summary.read - summary.rejected, progress)
         if kind == "posts" and summary.written:
+            aggregate_began = time.perf_counter()
             summary.interactions = aggregate_interactions(db, batch_size)
+            summary.interactions_seconds = round(time.perf_counter() - aggregate_began, 3)
         summary.write_seconds = round(time.perf_counter() - write_began, 3)
     summary.seconds = round(time.perf_counter() - began, 3)
     summary.rows_per_second = round(summary.written / summary.seconds, 1) if summary.seconds else 0.0

@@ -172,8 +172,10 @@ def _from_url(text: str) -> Handle:
 def _checked_handle(platform: str, handle: str, raw: str) -> str:
     key = unicodedata.normalize("NFC", handle.strip().removeprefix("@")).casefold()
     rule = HANDLE_RULES.get(platform)
-    if rule is not None and not rule[0].fullmatch(key):
-        raise InputError(f"expected a {platform} handle of {rule[1]}, got {raw!r}")
+    if rule is not None:
+        if not rule[0].fullmatch(key):
+            raise InputError(f"expected a {platform} handle of {rule[1]}, got {raw!r}")
+        return key
     if not key or any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in key):
         raise InputError(f"expected a {platform} handle without spaces, got {raw!r}")
     return key

@@ -1,0 +1,149 @@
+// Identity resolution: read the records, write persons, memberships and match candidates.
+// A record is addressed as {kind, source, key}: a Contact (source, sourceId) or an Identity
+// (platform, key). Every write MERGEs, so an interrupted run can simply run again.
+
+// name: identities
+MATCH (i:Identity)
+OPTIONAL MATCH (p:Person)-[:HAS_MEMBER]->(i)
+RETURN i.platform AS platform, i.key AS key, i.matchKey AS matchKey, i.displayName AS displayName, i.bio AS bio,
+       i.location AS location, i.url AS url, i.avatarUrl AS avatarUrl, i.followers AS followers,
+       i.importedAt AS importedAt, i.influence AS influence, p.id AS person;
+
+// name: contacts
+MATCH (c:Contact)
+OPTIONAL MATCH (c)-[:HAS]->(i:Identity)
+WITH c, collect(i {.platform, .key, .matchKey}) AS points
+OPTIONAL MATCH (p:Person)-[:HAS_MEMBER]->(c)
+RETURN c {.source, .sourceId, .name, .givenName, .familyName, .company, .title, .city, .country, .importedAt} AS contact,
+       points, p.id AS person;
+
+// name: decisions
+// Human decisions on candidate pairs: accepted ones are must-links, rejected ones cannot-links.
+MATCH (a)-[r:MATCH_CANDIDATE]->(b)
+WHERE r.status IN ['accepted', 'rejected']
+RETURN r.pairId AS pairId, r.status AS status, r.decidedAt AS decidedAt, r.a AS a, r.b AS b;
+
+// name: last_run
+MATCH (j:JobRun {kind: 'resolve', status: 'succeeded'})
+RETURN j.startedAt AS startedAt ORDER BY j.startedAt DESC LIMIT 1;
+
+// name: decided_since
+// Records whose pair was decided after $since: an incremental run re-clusters their components.
+MATCH ()-[r:MATCH_CANDIDATE]->()
+WHERE r.status IN ['accepted', 'rejected'] AND r.decidedAt >= $since
+RETURN r.a AS a, r.b AS b;
+
+// name: write_persons
+// One row per person whose membership changed: the person and all its members. A member is
+// first detached from any other person, so a record always belongs to exactly one.
+UNWIND $rows AS row
+MERGE (p:Person {id: row.id})
+ON CREATE SET p.createdAt = $now
+SET p.name = row.name, p.size = size(row.members), p.platforms = row.platforms, p.resolvedAt = $now,
+    p.resolveRun = $run
+WITH p, row
+CALL (p, row) {
+  UNWIND row.members AS m
+  OPTIONAL MATCH (c:Contact {source: m.source, sourceId: m.key}) WHERE m.kind = 'contact'
+  OPTIONAL MATCH (i:Identity {platform: m.source, key: m.key}) WHERE m.kind = 'identity'
+  WITH coalesce(c, i) AS n WHERE n IS NOT NULL
+  OPTIONAL MATCH (other:Person)-[o:HAS_MEMBER]->(n) WHERE other <> p
+  DELETE o
+  MERGE (p)-[:HAS_MEMBER]->(n)
+  RETURN collect(n) AS members
+}
+OPTIONAL MATCH (p)-[gone:HAS_MEMBER]->(n) WHERE NOT n IN members
+DELETE gone
+RETURN count(DISTINCT p) AS written;
+
+// name: drop_empty_persons
+MATCH (p:Person) WHERE p.id IN $ids AND NOT (p)-[:HAS_MEMBER]->()
+DETACH DELETE p
+RETURN count(*) AS dropped;
+
+// name: write_candidates
+// Candidate pairs from this run; a human decision already on the pair is kept as it is.
+UNWIND $rows AS row
+OPTIONAL MATCH (ac:Contact {source: row.a.source, sourceId: row.a.key}) WHERE row.a.kind = 'contact'
+OPTIONAL MATCH (ai:Identity {platform: row.a.source, key: row.a.key}) WHERE row.a.kind = 'identity'
+OPTIONAL MATCH (bc:Contact {source: row.b.source, sourceId: row.b.key}) WHERE row.b.kind = 'contact'
+OPTIONAL MATCH (bi:Identity {platform: row.b.source, key: row.b.key}) WHERE row.b.kind = 'identity'
+WITH row, coalesce(ac, ai) AS a, coalesce(bc, bi) AS b
+WHERE a IS NOT NULL AND b IS NOT NULL
+MERGE (a)-[r:MATCH_CANDIDATE]->(b)
+ON CREATE SET r.pairId = row.pairId, r.a = row.a.id, r.b = row.b.id, r.createdAt = $now
+SET r.score = row.score, r.weight = row.weight, r.evidence = row.evidence, r.value = row.value, r.run = $run,
+    r.status = CASE WHEN r.status IN ['accepted', 'rejected'] THEN r.status ELSE row.status END
+RETURN count(r) AS written;
+
+// name: drop_stale_candidates
+// Undecided candidates touching $keys that this run did not produce again.
+UNWIND $keys AS key
+CALL (key) {
+  MATCH ()-[r:MATCH_CANDIDATE]->() WHERE r.a = key RETURN r
+  UNION
+  MATCH ()-[r:MATCH_CANDIDATE]->() WHERE r.b = key RETURN r
+}
+WITH DISTINCT r WHERE r.status IN ['pending', 'auto'] AND r.run <> $run
+DELETE r
+RETURN count(*) AS dropped;
+
+// name: drop_all_stale_candidates
+MATCH ()-[r:MATCH_CANDIDATE]->()
+WHERE r.status IN ['pending', 'auto'] AND r.run <> $run
+CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS;
+
+// name: start_run
+CREATE (j:JobRun {id: $run, kind: 'resolve', status: 'running', startedAt: $now, params: $params})
+RETURN j.id AS id;
+
+// name: finish_run
+// $model: the learnt match model of a full run (JSON), reused by incremental runs; null otherwise.
+MATCH (j:JobRun {id: $run})
+SET j.status = $status, j.finishedAt = datetime(), j.stats = $stats, j.model = $model
+RETURN j.id AS id;
+
+// name: last_model
+MATCH (j:JobRun {kind: 'resolve', status: 'succeeded'}) WHERE j.model IS NOT NULL
+RETURN j.model AS model ORDER BY j.startedAt DESC LIMIT 1;
+
+// name: membership
+MATCH (p:Person)-[:HAS_MEMBER]->(n)
+RETURN p.id AS person,
+       CASE WHEN n:Contact THEN 'contact:' + n.source + ':' + n.sourceId
+            ELSE 'identity:' + n.platform + ':' + n.key END AS record;
+
+// name: review_queue
+// Pending pairs in the uncertain band, most valuable first (reach, CRM contacts, influence), then the
+// least certain; both sides' attributes, the evidence and the avatars for a side-by-side view.
+MATCH (a)-[r:MATCH_CANDIDATE]->(b)
+WHERE r.status = $status
+RETURN r.pairId AS id, r.status AS status, r.score AS score, r.weight AS weight, r.evidence AS evidence,
+       r.value AS value, r.decidedBy AS decidedBy, r.decidedAt AS decidedAt, r.reason AS reason,
+       CASE WHEN a:Contact THEN a {kind: 'contact', id: r.a, .source, .sourceId, .name, .company, .title, .city, .country}
+            ELSE a {kind: 'identity', id: r.a, .platform, .key, .displayName, .bio, .location, .url, .avatarUrl,
+                    .followers} END AS a,
+       CASE WHEN b:Contact THEN b {kind: 'contact', id: r.b, .source, .sourceId, .name, .company, .title, .city, .country}
+            ELSE b {kind: 'identity', id: r.b, .platform, .key, .displayName, .bio, .location, .url, .avatarUrl,
+                    .followers} END AS b
+ORDER BY r.value DESC, abs(r.score - 0.5) ASC, r.pairId
+SKIP $offset LIMIT $limit;
+
+// name: candidate
+MATCH (a)-[r:MATCH_CANDIDATE]->(b)
+WHERE r.pairId = $id
+RETURN r.pairId AS id, r.status AS status, r.score AS score, r.weight AS weight, r.evidence AS evidence,
+       r.value AS value, r.decidedBy AS decidedBy, r.decidedAt AS decidedAt, r.reason AS reason,
+       CASE WHEN a:Contact THEN a {kind: 'contact', id: r.a, .source, .sourceId, .name, .company, .title, .city, .country}
+            ELSE a {kind: 'identity', id: r.a, .platform, .key, .displayName, .bio, .location, .url, .avatarUrl,
+                    .followers} END AS a,
+       CASE WHEN b:Contact THEN b {kind: 'contact', id: r.b, .source, .sourceId, .name, .company, .title, .city, .country}
+            ELSE b {kind: 'identity', id: r.b, .platform, .key, .displayName, .bio, .location, .url, .avatarUrl,
+                    .followers} END AS b;
+
+// name: decide
+// A human decision: it outranks every automated score from now on (see decisions).
+MATCH ()-[r:MATCH_CANDIDATE]->()
+WHERE r.pairId = $id
+SET r.status = $status, r.decidedBy = $by, r.decidedAt = datetime(), r.reason = $reason
+RETURN r.pairId AS id, r.status AS status, r.a AS a, r.b AS b;

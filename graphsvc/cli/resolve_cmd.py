@@ -1,0 +1,75 @@
+"""`graphsvc resolve`: unify identities into persons; `--evaluate` measures quality against truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from graphsvc.cli.output import JsonFlag, console, emit, err_console
+from graphsvc.config import get_settings
+from graphsvc.db import Database, migrate
+from graphsvc.errors import InputError
+from graphsvc.resolve import ResolveOptions, resolve
+from graphsvc.resolve.evaluate import evaluate, read_truth
+
+HELP = """Unify contacts and identities into persons: block, score with evidence, cluster, write.
+
+Certain matches merge; uncertain ones go to the review queue (`graphsvc review list`). Human
+decisions outrank automation. --incremental re-resolves only what changed since the last run.
+--evaluate DIR measures the persons now in the graph against DIR/truth/identity_person.csv
+(as `graphsvc synth` writes it) and changes nothing."""
+
+
+def resolve_command(
+    incremental: Annotated[bool, typer.Option("--incremental", help="Only records imported or decided since the last run.")] = False,
+    evaluate_dir: Annotated[Path | None, typer.Option("--evaluate", help="Compare the graph's persons with DIR's truth; writes nothing.")] = None,
+    threshold: Annotated[float, typer.Option(min=0.5, max=1.0, help="Merge automatically at or above this probability.")] = 0.9,
+    review_min: Annotated[float, typer.Option(min=0.0, max=1.0, help="Queue for review from this probability.")] = 0.3,
+    as_json: JsonFlag = False,
+) -> None:
+    """Resolve identities into persons."""
+    if review_min >= threshold:
+        raise InputError(f"expected --review-min below --threshold ({threshold}), got {review_min}", where="--review-min")
+    settings = get_settings()
+    with Database.from_settings(settings) as db:
+        migrate(db)
+        if evaluate_dir is not None:
+            truth = read_truth(evaluate_dir)
+            predicted = {row["record"]: row["person"] for row in db.read("resolve.membership")}
+            report = evaluate(predicted, truth)
+            emit(report, as_json, _print_evaluation)
+            return
+        options = ResolveOptions(threshold=threshold, review_min=review_min, incremental=incremental,
+                                 batch_size=settings.batch_size)  # fmt: skip
+        with Progress(SpinnerColumn(), TextColumn("resolve: {task.description}"), TimeElapsedColumn(),
+                      console=err_console, disable=as_json, transient=True) as bar:  # fmt: skip
+            task = bar.add_task("loading records", total=None)
+            steps = {"load": "blocking", "block": "comparing pairs", "compare": "scoring",
+                     "score": "clustering", "cluster": "writing persons and candidates"}  # fmt: skip
+
+            def progress(phase: str, done: int, total: int | None) -> None:
+                bar.update(task, description=steps.get(phase, phase))
+
+            summary = resolve(db, options, progress)
+    emit(summary.as_dict(), as_json, _print_summary)
+
+
+def _print_summary(d: dict[str, Any]) -> None:
+    console.print(f"{d['mode']} run {d['run']}: {d['records']} records in {d['units']} units"
+                  + (f" ({d['focus']} changed)" if d["focus"] else "") + f"; {d['pairs']} candidate pairs")  # fmt: skip
+    console.print(f"{d['persons']} persons (largest {d['largest_person']} records; {d['ids_kept']} ids kept, "
+                  f"{d['ids_new']} new), {d['persons_written']} written, {d['persons_dropped']} dropped")  # fmt: skip
+    console.print(f"{d['auto']} pairs merged automatically, {d['pending']} waiting for review "
+                  "(`graphsvc review list`)")  # fmt: skip
+    console.print("seconds: " + ", ".join(f"{k} {v}" for k, v in d["seconds"].items()))
+
+
+def _print_evaluation(d: dict[str, Any]) -> None:
+    console.print(f"{d['records']} records: {d['persons_predicted']} persons predicted, {d['persons_true']} true "
+                  f"(largest {d['largest_predicted']} vs {d['largest_true']})")  # fmt: skip
+    for name in ("pairwise", "bcubed"):
+        m = d[name]
+        console.print(f"{name:9} precision {m['precision']:.4f}  recall {m['recall']:.4f}  F1 {m['f1']:.4f}")

@@ -1,0 +1,82 @@
+"""`graphsvc review list|show|accept|reject`: the human side of identity resolution."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from graphsvc.cli.output import JsonFlag, console, emit
+from graphsvc.config import get_settings
+from graphsvc.db import Database
+from graphsvc.resolve.review import candidate, decide, review_queue
+
+app = typer.Typer(help="The review queue of uncertain matches; decisions outrank automation.", no_args_is_help=True)
+
+
+def _side(side: dict[str, Any]) -> str:
+    if side["kind"] == "contact":
+        parts = [f"{side['source']}:{side['sourceId']}", side.get("name"), side.get("company"), side.get("city")]
+    else:
+        parts = [f"{side['platform']}:{side['key']}", side.get("displayName"), side.get("location"),
+                 f"{side['followers']} followers" if side.get("followers") else None, side.get("avatarUrl")]  # fmt: skip
+    return "\n".join(str(p) for p in parts if p)
+
+
+def _evidence(items: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{e['weight']:+.2f} {e['level']}" for e in items)
+
+
+@app.command("list")
+def list_(
+    limit: Annotated[int, typer.Option(min=1, help="How many pairs.")] = 20,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many (paging).")] = 0,
+    status: Annotated[str, typer.Option(help="pending, auto, accepted or rejected.")] = "pending",
+    as_json: JsonFlag = False,
+) -> None:
+    """Candidate pairs, most valuable first, both sides side by side with the evidence."""
+    with Database.from_settings(get_settings()) as db:
+        rows = review_queue(db, status=status, limit=limit, offset=offset)
+
+    def human(d: dict[str, Any]) -> None:
+        table = Table("id", "score", "a", "b", "evidence (match weight)", show_lines=True)
+        for row in d["candidates"]:
+            table.add_row(row["id"], f"{row['score']:.3f}", _side(row["a"]), _side(row["b"]), _evidence(row["evidence"]))
+        console.print(table)
+        console.print(f"{len(d['candidates'])} pair(s); decide with `graphsvc review accept|reject ID`")
+
+    emit({"candidates": rows}, as_json, human)
+
+
+@app.command()
+def show(pair_id: Annotated[str, typer.Argument(help="The pair's id (from `review list`).")], as_json: JsonFlag = False) -> None:
+    """One candidate pair in full."""
+    with Database.from_settings(get_settings()) as db:
+        row = candidate(db, pair_id)
+    emit(row, as_json, lambda d: console.print_json(json.dumps(d, default=str)))
+
+
+def _decide(pair_id: str, accept: bool, by: str, reason: str | None, as_json: bool) -> None:
+    with Database.from_settings(get_settings()) as db:
+        row = decide(db, pair_id, accept=accept, by=by, reason=reason)
+    emit(row, as_json, f"{row['id']}: {row['status']} ({row['a']} / {row['b']}); "
+         "`graphsvc resolve --incremental` applies it")  # fmt: skip
+
+
+ByOption = Annotated[str, typer.Option("--by", help="Who decides (kept in the audit trail).")]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why (kept with the decision).")]
+PairArgument = Annotated[str, typer.Argument(help="The pair's id (from `review list`).")]
+
+
+@app.command()
+def accept(pair_id: PairArgument, by: ByOption = "cli", reason: ReasonOption = None, as_json: JsonFlag = False) -> None:
+    """The two records are the same person: a must-link for every later run."""
+    _decide(pair_id, True, by, reason, as_json)
+
+
+@app.command()
+def reject(pair_id: PairArgument, by: ByOption = "cli", reason: ReasonOption = None, as_json: JsonFlag = False) -> None:
+    """The two records are different people: a cannot-link for every later run."""
+    _decide(pair_id, False, by, reason, as_json)

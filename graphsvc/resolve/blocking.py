@@ -1,0 +1,93 @@
+"""Candidate generation: only records that share a blocking key are ever compared.
+
+Keys (a record gets several): the email match key, the phone, the username without
+separators and digits (shared by handles on every platform and by email local parts),
+usernames derived from the name, the full folded name with the city, a phonetic family
+name with the given name's canonical form (nicknames) and the city, the full name alone,
+the avatar URL; and every profile link found in a bio or website pairs directly with
+the identity it names. Blocks larger than ``max_block`` are skipped: a key shared by
+thousands ("john smith") says nothing on its own, and its pairs are still reached
+through the more specific keys (name with city, username, email).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+
+from nicknames import NickNamer
+
+from graphsvc.resolve.records import Record
+
+__all__ = ["blocking_keys", "candidate_pairs", "canonical_given_names"]
+
+_NICKNAMES = NickNamer()
+
+
+@lru_cache(maxsize=65536)
+def canonical_given_names(given: str) -> frozenset[str]:
+    """The given name and the full names it may be short for: 'bob' -> {'bob', 'robert', ...}."""
+    if not given:
+        return frozenset()
+    return frozenset({given, *(_NICKNAMES.canonicals_of(given) or ())})
+
+
+def _name_usernames(record: Record) -> Iterator[str]:
+    g, f = record.given, record.family
+    if g and f:
+        yield from (g + f, f + g, g[0] + f, g + f[0])
+
+
+def blocking_keys(record: Record) -> set[str]:
+    keys: set[str] = {f"e:{email}" for email in record.emails}
+    keys.update(f"p:{phone}" for phone in record.phones)
+    keys.update(f"u:{local}" for local in record.email_locals if len(local) >= 5)
+    if len(record.handle_core) >= 4:
+        keys.add(f"u:{record.handle_core}")
+    keys.update(f"u:{name}" for name in _name_usernames(record) if len(name) >= 5)
+    if record.name:
+        keys.add(f"n:{' '.join(sorted(record.tokens))}")
+        if record.city:
+            keys.add(f"nc:{' '.join(sorted(record.tokens))}|{record.city}")
+            if record.phonetic:
+                keys.update(f"ph:{record.phonetic}|{canon}|{record.city}" for canon in canonical_given_names(record.given))
+    if record.avatar:
+        keys.add(f"a:{record.avatar}")
+    return keys
+
+
+def candidate_pairs(
+    records: Sequence[Record],
+    unit_of: Sequence[int],
+    *,
+    max_block: int = 60,
+    focus: Iterable[int] | None = None,
+) -> set[tuple[int, int]]:
+    """Index pairs ``(i, j)`` with ``i < j`` in different units that share a key or a link.
+
+    With ``focus``, only pairs with at least one focused record (incremental runs).
+    """
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        for key in blocking_keys(record):
+            blocks[key].append(index)
+    wanted = set(focus) if focus is not None else None
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > max_block:
+            continue
+        if wanted is not None and not wanted.intersection(members):
+            continue
+        for a_pos, a in enumerate(members):
+            for b in members[a_pos + 1 :]:
+                if unit_of[a] != unit_of[b] and (wanted is None or a in wanted or b in wanted):
+                    pairs.add((a, b) if a < b else (b, a))
+    by_key = {record.key: index for index, record in enumerate(records)}
+    for index, record in enumerate(records):
+        for target in record.links:
+            other = by_key.get(target)
+            if other is not None and unit_of[other] != unit_of[index]:
+                if wanted is None or index in wanted or other in wanted:
+                    pairs.add((index, other) if index < other else (other, index))
+    return pairs

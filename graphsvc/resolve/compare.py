@@ -1,0 +1,143 @@
+"""Pairwise comparison: each candidate pair becomes one level per comparison.
+
+The levels are what the Fellegi-Sunter model (``model.py``) learns match weights for;
+level 0 of every comparison means "nothing to compare" (a value missing on either side)
+and weighs nothing. Everything here is a pure function of two ``Record``s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import JaroWinkler
+
+from graphsvc.resolve.blocking import canonical_given_names
+from graphsvc.resolve.records import SOCIAL, Record
+
+__all__ = ["COMPARISONS", "Comparison", "compare"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    levels: tuple[str, ...]  # levels[0] is always 'missing'
+
+    def level(self, name: str) -> int:
+        return self.levels.index(name)
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison("email", ("missing", "same email", "different emails")),
+    Comparison("phone", ("missing", "same phone", "different phones")),
+    Comparison("username", ("missing", "same username", "similar username", "different usernames")),
+    Comparison("name", ("missing", "same name", "nickname or initial", "similar name (typo, transliteration)",
+                        "same family name only", "username matches name", "different names")),  # fmt: skip
+    Comparison("location", ("missing", "same city", "different cities")),
+    Comparison("link", ("missing", "one profile links to the other", "both link to the same profile")),
+    Comparison("avatar", ("missing", "same picture", "different pictures")),
+    Comparison("company", ("missing", "same company", "different companies")),
+    Comparison("platform", ("missing", "two accounts on the same platform")),
+)
+NAME = 3  # index of the name comparison: its 'same name' level gets a term-frequency adjustment
+
+
+def _email(a: Record, b: Record) -> int:
+    if not (a.emails and b.emails):
+        return 0
+    return 1 if a.emails & b.emails else 2
+
+
+def _phone(a: Record, b: Record) -> int:
+    if not (a.phones and b.phones):
+        return 0
+    return 1 if a.phones & b.phones else 2
+
+
+def _username(a: Record, b: Record) -> int:
+    left = {a.handle_core} if a.handle_core else set(a.email_locals)
+    right = {b.handle_core} if b.handle_core else set(b.email_locals)
+    left.discard("")
+    right.discard("")
+    if not (left and right) or not (a.handle_core or b.handle_core):
+        return 0
+    if left & right and max(len(x) for x in left & right) >= 4:
+        return 1
+    best = max(JaroWinkler.similarity(x, y) for x in left for y in right)
+    return 2 if best >= 0.92 else 3
+
+
+def _username_fits_name(handle: str, named: Record) -> bool:
+    g, f = named.given, named.family
+    if not (g and f and handle):
+        return False
+    return handle in {g + f, f + g, g[0] + f, g + f[0], f + g[0], f}
+
+
+def _name(a: Record, b: Record) -> int:
+    if not (a.name and b.name):
+        if a.name and b.handle_core:
+            return 5 if _username_fits_name(b.handle_core, a) else 0
+        if b.name and a.handle_core:
+            return 5 if _username_fits_name(a.handle_core, b) else 0
+        return 0
+    if a.name == b.name or a.tokens == b.tokens:
+        return 1
+    if _compatible(a.given, b.given, nicknames=True) and _compatible(a.family, b.family, nicknames=False):
+        return 2
+    if JaroWinkler.similarity(a.name, b.name) >= 0.93:
+        return 3
+    if a.family and a.family == b.family:
+        return 4
+    return 6
+
+
+def _compatible(x: str, y: str, *, nicknames: bool) -> bool:
+    """Equal, an initial of the other ('l' ~ 'lovelace'), or (given names) a nickname of it."""
+    if not (x and y):
+        return False
+    if x == y or ((len(x) == 1 or len(y) == 1) and x[0] == y[0]):
+        return True
+    return nicknames and bool(canonical_given_names(x) & canonical_given_names(y))
+
+
+def _location(a: Record, b: Record) -> int:
+    if not (a.city and b.city):
+        return 0
+    return 1 if a.city == b.city or JaroWinkler.similarity(a.city, b.city) >= 0.93 else 2
+
+
+def _link(a: Record, b: Record) -> int:
+    if a.key in b.links or b.key in a.links:
+        return 1
+    if a.links & b.links:
+        return 2
+    return 0
+
+
+def _avatar(a: Record, b: Record) -> int:
+    if not (a.avatar and b.avatar):
+        return 0
+    return 1 if a.avatar == b.avatar else 2
+
+
+def _company(a: Record, b: Record) -> int:
+    if a.company and b.company:
+        return 1 if a.company == b.company else 2
+    if a.company and len(a.company) >= 3 and a.company in b.bio:
+        return 1
+    if b.company and len(b.company) >= 3 and b.company in a.bio:
+        return 1
+    return 0
+
+
+def _platform(a: Record, b: Record) -> int:
+    both_social = a.kind == b.kind == "identity" and a.source in SOCIAL
+    return 1 if both_social and a.source == b.source else 0
+
+
+_FUNCTIONS = (_email, _phone, _username, _name, _location, _link, _avatar, _company, _platform)
+
+
+def compare(a: Record, b: Record) -> tuple[int, ...]:
+    """The level of every comparison in ``COMPARISONS`` for the pair ``(a, b)``."""
+    return tuple(fn(a, b) for fn in _FUNCTIONS)

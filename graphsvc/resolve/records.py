@@ -1,0 +1,143 @@
+"""The records identity resolution works on, built from graph rows by pure functions.
+
+A *record* is one Contact or one Identity. Before any matching, a Contact and the email
+and phone Identities its CRM states (``HAS``) form one *unit*: the CRM says they are the
+same person, so they are never split. Everything a comparison needs is precomputed here
+once (folded names, tokens, phonetic keys, handles without separators, links found in
+bios), so scoring millions of pairs does no parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import jellyfish
+
+from graphsvc.errors import InputError
+from graphsvc.ingest.normalize import fold, parse_handle
+
+__all__ = ["SOCIAL", "Record", "contact_record", "identity_record", "record_key"]
+
+#: Platforms whose key is a chosen username (comparable across platforms).
+SOCIAL = frozenset({"twitter", "facebook", "linkedin", "instagram", "github", "forum", "mastodon", "reddit"})
+
+_LINK = re.compile(
+    r"(?:https?://)?(?:www\.|m\.|mobile\.)?(?:x\.com|twitter\.com|facebook\.com|linkedin\.com/in|instagram\.com|github\.com)"
+    r"/@?[A-Za-z0-9_.\-]+",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_NOT_NAME = re.compile(r"[^a-z ]+")
+_SEPARATORS = re.compile(r"[._\-]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def record_key(kind: str, source: str, key: str) -> str:
+    """'identity:twitter:ada' or 'contact:salesforce:003A': the id of a record everywhere in resolution."""
+    return f"{kind}:{source}:{key}"
+
+
+@dataclass(slots=True)
+class Record:
+    key: str
+    kind: str  # 'contact' | 'identity'
+    source: str  # CRM name for contacts, platform for identities
+    name: str = ""  # folded full name ('' when unknown)
+    given: str = ""
+    family: str = ""
+    tokens: frozenset[str] = frozenset()
+    phonetic: str = ""  # metaphone of the family name (or the last name token)
+    handle: str = ""  # social username, lower-case
+    handle_core: str = ""  # without separators and digits: 'john.smith84' -> 'johnsmith'
+    emails: frozenset[str] = frozenset()  # email match keys
+    email_locals: frozenset[str] = frozenset()  # their local parts without separators
+    phones: frozenset[str] = frozenset()
+    city: str = ""  # folded first part of the location ('London, UK' -> 'london')
+    country: str = ""
+    company: str = ""
+    avatar: str = ""
+    links: frozenset[str] = frozenset()  # record keys of identities this one points to (bio, url)
+    bio: str = ""
+    followers: int = 0
+    display: dict[str, Any] = field(default_factory=dict)  # original values, for the review queue
+
+
+def _name_parts(name: str | None, given: str | None = None, family: str | None = None) -> tuple[str, str, str]:
+    full = _NOT_NAME.sub(" ", fold(name or " ".join(p for p in (given, family) if p))).split()
+    if not full:
+        return "", "", ""
+    g = fold(given).split()[0] if given and fold(given) else full[0]
+    f = fold(family).split()[-1] if family and fold(family) else (full[-1] if len(full) > 1 else "")
+    return " ".join(full), g, f
+
+
+def _location(text: str | None) -> str:
+    first = (text or "").split(",")[0]
+    return _NOT_NAME.sub(" ", fold(first)).strip()
+
+
+def _core(handle: str) -> str:
+    return _DIGITS.sub("", _SEPARATORS.sub("", handle))
+
+
+def _links(*texts: str | None) -> frozenset[str]:
+    found: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        for match in _LINK.finditer(text):
+            try:
+                handle = parse_handle(match.group(0).rstrip("."))
+            except InputError:
+                continue
+            found.add(record_key("identity", handle.platform, handle.key))
+        for match in _EMAIL.finditer(text):
+            found.add(record_key("identity", "email", match.group(0).lower()))
+    return frozenset(found)
+
+
+def _with_name(record: Record, name: str | None, given: str | None = None, family: str | None = None) -> None:
+    record.name, record.given, record.family = _name_parts(name, given, family)
+    record.tokens = frozenset(record.name.split())
+    record.phonetic = jellyfish.metaphone(record.family) if record.family else ""
+
+
+def identity_record(row: Mapping[str, Any]) -> Record:
+    """A record from an Identity's properties (``platform``, ``key``, ``matchKey``, ``displayName``, ...)."""
+    platform, key = row["platform"], row["key"]
+    record = Record(key=record_key("identity", platform, key), kind="identity", source=platform)
+    _with_name(record, row.get("displayName"))
+    if platform in SOCIAL:
+        record.handle, record.handle_core = key, _core(key)
+    elif platform == "email":
+        match_key = row.get("matchKey") or key
+        record.emails = frozenset({match_key})
+        record.email_locals = frozenset({_core(match_key.split("@")[0])})
+    elif platform == "phone":
+        record.phones = frozenset({key})
+    record.city = _location(row.get("location"))
+    record.avatar = row.get("avatarUrl") or ""
+    record.bio = fold(row.get("bio"))
+    record.links = _links(row.get("bio"), row.get("url")) - {record.key}
+    record.followers = int(row.get("followers") or 0)
+    record.display = {k: row.get(k) for k in ("platform", "key", "displayName", "bio", "location", "url", "avatarUrl",
+                                               "followers")}  # fmt: skip
+    return record
+
+
+def contact_record(row: Mapping[str, Any], points: Iterable[Mapping[str, Any]] = ()) -> Record:
+    """A record from a Contact's properties and the email/phone identities it HAS."""
+    record = Record(key=record_key("contact", row["source"], row["sourceId"]), kind="contact", source=row["source"])
+    _with_name(record, row.get("name"), row.get("givenName"), row.get("familyName"))
+    emails = {p.get("matchKey") or p["key"] for p in points if p["platform"] == "email"}
+    record.emails = frozenset(emails)
+    record.email_locals = frozenset(_core(e.split("@")[0]) for e in emails)
+    record.phones = frozenset(p["key"] for p in points if p["platform"] == "phone")
+    record.city = _location(row.get("city"))
+    record.country = fold(row.get("country"))
+    record.company = fold(row.get("company"))
+    record.display = {k: row.get(k) for k in ("source", "sourceId", "name", "company", "title", "city", "country")}
+    return record

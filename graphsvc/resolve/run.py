@@ -1,0 +1,316 @@
+"""`graphsvc resolve`: load records, block, score, cluster, and write persons and candidates.
+
+Full run: every record. Incremental run (``--incremental``): only the records imported or
+decided on since the last successful run, their candidate partners, and every member of
+the persons those belong to are re-scored and re-clustered, with the match model of the
+last full run; everything else is left as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from graphsvc.db import Database
+from graphsvc.resolve.blocking import candidate_pairs
+from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
+from graphsvc.resolve.compare import compare
+from graphsvc.resolve.model import MatchModel, estimate_model
+from graphsvc.resolve.records import Record, contact_record, identity_record
+
+__all__ = ["ResolveOptions", "ResolveSummary", "pair_id", "resolve"]
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class ResolveOptions:
+    threshold: float = 0.9  # merge automatically at or above this probability
+    review_min: float = 0.3  # queue for review between this and the threshold
+    strong: float = 0.995
+    max_block: int = 60
+    max_cluster: int = 40
+    incremental: bool = False
+    batch_size: int = 2000
+    seed: int = 0
+
+
+@dataclass
+class ResolveSummary:
+    run: str
+    mode: str
+    records: int = 0
+    units: int = 0
+    focus: int = 0
+    pairs: int = 0
+    auto: int = 0
+    pending: int = 0
+    persons: int = 0
+    persons_written: int = 0
+    persons_dropped: int = 0
+    ids_kept: int = 0
+    ids_new: int = 0
+    largest_person: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    model: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def pair_id(a: str, b: str) -> str:
+    """The stable id of the pair of record keys ``a`` and ``b`` (order does not matter)."""
+    low, high = sorted((a, b))
+    return "m-" + hashlib.blake2b(f"{low}|{high}".encode(), digest_size=8).hexdigest()
+
+
+@dataclass
+class _Loaded:
+    records: list[Record]
+    unit_of: list[int]
+    previous: dict[str, str]  # record key -> person id before this run
+    imported: dict[str, Any]  # record key -> importedAt
+    influence: dict[str, float]
+
+
+def _load(db: Database) -> _Loaded:
+    records: list[Record] = []
+    previous: dict[str, str] = {}
+    imported: dict[str, Any] = {}
+    influence: dict[str, float] = {}
+    point_owners: Counter[str] = Counter()
+    contact_points: list[tuple[int, list[str]]] = []
+    for row in db.read("resolve.contacts"):
+        record = contact_record(row["contact"], row["points"])
+        keys = [f"identity:{p['platform']}:{p['key']}" for p in row["points"]]
+        point_owners.update(keys)
+        contact_points.append((len(records), keys))
+        records.append(record)
+        imported[record.key] = row["contact"].get("importedAt")
+        if row["person"]:
+            previous[record.key] = row["person"]
+    index_of: dict[str, int] = {}
+    for row in db.read("resolve.identities"):
+        record = identity_record(row)
+        index_of[record.key] = len(records)
+        records.append(record)
+        imported[record.key] = row.get("importedAt")
+        influence[record.key] = float(row.get("influence") or 0.0)
+        if row["person"]:
+            previous[record.key] = row["person"]
+    unit_of = list(range(len(records)))
+    for contact_index, keys in contact_points:
+        for key in keys:  # a point shared by two contacts (a family email) stays a unit of its own
+            if point_owners[key] == 1 and key in index_of:
+                unit_of[index_of[key]] = contact_index
+    return _Loaded(records, unit_of, previous, imported, influence)
+
+
+def _decisions(db: Database, index_of: dict[str, int]) -> tuple[dict[tuple[int, int], bool], list[dict[str, Any]]]:
+    rows = db.read("resolve.decisions")
+    labels: dict[tuple[int, int], bool] = {}
+    for row in sorted(rows, key=lambda r: str(r["decidedAt"])):  # the latest decision on a pair wins
+        a, b = index_of.get(row["a"]), index_of.get(row["b"])
+        if a is not None and b is not None and a != b:
+            labels[(min(a, b), max(a, b))] = row["status"] == "accepted"
+    return labels, rows
+
+
+def _focus(db: Database, loaded: _Loaded, index_of: dict[str, int]) -> set[int] | None:
+    last = db.read("resolve.last_run")
+    if not last:
+        return None
+    since = last[0]["startedAt"]
+    focus = {
+        i for i, r in enumerate(loaded.records)
+        if r.key not in loaded.previous or (loaded.imported.get(r.key) is not None and loaded.imported[r.key] >= since)
+    }  # fmt: skip
+    for row in db.read("resolve.decided_since", since=since):
+        focus.update(index_of[k] for k in (row["a"], row["b"]) if k in index_of)
+    return focus
+
+
+def _stored_model(db: Database) -> MatchModel | None:
+    rows = db.read("resolve.last_model")
+    if not rows or not rows[0]["model"]:
+        return None
+    data = json.loads(rows[0]["model"])
+    return MatchModel(m=data["m"], u=data["u"], prior=data["prior"], name_frequency={})
+
+
+def resolve(db: Database, options: ResolveOptions = ResolveOptions(), progress: Progress | None = None) -> ResolveSummary:
+    """Run identity resolution and write the result; returns what it did."""
+    run = f"resolve-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    now = datetime.now(UTC)
+    summary = ResolveSummary(run=run, mode="incremental" if options.incremental else "full")
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        summary.seconds[name] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
+        if progress:
+            progress(name, 1, 1)
+
+    loaded = _load(db)
+    records, unit_of = loaded.records, loaded.unit_of
+    index_of = {r.key: i for i, r in enumerate(records)}
+    summary.records, summary.units = len(records), len(set(unit_of))
+    labels, _ = _decisions(db, index_of)
+    focus = _focus(db, loaded, index_of) if options.incremental else None
+    if options.incremental and focus is None:
+        summary.mode = "full (no earlier run)"
+    lap("load")
+    db.write("resolve.start_run", run=run, now=now, params=json.dumps(asdict(options)))
+    try:
+        _resolve(db, options, summary, loaded, index_of, labels, focus, run, now, lap)
+    except BaseException:
+        db.write("resolve.finish_run", run=run, status="failed", stats=json.dumps(summary.as_dict()), model=None)
+        raise
+    return summary
+
+
+def _resolve(
+    db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, index_of: dict[str, int],
+    labels: dict[tuple[int, int], bool], focus: set[int] | None, run: str, now: datetime, lap: Callable[[str], None],
+) -> None:  # fmt: skip
+    records, unit_of = loaded.records, loaded.unit_of
+    if focus is not None:
+        summary.focus = len(focus)
+        partners = candidate_pairs(records, unit_of, max_block=options.max_block, focus=focus)
+        touched = focus | {i for pair in partners for i in pair}
+        persons = {loaded.previous[records[i].key] for i in touched if records[i].key in loaded.previous}
+        scope = touched | {i for i, r in enumerate(records) if loaded.previous.get(r.key) in persons}
+        scope |= {i for i, r in enumerate(records) if unit_of[i] in {unit_of[j] for j in touched}}
+        pairs = {p for p in candidate_pairs(records, unit_of, max_block=options.max_block, focus=scope)
+                 if p[0] in scope and p[1] in scope}  # fmt: skip
+    else:
+        scope = set(range(len(records)))
+        pairs = candidate_pairs(records, unit_of, max_block=options.max_block)
+    pairs |= {p for p in labels if p[0] in scope and p[1] in scope}
+    summary.pairs = len(pairs)
+    lap("block")
+    levels = {pair: compare(records[pair[0]], records[pair[1]]) for pair in pairs}
+    lap("compare")
+    model = (_stored_model(db) if focus is not None else None) or estimate_model(
+        records, unit_of, levels, labels=labels, seed=options.seed)  # fmt: skip
+    if not model.name_frequency:
+        model.name_frequency = estimate_model(records, unit_of, {}, random_pairs=0).name_frequency
+    summary.model = model.as_dict()
+    scores = {pair: model.probability(lv, records[pair[0]].name if lv[3] == 1 else "") for pair, lv in levels.items()}
+    lap("score")
+
+    ordered = sorted(scope)
+    units = sorted({unit_of[i] for i in ordered})
+    position = {unit: n for n, unit in enumerate(units)}
+    platforms: list[set[str]] = [set() for _ in units]
+    for i in ordered:
+        if records[i].kind == "identity" and records[i].handle:
+            platforms[position[unit_of[i]]].add(records[i].source)
+    edges: dict[tuple[int, int], float] = {}
+    for (a, b), p in scores.items():
+        ua, ub = position[unit_of[a]], position[unit_of[b]]
+        key = (min(ua, ub), max(ua, ub))
+        edges[key] = max(edges.get(key, 0.0), p)
+    must = [(position[unit_of[a]], position[unit_of[b]]) for (a, b), ok in labels.items() if ok and a in scope and b in scope]
+    cannot = [(position[unit_of[a]], position[unit_of[b]]) for (a, b), ok in labels.items()
+              if not ok and a in scope and b in scope]  # fmt: skip
+    cluster_options = ClusterOptions(threshold=options.threshold, strong=options.strong, max_size=options.max_cluster)
+    unit_clusters = cluster_units(len(units), edges, unit_platforms=[frozenset(p) for p in platforms],
+                                  must_link=must, cannot_link=cannot, options=cluster_options)  # fmt: skip
+    members_of_unit: dict[int, list[int]] = {}
+    for i in ordered:
+        members_of_unit.setdefault(position[unit_of[i]], []).append(i)
+    clusters = [sorted(records[i].key for u in cluster for i in members_of_unit[u]) for cluster in unit_clusters]
+    previous_in_scope = {k: v for k, v in loaded.previous.items() if index_of.get(k) in scope}
+    ids = assign_ids(clusters, previous_in_scope)
+    lap("cluster")
+
+    person_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
+    _write(db, options, summary, loaded, index_of, clusters, ids, previous_in_scope, run, now)
+    _write_candidates(db, options, summary, loaded, model, levels, scores, person_of, scope, focus, run, now)
+    lap("write")
+    summary.persons = len(clusters)
+    summary.largest_person = max((len(c) for c in clusters), default=0)
+    db.write("resolve.finish_run", run=run, status="succeeded", stats=json.dumps(summary.as_dict()),
+             model=json.dumps({"m": model.m, "u": model.u, "prior": model.prior}) if focus is None else None)  # fmt: skip
+
+
+def _person_name(records: Sequence[Record]) -> str | None:
+    contacts = [str(r.display["name"]) for r in records if r.kind == "contact" and r.display.get("name")]
+    if contacts:
+        return str(sorted(contacts)[0])
+    names = Counter(r.display.get("displayName") for r in records if r.display.get("displayName"))
+    return str(names.most_common(1)[0][0]) if names else None
+
+
+def _member(record: Record) -> dict[str, str]:
+    kind, source, key = record.key.split(":", 2)
+    return {"kind": kind, "source": source, "key": key}
+
+
+def _write(
+    db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, index_of: dict[str, int],
+    clusters: list[list[str]], ids: list[str], previous: dict[str, str], run: str, now: datetime,
+) -> None:  # fmt: skip
+    old_members: dict[str, set[str]] = {}
+    for key, pid in previous.items():
+        old_members.setdefault(pid, set()).add(key)
+    rows = []
+    for pid, cluster in zip(ids, clusters, strict=True):
+        if pid in old_members:
+            summary.ids_kept += 1
+        else:
+            summary.ids_new += 1
+        if old_members.get(pid) == set(cluster):
+            continue
+        members = [loaded.records[index_of[k]] for k in cluster]
+        rows.append({"id": pid, "name": _person_name(members), "members": [_member(r) for r in members],
+                     "platforms": sorted({r.source for r in members if r.kind == "identity"})})  # fmt: skip
+    step = max(1, options.batch_size // 4)  # a person row carries all its members
+    for start in range(0, len(rows), step):
+        summary.persons_written += db.write("resolve.write_persons", rows=rows[start : start + step], now=now,
+                                            run=run)[0]["written"]  # fmt: skip
+    gone = sorted(set(old_members) - set(ids))
+    for start in range(0, len(gone), options.batch_size):
+        summary.persons_dropped += db.write("resolve.drop_empty_persons", ids=gone[start : start + options.batch_size])[0]["dropped"]
+
+
+def _write_candidates(
+    db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, model: MatchModel,
+    levels: dict[tuple[int, int], tuple[int, ...]], scores: dict[tuple[int, int], float], person_of: dict[str, str],
+    scope: set[int], focus: set[int] | None, run: str, now: datetime,
+) -> None:  # fmt: skip
+    records = loaded.records
+    rows = []
+    for (a, b), p in scores.items():
+        ra, rb = records[a], records[b]
+        same = person_of.get(ra.key) == person_of.get(rb.key)
+        if not same and p < options.review_min:
+            continue
+        status = "auto" if same else "pending"
+        summary.auto += status == "auto"
+        summary.pending += status == "pending"
+        lv = levels[(a, b)]
+        value = math.log10(1 + max(ra.followers, rb.followers)) + 2.0 * (ra.kind == "contact" or rb.kind == "contact")
+        value += 10.0 * max(loaded.influence.get(ra.key, 0.0), loaded.influence.get(rb.key, 0.0))
+        rows.append({"pairId": pair_id(ra.key, rb.key), "a": {"id": ra.key, **_member(ra)}, "b": {"id": rb.key, **_member(rb)},
+                     "score": round(p, 6), "weight": round(model.weight(lv, ra.name if lv[3] == 1 else ""), 3),
+                     "evidence": json.dumps(model.evidence(lv, ra.name if lv[3] == 1 else "")),
+                     "value": round(value, 3), "status": status})  # fmt: skip
+    for start in range(0, len(rows), options.batch_size):
+        db.write("resolve.write_candidates", rows=rows[start : start + options.batch_size], now=now, run=run)
+    if focus is None:
+        db.run_batched("resolve.drop_all_stale_candidates", run=run)
+    else:
+        keys = sorted(records[i].key for i in scope)
+        for start in range(0, len(keys), options.batch_size):
+            db.write("resolve.drop_stale_candidates", keys=keys[start : start + options.batch_size], run=run)

@@ -1,0 +1,54 @@
+"""A small social CRM whose true persons are known, written through the real importers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphsvc.db import Database
+from graphsvc.ingest.importer import import_files
+from tests.ingest.test_import import CONTACT_HEADER, write_csv
+
+IDENTITY_HEADER = ["platform", "handle", "display_name", "bio", "location", "url", "avatar_url", "followers", "following",
+                   "verified", "lang", "updated_at"]  # fmt: skip
+
+CONTACTS = [
+    ["salesforce", "001", "Ada Lovelace", "", "", "ada@analytical.example", "+44 20 7946 0958", "Analytical Engines", "",
+     "London", "GB", ""],
+    ["salesforce", "002", "Steven Smith", "", "", "steven.smith@acme.example", "", "Acme", "", "Leeds", "GB", ""],
+    ["hubspot", "h-9", "Steve Smith", "", "", "steven.smith@acme.example", "", "Acme", "", "Leeds", "GB", ""],
+    ["salesforce", "003", "Steven Smith", "", "", "ssmith@globex.example", "", "Globex", "", "Bristol", "GB", ""],
+]  # fmt: skip
+IDENTITIES = [
+    ["twitter", "@Ada_Lovelace", "Ada Lovelace", "Poet of science. Also https://github.com/adal", "London, UK", "", "",
+     "5400", "10", "", "", ""],
+    ["github", "https://github.com/adal", "Ada L.", "", "London", "", "https://img.example/ada.png", "80", "1", "", "", ""],
+    ["linkedin", "https://www.linkedin.com/in/ada-lovelace", "Ada Lovelace", "CTO at Analytical Engines", "London",
+     "", "https://img.example/ada.png", "900", "", "", "", ""],
+    ["email", "ada.lovelace+news@gmail.com", "Ada Lovelace", "", "London", "", "", "", "", "", "", ""],
+    ["twitter", "ada_paris", "Ada Lovelace", "Fan account", "Paris", "", "", "12", "", "", "", ""],
+    ["twitter", "stevensmith", "Steven Smith", "Engineer at Acme", "Leeds", "", "", "200", "", "", "", ""],
+    ["twitter", "smith_bristol", "Steven Smith", "Globex", "Bristol", "", "", "30", "", "", "", ""],
+    ["facebook", "steven.smith.leeds", "Steven Smith", "", "Leeds, England", "", "", "", "", "", "", ""],
+]  # fmt: skip
+
+#: The truth: person label per record key.
+TRUTH = {
+    "contact:salesforce:001": "ada", "identity:email:ada@analytical.example": "ada",
+    "identity:phone:+442079460958": "ada", "identity:twitter:ada_lovelace": "ada", "identity:github:adal": "ada",
+    "identity:linkedin:ada-lovelace": "ada", "identity:email:ada.lovelace+news@gmail.com": "ada",
+    "identity:twitter:ada_paris": "ada-paris",
+    "contact:salesforce:002": "steven-leeds", "contact:hubspot:h-9": "steven-leeds",
+    "identity:email:steven.smith@acme.example": "steven-leeds", "identity:twitter:stevensmith": "steven-leeds",
+    "identity:facebook:steven.smith.leeds": "steven-leeds",
+    "contact:salesforce:003": "steven-bristol", "identity:email:ssmith@globex.example": "steven-bristol",
+    "identity:twitter:smith_bristol": "steven-bristol",
+}  # fmt: skip
+
+
+@pytest.fixture
+def small_crm(db: Database, tmp_path: Path) -> Database:
+    import_files(db, "contacts", [write_csv(tmp_path / "contacts.csv", CONTACT_HEADER, CONTACTS)])
+    import_files(db, "identities", [write_csv(tmp_path / "identities.csv", IDENTITY_HEADER, IDENTITIES)])
+    return db

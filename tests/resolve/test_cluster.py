@@ -1,0 +1,98 @@
+"""Clustering constraints, stable ids, blocking and the evaluation metrics: pure functions, known answers."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from graphsvc.resolve.blocking import candidate_pairs
+from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
+from graphsvc.resolve.evaluate import evaluate
+from graphsvc.resolve.records import Record, identity_record
+
+NO_PLATFORMS: list[frozenset[str]] = [frozenset()] * 10
+
+
+def clique(nodes: range, p: float) -> dict[tuple[int, int], float]:
+    return {pair: p for pair in itertools.combinations(nodes, 2)}
+
+
+def as_sets(clusters: list[list[int]]) -> set[frozenset[int]]:
+    return {frozenset(c) for c in clusters}
+
+
+def test_one_weak_bridge_does_not_chain_two_large_clusters() -> None:
+    edges = clique(range(0, 4), 0.99) | clique(range(4, 8), 0.99) | {(3, 4): 0.93}
+    clusters = cluster_units(8, edges, unit_platforms=NO_PLATFORMS[:8])
+    assert as_sets(clusters) == {frozenset(range(4)), frozenset(range(4, 8))}
+    # ...but a bridge that is certain, or well supported, merges them
+    strong = cluster_units(8, edges | {(3, 4): 0.999}, unit_platforms=NO_PLATFORMS[:8])
+    assert as_sets(strong) == {frozenset(range(8))}
+    supported = edges | {(0, 4): 0.93, (1, 5): 0.93}
+    assert as_sets(cluster_units(8, supported, unit_platforms=NO_PLATFORMS[:8])) == {frozenset(range(8))}
+
+
+def test_cannot_link_splits_and_must_link_joins() -> None:
+    edges = {(0, 1): 0.99, (1, 2): 0.99}
+    assert as_sets(cluster_units(3, edges, unit_platforms=NO_PLATFORMS[:3])) == {frozenset({0, 1, 2})}
+    split = cluster_units(3, edges, unit_platforms=NO_PLATFORMS[:3], cannot_link=[(0, 2)])
+    assert frozenset({0, 1, 2}) not in as_sets(split) and len(split) == 2
+    joined = cluster_units(4, {}, unit_platforms=NO_PLATFORMS[:4], must_link=[(2, 3)])
+    assert as_sets(joined) == {frozenset({0}), frozenset({1}), frozenset({2, 3})}  # no evidence needed
+    refused = cluster_units(3, edges, unit_platforms=NO_PLATFORMS[:3], must_link=[(0, 2)], cannot_link=[(0, 2)])
+    assert not any({0, 2} <= set(c) for c in refused)
+
+
+def test_two_accounts_on_one_platform_need_strong_evidence() -> None:
+    platforms = [frozenset({"twitter"}), frozenset({"twitter"}), frozenset({"github"})]
+    weak = cluster_units(3, {(0, 1): 0.95, (1, 2): 0.95}, unit_platforms=platforms)
+    assert as_sets(weak) == {frozenset({0}), frozenset({1, 2})} or as_sets(weak) == {frozenset({0, 1}), frozenset({2})}
+    assert len(cluster_units(2, {(0, 1): 0.999}, unit_platforms=platforms[:2])) == 1
+
+
+def test_threshold_and_size_cap() -> None:
+    assert len(cluster_units(2, {(0, 1): 0.89}, unit_platforms=NO_PLATFORMS[:2])) == 2
+    capped = cluster_units(6, clique(range(6), 0.999), unit_platforms=NO_PLATFORMS[:6], options=ClusterOptions(max_size=4))
+    assert max(len(c) for c in capped) <= 4
+
+
+def test_ids_are_stable_when_membership_barely_changes() -> None:
+    previous = {"a": "p-1", "b": "p-1", "c": "p-1", "d": "p-2", "e": "p-2"}
+    # p-1 gains a record, p-2 loses one to a new person: both keep their ids
+    ids = assign_ids([["a", "b", "c", "x"], ["d"], ["e", "y"]], previous)
+    assert ids[0] == "p-1" and ids[1:].count("p-2") == 1 and len(set(ids)) == 3
+    # a person split in two halves keeps its id on one side only
+    halves = assign_ids([["a", "b"], ["c"]], previous)
+    assert halves[0] == "p-1" and halves[1] != "p-1"
+    # new ids are deterministic
+    assert assign_ids([["q", "r"]], {}) == assign_ids([["r", "q"]], {})
+
+
+def test_blocking_pairs_shared_keys_and_links_but_skips_huge_blocks() -> None:
+    records = [
+        identity_record({"platform": "twitter", "key": "ada_l", "displayName": "Ada Lovelace", "location": "London"}),
+        identity_record({"platform": "github", "key": "adal", "displayName": "Ada L."}),
+        identity_record({"platform": "linkedin", "key": "someone-else", "bio": "see https://x.com/ada_l"}),
+        identity_record({"platform": "forum", "key": "grace", "displayName": "Grace Hopper"}),
+    ]
+    pairs = candidate_pairs(records, list(range(4)))
+    assert (0, 1) in pairs  # same username without separators: adal
+    assert (0, 2) in pairs  # the bio links to the twitter profile
+    assert not any(3 in pair for pair in pairs)
+    commons = [Record(key=f"identity:forum:s{i}", kind="identity", source="forum", name="john smith",
+                      tokens=frozenset({"john", "smith"})) for i in range(100)]  # fmt: skip
+    assert candidate_pairs(commons, list(range(100)), max_block=60) == set()
+    assert candidate_pairs(records, [0, 0, 1, 2]) & {(0, 1)} == set()  # same unit: never compared
+
+
+def test_evaluation_metrics_on_a_known_example() -> None:
+    truth = {"a": "1", "b": "1", "c": "1", "d": "2", "e": "2"}
+    predicted = {"a": "x", "b": "x", "c": "y", "d": "y", "e": "z", "extra": "w"}
+    report = evaluate(predicted, truth)
+    # true pairs: ab ac bc de (4); predicted pairs: ab cd (2); correct: ab (1)
+    assert report["pairwise"] == {"precision": 0.5, "recall": 0.25, "f1": pytest.approx(0.3333, abs=1e-4)}
+    # B-cubed precision: a,b 1; c,d 1/2; e 1 -> 4/5. Recall: a,b 2/3; c 1/3; d,e 1/2 -> (4/3+1/3+1)/5
+    assert report["bcubed"]["precision"] == 0.8
+    assert report["bcubed"]["recall"] == pytest.approx(round((2 / 3 * 2 + 1 / 3 + 1) / 5, 4))
+    assert report["records_only_in_graph"] == 1 and report["largest_true"] == 3

@@ -1,0 +1,158 @@
+"""Identity resolution end to end on the real Neo4j: persons, evidence, decisions, stable ids, incremental runs."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphsvc.config import Settings
+from graphsvc.db import Database
+from graphsvc.errors import NotFound
+from graphsvc.ingest.importer import import_files
+from graphsvc.resolve import ResolveOptions, resolve
+from graphsvc.resolve.review import decide, review_queue
+from graphsvc.resolve.run import pair_id
+from tests.ingest.test_import import write_csv
+from tests.resolve.conftest import IDENTITY_HEADER, TRUTH
+from tests.support import run_json
+
+
+def persons(db: Database) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for row in db.read("resolve.membership"):
+        groups[row["person"]].add(row["record"])
+    return dict(groups)
+
+
+def partition(db: Database) -> set[frozenset[str]]:
+    return {frozenset(members) for members in persons(db).values()}
+
+
+def true_partition() -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for key, label in TRUTH.items():
+        groups[label].add(key)
+    return {frozenset(g) for g in groups.values()}
+
+
+def person_of(db: Database, record: str) -> str:
+    return next(pid for pid, members in persons(db).items() if record in members)
+
+
+def candidate_between(db: Database, a: str, b: str) -> dict[str, Any]:
+    rows = db.adhoc("MATCH ()-[r:MATCH_CANDIDATE]->() WHERE (r.a = $a AND r.b = $b) OR (r.a = $b AND r.b = $a) "
+                    "RETURN r.pairId AS id, r.status AS status, r.score AS score, r.evidence AS evidence",
+                    {"a": a, "b": b}, allow_write=False)[1]  # fmt: skip
+    assert rows, f"no candidate between {a} and {b}"
+    return {**rows[0], "evidence": json.loads(rows[0]["evidence"])}
+
+
+def stamps(db: Database) -> dict[str, Any]:
+    rows = db.adhoc("MATCH (p:Person) RETURN p.id AS id, p.resolvedAt AS at", {}, allow_write=False)[1]
+    return {r["id"]: r["at"] for r in rows}
+
+
+def test_resolve_unifies_the_small_crm(small_crm: Database) -> None:
+    summary = resolve(small_crm)
+    assert summary.records == len(TRUTH) and summary.mode == "full"
+    assert partition(small_crm) == true_partition()
+    # namesakes stay apart: the Paris fan account, and the Steven Smith of Bristol
+    assert person_of(small_crm, "identity:twitter:ada_paris") != person_of(small_crm, "contact:salesforce:001")
+    # every merge explains itself: a score and weighted evidence, strongest first
+    pair = candidate_between(small_crm, "contact:salesforce:002", "contact:hubspot:h-9")
+    assert pair["status"] == "auto" and pair["score"] > 0.9
+    levels = [e["level"] for e in pair["evidence"]]
+    assert "same email" in levels and "nickname or initial" in levels  # Steve ~ Steven
+    weights = [abs(e["weight"]) for e in pair["evidence"]]
+    assert weights == sorted(weights, reverse=True) and all(e["weight"] for e in pair["evidence"])
+    linked = candidate_between(small_crm, "identity:twitter:ada_lovelace", "identity:github:adal")
+    assert "one profile links to the other" in [e["level"] for e in linked["evidence"]]
+    counted = small_crm.adhoc("MATCH (p:Person) RETURN count(p) AS n", {}, allow_write=False)[1]
+    assert counted == [{"n": len(true_partition())}]
+
+
+def test_rerun_keeps_ids_and_incremental_touches_only_affected_persons(small_crm: Database, tmp_path: Path) -> None:
+    resolve(small_crm)
+    before = persons(small_crm)
+    again = resolve(small_crm)
+    assert persons(small_crm) == before and again.ids_new == 0 and again.persons_written == 0
+
+    stamped = stamps(small_crm)
+    ada = person_of(small_crm, "contact:salesforce:001")
+    import_files(small_crm, "identities", [write_csv(tmp_path / "more.csv", IDENTITY_HEADER, [
+        ["instagram", "ada_lovelace", "Ada Lovelace", "poetical science", "London", "", "https://img.example/ada.png",
+         "300", "", "", "", ""]])])  # fmt: skip
+    summary = resolve(small_crm, ResolveOptions(incremental=True))
+    assert summary.mode == "incremental" and summary.focus == 1
+    assert summary.pairs < again.pairs  # only the new record's neighbourhood was scored
+    after = persons(small_crm)
+    assert after[ada] == before[ada] | {"identity:instagram:ada_lovelace"}  # joined Ada, under Ada's id
+    restamped = stamps(small_crm)
+    assert {pid for pid in stamped if restamped[pid] != stamped[pid]} == {ada}  # nobody else was rewritten
+
+
+def add_candidate(db: Database, a: str, b: str) -> str:
+    """A pending candidate for ``a``/``b`` as a reviewer might raise by hand; returns its id."""
+    low, high = sorted((a, b))
+    sides = {k: {"id": k, **dict(zip(("kind", "source", "key"), k.split(":", 2), strict=True))} for k in (low, high)}
+    pid = pair_id(a, b)
+    db.write("resolve.write_candidates", now=None, run="manual", rows=[{
+        "pairId": pid, "a": sides[low], "b": sides[high], "score": 0.1, "weight": -3.0, "evidence": "[]",
+        "value": 0.0, "status": "pending"}])  # fmt: skip
+    return pid
+
+
+def test_review_decisions_outrank_automation_and_survive_reruns(small_crm: Database) -> None:
+    resolve(small_crm)
+    queue = review_queue(small_crm, limit=50)
+    assert queue, "the small CRM has uncertain pairs"
+    assert {"a", "b", "evidence", "score", "value"} <= set(queue[0]) and queue[0]["a"]["kind"] in {"contact", "identity"}
+    assert [q["value"] for q in queue] == sorted((q["value"] for q in queue), reverse=True)
+
+    # reject an automatic merge: the two must part, in this and every later run
+    auto = candidate_between(small_crm, "contact:salesforce:002", "identity:twitter:stevensmith")
+    assert auto["status"] == "auto"
+    decide(small_crm, auto["id"], accept=False, by="tester", reason="a different Steven")
+    resolve(small_crm, ResolveOptions(incremental=True))
+    assert person_of(small_crm, "identity:twitter:stevensmith") != person_of(small_crm, "contact:salesforce:002")
+    # accept a pair the model would never merge: the Paris account is Ada's after all
+    paris = add_candidate(small_crm, "identity:twitter:ada_paris", "identity:twitter:ada_lovelace")
+    decide(small_crm, paris, accept=True, by="tester")
+    resolve(small_crm, ResolveOptions(incremental=True))
+    assert person_of(small_crm, "identity:twitter:ada_paris") == person_of(small_crm, "contact:salesforce:001")
+
+    resolve(small_crm)  # a full re-run keeps both decisions
+    assert person_of(small_crm, "identity:twitter:stevensmith") != person_of(small_crm, "contact:salesforce:002")
+    assert person_of(small_crm, "identity:twitter:ada_paris") == person_of(small_crm, "contact:salesforce:001")
+    assert candidate_between(small_crm, "contact:salesforce:002", "identity:twitter:stevensmith")["status"] == "rejected"
+    with pytest.raises(NotFound):
+        decide(small_crm, "m-nope", accept=True, by="tester")
+
+
+def test_cli_resolve_review_and_evaluate(small_crm: Database, tmp_path: Path, settings: Settings) -> None:
+    summary = run_json(settings, "resolve")
+    assert summary["persons"] == len(true_partition()) and summary["largest_person"] == 7
+    truth = tmp_path / "truth"
+    truth.mkdir()
+    with (truth / "identity_person.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["kind", "source", "key", "person_id"])
+        for key, label in TRUTH.items():
+            writer.writerow([*key.split(":", 2), label])
+    report = run_json(settings, "resolve", "--evaluate", str(tmp_path))
+    assert report["pairwise"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert report["bcubed"]["f1"] == 1.0 and report["records"] == len(TRUTH)
+
+    listed = run_json(settings, "review", "list", "--limit", "3")["candidates"]
+    assert 0 < len(listed) <= 3
+    decided = run_json(settings, "review", "reject", listed[0]["id"], "--by", "dpo", "--reason", "checked")
+    assert decided["status"] == "rejected"
+    shown = run_json(settings, "review", "show", listed[0]["id"])
+    assert (shown["decidedBy"], shown["reason"]) == ("dpo", "checked")
+    missing = run_json(settings, "review", "accept", "m-000", check=False)
+    assert missing["code"] == "NOT_FOUND"
