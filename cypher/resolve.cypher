@@ -14,7 +14,8 @@ MATCH (c:Contact)
 OPTIONAL MATCH (c)-[:HAS]->(i:Identity)
 WITH c, collect(i {.platform, .key, .matchKey}) AS points
 OPTIONAL MATCH (p:Person)-[:HAS_MEMBER]->(c)
-RETURN c {.source, .sourceId, .name, .givenName, .familyName, .company, .title, .city, .country, .importedAt} AS contact,
+RETURN c {.source, .sourceId, .name, .givenName, .familyName, .company, .title, .city, .country, .street, .postcode,
+          .birthDate, .importedAt} AS contact,
        points, p.id AS person;
 
 // name: decisions

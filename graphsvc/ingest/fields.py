@@ -38,6 +38,10 @@ COLUMNS: dict[str, list[tuple[str, bool, str]]] = {
         ("title", False, "job title"),
         ("city", False, "city"),
         ("country", False, "country name or ISO code"),
+        ("street", False, "street address"),
+        ("postcode", False, "postal code"),
+        ("region", False, "state, province or county"),
+        ("birth_date", False, "date of birth, YYYY-MM-DD or YYYYMMDD"),
         ("updated_at", False, "ISO 8601 time the CRM last changed the record"),
     ],
     "identities": [
@@ -157,6 +161,23 @@ def _timestamp(record: Record, column: str, *, required: bool = False) -> dateti
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _birth_date(record: Record, column: str) -> str | None:
+    text = _text(record, column)
+    if text is None:
+        return None
+    compact = text.replace("-", "")
+    try:
+        if not (compact.isdigit() and len(compact) == 8):
+            raise ValueError
+        born = date(int(compact[:4]), int(compact[4:6]), int(compact[6:]))
+    except ValueError:
+        raise InputError(f"expected a date of birth like 1815-12-10 or 18151210, got {text!r}",
+                         where=record.where(column)) from None  # fmt: skip
+    if born > date.today():
+        raise InputError(f"expected a date of birth in the past, got {text!r}", where=record.where(column))
+    return born.isoformat()
+
+
 def _list(record: Record, column: str) -> list[str]:
     value = record.fields.get(column)
     if value is None or value == "":
@@ -219,6 +240,10 @@ def _contact(record: Record, options: ConvertOptions) -> dict[str, Any]:
         "title": _text(record, "title"),
         "city": norm.normalize_location(_text(record, "city")),
         "country": _text(record, "country"),
+        "street": norm.normalize_location(_text(record, "street")),
+        "postcode": _text(record, "postcode"),
+        "region": _text(record, "region"),
+        "birthDate": _birth_date(record, "birth_date"),
         "updatedAt": _timestamp(record, "updated_at"),
     }
     row = {"source": source, "sourceId": source_id, "props": props, "points": points,

@@ -4,7 +4,7 @@ Keys (a record gets several): the email match key, the phone, the username witho
 separators and digits (shared by handles on every platform and by email local parts),
 usernames derived from the name, the full folded name with the city, a phonetic family
 name with the given name's canonical form (nicknames) and the city, the full name alone,
-the avatar URL; and every profile link found in a bio or website pairs directly with
+the avatar URL, the birth date or the postcode with a name part, the street address; and every profile link found in a bio or website pairs directly with
 the identity it names. Blocks larger than ``max_block`` are skipped: a key shared by
 thousands ("john smith") says nothing on its own, and its pairs are still reached
 through the more specific keys (name with city, username, email).
@@ -54,6 +54,12 @@ def blocking_keys(record: Record) -> set[str]:
                 keys.update(f"ph:{record.phonetic}|{canon}|{record.city}" for canon in canonical_given_names(record.given))
     if record.avatar:
         keys.add(f"a:{record.avatar}")
+    if record.birth:
+        keys.update(f"b:{record.birth}|{part}" for part in (record.given[:1], record.phonetic) if part)
+    if record.postcode:
+        keys.update(f"pc:{record.postcode}|{part}" for part in (record.given, record.phonetic) if part)
+    if record.street:
+        keys.add(f"st:{record.street}")
     return keys
 
 

@@ -37,6 +37,10 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("avatar", ("missing", "same picture", "different pictures")),
     Comparison("company", ("missing", "same company", "different companies")),
     Comparison("platform", ("missing", "two accounts on the same platform")),
+    Comparison("birth date", ("missing", "same birth date", "birth date one typo or day/month swapped",
+                              "different birth dates")),  # fmt: skip
+    Comparison("address", ("missing", "same street address", "similar street address", "different addresses")),
+    Comparison("postcode", ("missing", "same postcode", "different postcodes")),
 )
 NAME = 3  # index of the name comparison: its 'same name' level gets a term-frequency adjustment
 
@@ -135,7 +139,32 @@ def _platform(a: Record, b: Record) -> int:
     return 1 if both_social and a.source == b.source else 0
 
 
-_FUNCTIONS = (_email, _phone, _username, _name, _location, _link, _avatar, _company, _platform)
+def _birth(a: Record, b: Record) -> int:
+    if not (a.birth and b.birth):
+        return 0
+    if a.birth == b.birth:
+        return 1
+    swapped = a.birth[:4] + a.birth[6:] + a.birth[4:6] == b.birth
+    one_typo = len(a.birth) == len(b.birth) and sum(x != y for x, y in zip(a.birth, b.birth, strict=True)) == 1
+    return 2 if swapped or one_typo else 3
+
+
+def _address(a: Record, b: Record) -> int:
+    if not (a.street and b.street):
+        return 0
+    if a.street == b.street:
+        return 1
+    return 2 if JaroWinkler.similarity(a.street, b.street) >= 0.9 else 3
+
+
+def _postcode(a: Record, b: Record) -> int:
+    if not (a.postcode and b.postcode):
+        return 0
+    return 1 if a.postcode == b.postcode else 2
+
+
+_FUNCTIONS = (_email, _phone, _username, _name, _location, _link, _avatar, _company, _platform, _birth, _address,
+              _postcode)  # fmt: skip
 
 
 def compare(a: Record, b: Record) -> tuple[int, ...]:

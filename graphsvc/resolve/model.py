@@ -31,26 +31,52 @@ Levels = tuple[int, ...]
 _FLOOR = 1e-4
 
 
-#: What we expect among true matches before seeing any data (level 0 = missing first). EM starts
-#: here and these act as a Dirichlet prior worth ``_PRIOR_PAIRS`` pairs, so that a small graph is
-#: judged by sensible defaults while a large one is judged by its own data.
+#: Expected level frequencies among true matches (m) and among different people (u), before seeing
+#: any data. For most comparisons they are conditional on both values being present (level 0 =
+#: missing weighs nothing); for the presence-only ones (link, platform) level 0 is "not seen" and
+#: the distribution covers all levels. They start EM and act as a Dirichlet prior worth
+#: ``_PRIOR_PAIRS`` pairs, so a small graph is judged by sensible defaults and a large one by its data.
 _PRIOR_M: tuple[tuple[float, ...], ...] = (
-    (0.6, 0.25, 0.15),  # email
-    (0.8, 0.15, 0.05),  # phone
-    (0.4, 0.3, 0.15, 0.15),  # username
-    (0.1, 0.45, 0.1, 0.15, 0.03, 0.12, 0.05),  # name
-    (0.4, 0.5, 0.1),  # location
-    (0.8, 0.15, 0.05),  # link
-    (0.7, 0.25, 0.05),  # avatar
-    (0.7, 0.25, 0.05),  # company
-    (0.97, 0.03),  # platform
+    (0.0, 0.6, 0.4),  # email
+    (0.0, 0.75, 0.25),  # phone
+    (0.0, 0.5, 0.25, 0.25),  # username
+    (0.0, 0.55, 0.12, 0.2, 0.03, 0.06, 0.04),  # name
+    (0.0, 0.85, 0.15),  # location
+    (0.8, 0.15, 0.05),  # link (presence only)
+    (0.0, 0.8, 0.2),  # avatar
+    (0.0, 0.85, 0.15),  # company
+    (0.97, 0.03),  # platform (presence only)
+    (0.0, 0.85, 0.1, 0.05),  # birth date
+    (0.0, 0.7, 0.2, 0.1),  # address
+    (0.0, 0.9, 0.1),  # postcode
+)
+_PRIOR_U: tuple[tuple[float, ...], ...] = (
+    (0.0, 0.001, 0.999),
+    (0.0, 0.001, 0.999),
+    (0.0, 0.002, 0.01, 0.988),
+    (0.0, 0.002, 0.002, 0.005, 0.01, 0.002, 0.979),
+    (0.0, 0.05, 0.95),
+    (0.99998, 0.00001, 0.00001),
+    (0.0, 0.001, 0.999),
+    (0.0, 0.01, 0.99),
+    (0.95, 0.05),
+    (0.0, 0.0005, 0.005, 0.9945),
+    (0.0, 0.0005, 0.005, 0.9945),
+    (0.0, 0.002, 0.998),
 )
 _PRIOR_PAIRS = 200.0
 
 
-def _normalise(values: Sequence[float]) -> list[float]:
-    total = sum(values)
-    return [max(_FLOOR, v / total) for v in values]
+def _normalise(values: Sequence[float], conditional: bool) -> list[float]:
+    """Probabilities from counts; ``conditional`` ones ignore level 0 (missing), which then reads 1."""
+    body = values[1:] if conditional else values
+    total = sum(body) or 1.0
+    probabilities = [max(_FLOOR, v / total) for v in body]
+    return [1.0, *probabilities] if conditional else probabilities
+
+
+def _conditional(comparison: int) -> bool:
+    return COMPARISONS[comparison].name not in {"link", "platform"}
 
 
 @dataclass
@@ -99,16 +125,16 @@ class MatchModel:
 
 def _u_from_random_pairs(records: Sequence[Record], unit_of: Sequence[int], samples: int, seed: int) -> list[list[float]]:
     rng = random.Random(seed)
-    counts = [[1.0] * len(c.levels) for c in COMPARISONS]  # add-one smoothing
+    counts = [[_PRIOR_PAIRS * p for p in prior] for prior in _PRIOR_U]
     n = len(records)
     if n >= 2:
-        for _ in range(samples):
+        for _ in range(min(samples, n * (n - 1) // 2)):  # a small graph must not outvote the prior by repetition
             a, b = rng.randrange(n), rng.randrange(n)
             if unit_of[a] == unit_of[b]:
                 continue
             for c, level in enumerate(compare(records[a], records[b])):
                 counts[c][level] += 1
-    return [_normalise(row) for row in counts]
+    return [_normalise(row, _conditional(c)) for c, row in enumerate(counts)]
 
 
 def _name_frequencies(records: Iterable[Record]) -> dict[str, float]:
@@ -125,11 +151,12 @@ def estimate_model(
     labels: Mapping[tuple[int, int], bool] | None = None,
     random_pairs: int = 200_000,
     iterations: int = 25,
+    prior_share: float = 0.5,
     seed: int = 0,
 ) -> MatchModel:
     """Learn u from random pairs and m and the prior by EM over ``pair_levels`` (labelled pairs held fixed)."""
     u = _u_from_random_pairs(records, unit_of, random_pairs, seed)
-    m = [list(prior) for prior in _PRIOR_M]
+    m = [_normalise(prior, _conditional(c)) for c, prior in enumerate(_PRIOR_M)]
     labels = labels or {}
     free = Counter(levels for pair, levels in pair_levels.items() if pair not in labels)
     fixed = Counter((levels, labels[pair]) for pair, levels in pair_levels.items() if pair in labels)
@@ -137,8 +164,11 @@ def estimate_model(
     total = sum(free.values()) + sum(fixed.values())
     if not total:
         return model
+    # Candidate pairs come from blocks, so their levels are not independent (a shared postcode is why
+    # a pair was formed); a prior worth half the data keeps EM from mistaking blocks for persons.
+    strength = max(_PRIOR_PAIRS, prior_share * total)
     for step in range(iterations):
-        sums = [[_PRIOR_PAIRS * p for p in prior] for prior in _PRIOR_M]
+        sums = [[strength * p for p in prior] for prior in _PRIOR_M]
         matched = 0.0
         for levels, count in free.items():
             p_match = _posterior(model, levels) * count
@@ -150,7 +180,7 @@ def estimate_model(
                 matched += count
                 for c, level in enumerate(levels):
                     sums[c][level] += count
-        new_m = [_normalise(row) for row in sums]
+        new_m = [_normalise(row, _conditional(c)) for c, row in enumerate(sums)]
         new_prior = min(0.99, max(1e-4, matched / total))
         change = max(abs(a - b) for row_new, row_old in zip(new_m, model.m, strict=True)
                      for a, b in zip(row_new, row_old, strict=True))  # fmt: skip

@@ -58,6 +58,9 @@ class Record:
     city: str = ""  # folded first part of the location ('London, UK' -> 'london')
     country: str = ""
     company: str = ""
+    street: str = ""  # folded street address
+    postcode: str = ""
+    birth: str = ""  # YYYYMMDD
     avatar: str = ""
     links: frozenset[str] = frozenset()  # record keys of identities this one points to (bio, url)
     bio: str = ""
@@ -139,5 +142,8 @@ def contact_record(row: Mapping[str, Any], points: Iterable[Mapping[str, Any]] =
     record.city = _location(row.get("city"))
     record.country = fold(row.get("country"))
     record.company = fold(row.get("company"))
+    record.street = fold(row.get("street"))
+    record.postcode = fold(row.get("postcode")).replace(" ", "")
+    record.birth = (row.get("birthDate") or "").replace("-", "")
     record.display = {k: row.get(k) for k in ("source", "sourceId", "name", "company", "title", "city", "country")}
     return record
