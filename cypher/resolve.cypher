@@ -148,3 +148,8 @@ MATCH ()-[r:MATCH_CANDIDATE]->()
 WHERE r.pairId = $id
 SET r.status = $status, r.decidedBy = $by, r.decidedAt = datetime(), r.reason = $reason
 RETURN r.pairId AS id, r.status AS status, r.a AS a, r.b AS b;
+
+// name: ties
+// Declared ties between identities, for the "same rare connections" evidence.
+MATCH (a:Identity)-[:FOLLOWS|FRIENDS_WITH|CONNECTED_TO]->(b:Identity)
+RETURN 'identity:' + a.platform + ':' + a.key AS a, 'identity:' + b.platform + ':' + b.key AS b;

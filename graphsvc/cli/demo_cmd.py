@@ -8,9 +8,10 @@ import typer
 import uvicorn
 
 from graphsvc.api import create_app
-from graphsvc.cli.output import JsonFlag, console, emit
+from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.config import get_settings
 from graphsvc.db import Database, migrate
+from graphsvc.service.demo import load_demo
 
 _EXAMPLE = "{ health { neo4jVersion schemaVersion } }"
 
@@ -18,6 +19,7 @@ _EXAMPLE = "{ health { neo4jVersion schemaVersion } }"
 def demo(
     people: Annotated[int, typer.Option("--people", min=0, help="Synthetic people to load if the graph is empty.")] = 3000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic CRM.")] = 42,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API after loading.")] = True,
     as_json: JsonFlag = False,
 ) -> None:
     """Start Neo4j, apply the schema, load the demo data once, and serve the API."""
@@ -26,12 +28,20 @@ def demo(
         db = Database.from_settings(settings)
         report = migrate(db)
     try:
+        with progress_bar("demo data: ", disable=as_json) as progress:
+            loaded = load_demo(db, people=people, seed=seed, workdir=settings.state_dir / "demo",
+                               batch_size=settings.batch_size, progress=progress)  # fmt: skip
+        counts = loaded["counts"]
         url = f"http://{settings.host}:{settings.port}/graphql"
-        emit({"event": "serving", "url": url, "neo4j": db.uri, "schema_version": report.after,
-              "people": people, "seed": seed}, as_json,  # fmt: skip
-             f"Neo4j at {db.uri}, schema v{report.after}.\n"
-             f"Point a browser at [bold]{url}[/] (GraphiQL) and run: {_EXAMPLE}\nCtrl+C stops the API; "
-             "`graphsvc neo4j stop` stops Neo4j.")  # fmt: skip
-        uvicorn.run(create_app(settings, db), host=settings.host, port=settings.port, log_level="warning")
+        what = "loaded a synthetic CRM" if loaded["loaded"] else "the graph already holds data (kept as it is)"
+        emit({"event": "serving" if serve else "loaded", "url": url, "neo4j": db.uri, "schema_version": report.after,
+              **loaded}, as_json,  # fmt: skip
+             f"Neo4j at {db.uri}, schema v{report.after}; {what}: {counts['contacts']:,} contacts, "
+             f"{counts['identities']:,} identities, {counts['persons']:,} persons, {counts['posts']:,} posts, "
+             f"{counts['relationships']:,} relationships.\n"
+             + (f"Point a browser at [bold]{url}[/] (GraphiQL) and run: {_EXAMPLE}\nCtrl+C stops the API; "
+                "`graphsvc neo4j stop` stops Neo4j." if serve else ""))  # fmt: skip
+        if serve:
+            uvicorn.run(create_app(settings, db), host=settings.host, port=settings.port, log_level="warning")
     finally:
         db.close()

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from graphsvc.cli.output import JsonFlag, console, emit, err_console
+from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.config import get_settings
 from graphsvc.db import Database, migrate
 from graphsvc.errors import InputError
@@ -49,15 +48,7 @@ def import_command(
     options = ConvertOptions(default_region=region.upper(), source=source)
     with Database.from_settings(settings) as db:
         migrate(db)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, disable=as_json, transient=True) as bar:  # fmt: skip
-            tasks: dict[str, TaskID] = {}
-
-            def progress(phase: str, done: int, total: int | None) -> None:
-                if phase not in tasks:
-                    tasks[phase] = bar.add_task(f"{phase} {kind}", total=total)
-                bar.update(tasks[phase], completed=done, total=total)
-
+        with progress_bar(f"{kind}: ", disable=as_json) as progress:
             summary = import_files(db, kind, files, mapping=parse_mapping(map_), options=options,
                                    skip_invalid=skip_invalid, rejects_path=rejects,
                                    batch_size=batch_size or settings.batch_size, progress=progress)  # fmt: skip

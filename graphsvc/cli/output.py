@@ -4,20 +4,40 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-__all__ = ["JsonFlag", "console", "emit", "err_console", "to_jsonable"]
+__all__ = ["JsonFlag", "ProgressFn", "console", "emit", "err_console", "progress_bar", "to_jsonable"]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object (machine-readable) instead of text.")]
+
+
+ProgressFn = Callable[[str, int, int | None], None]
+
+
+@contextmanager
+def progress_bar(prefix: str = "", *, disable: bool = False) -> Iterator[ProgressFn]:
+    """A progress bar on stderr (off with --json); yields ``progress(phase, done, total)``, one bar per phase."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, disable=disable, transient=True) as bar:  # fmt: skip
+        tasks: dict[str, TaskID] = {}
+
+        def progress(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(f"{prefix}{phase}", total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        yield progress
 
 
 def to_jsonable(value: Any) -> Any:

@@ -41,6 +41,8 @@ COMPARISONS: tuple[Comparison, ...] = (
                               "different birth dates")),  # fmt: skip
     Comparison("address", ("missing", "same street address", "similar street address", "different addresses")),
     Comparison("postcode", ("missing", "same postcode", "different postcodes")),
+    Comparison("connections", ("missing", "share 3 or more rare connections", "share 1 or 2 rare connections",
+                               "no connection in common")),  # fmt: skip
 )
 NAME = 3  # index of the name comparison: its 'same name' level gets a term-frequency adjustment
 
@@ -163,8 +165,15 @@ def _postcode(a: Record, b: Record) -> int:
     return 1 if a.postcode == b.postcode else 2
 
 
+def _connections(a: Record, b: Record) -> int:
+    if not (a.ties and b.ties):
+        return 0
+    shared = len(a.ties & b.ties)
+    return 1 if shared >= 3 else 2 if shared else 3
+
+
 _FUNCTIONS = (_email, _phone, _username, _name, _location, _link, _avatar, _company, _platform, _birth, _address,
-              _postcode)  # fmt: skip
+              _postcode, _connections)  # fmt: skip
 
 
 def compare(a: Record, b: Record) -> tuple[int, ...]:

@@ -63,6 +63,7 @@ class Record:
     birth: str = ""  # YYYYMMDD
     avatar: str = ""
     links: frozenset[str] = frozenset()  # record keys of identities this one points to (bio, url)
+    ties: frozenset[str] = frozenset()  # its rare connections (person ids where resolved, else identity keys)
     bio: str = ""
     followers: int = 0
     display: dict[str, Any] = field(default_factory=dict)  # original values, for the review queue

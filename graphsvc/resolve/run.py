@@ -19,14 +19,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graphsvc.db import Database
+from graphsvc.db import Database, query
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import compare
 from graphsvc.resolve.model import MatchModel, estimate_model
 from graphsvc.resolve.records import Record, contact_record, identity_record
 
-__all__ = ["ResolveOptions", "ResolveSummary", "pair_id", "resolve"]
+__all__ = ["ResolveOptions", "ResolveSummary", "load_records", "pair_id", "resolve"]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -106,12 +106,40 @@ def _load(db: Database) -> _Loaded:
         influence[record.key] = float(row.get("influence") or 0.0)
         if row["person"]:
             previous[record.key] = row["person"]
+    _attach_ties(db, records, index_of, previous)
     unit_of = list(range(len(records)))
     for contact_index, keys in contact_points:
         for key in keys:  # a point shared by two contacts (a family email) stays a unit of its own
             if point_owners[key] == 1 and key in index_of:
                 unit_of[index_of[key]] = contact_index
     return _Loaded(records, unit_of, previous, imported, influence)
+
+
+def _attach_ties(db: Database, records: list[Record], index_of: dict[str, int], previous: dict[str, str],
+                 hub_degree: int = 500) -> None:  # fmt: skip
+    """Give each identity the set of its rare connections, as persons where they are known.
+
+    Accounts with more than ``hub_degree`` ties are left out: following a celebrity says
+    nothing about who you are.
+    """
+    pairs = db.read_tx(lambda tx: [(r[0], r[1]) for r in tx.run(query("resolve.ties"))])
+    degree: Counter[str] = Counter()
+    for a, b in pairs:
+        degree[a] += 1
+        degree[b] += 1
+    ties: dict[int, set[str]] = {}
+    for a, b in pairs:
+        for me, other in ((a, b), (b, a)):
+            if degree[other] <= hub_degree and me in index_of:
+                ties.setdefault(index_of[me], set()).add(previous.get(other, other))
+    for index, owners in ties.items():
+        records[index].ties = frozenset(owners)
+
+
+def load_records(db: Database) -> tuple[list[Record], list[int]]:
+    """Every record in the graph and its unit (a contact with the email and phone identities it states)."""
+    loaded = _load(db)
+    return loaded.records, loaded.unit_of
 
 
 def _decisions(db: Database, index_of: dict[str, int]) -> tuple[dict[tuple[int, int], bool], list[dict[str, Any]]]:

@@ -96,3 +96,17 @@ def test_evaluation_metrics_on_a_known_example() -> None:
     assert report["bcubed"]["precision"] == 0.8
     assert report["bcubed"]["recall"] == pytest.approx(round((2 / 3 * 2 + 1 / 3 + 1) / 5, 4))
     assert report["records_only_in_graph"] == 1 and report["largest_true"] == 3
+
+
+def test_shared_rare_connections_are_evidence() -> None:
+    from graphsvc.resolve.compare import COMPARISONS, compare
+
+    social = next(i for i, c in enumerate(COMPARISONS) if c.name == "connections")
+    a = Record(key="identity:twitter:a", kind="identity", source="twitter", ties=frozenset({"p-1", "p-2", "p-3", "x"}))
+    b = Record(key="identity:github:b", kind="identity", source="github", ties=frozenset({"p-1", "p-2", "p-3"}))
+    c = Record(key="identity:forum:c", kind="identity", source="forum", ties=frozenset({"p-9"}))
+    d = Record(key="identity:forum:d", kind="identity", source="forum")
+    levels = COMPARISONS[social].levels
+    assert levels[compare(a, b)[social]] == "share 3 or more rare connections"
+    assert levels[compare(a, c)[social]] == "no connection in common"
+    assert compare(a, d)[social] == 0  # no ties known: nothing to compare

@@ -16,7 +16,7 @@ from graphsvc.errors import NotFound
 from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import ResolveOptions, resolve
 from graphsvc.resolve.review import decide, review_queue
-from graphsvc.resolve.run import pair_id
+from graphsvc.resolve.run import load_records, pair_id
 from tests.ingest.test_import import write_csv
 from tests.resolve.conftest import IDENTITY_HEADER, TRUTH
 from tests.support import run_json
@@ -156,3 +156,16 @@ def test_cli_resolve_review_and_evaluate(small_crm: Database, tmp_path: Path, se
     assert (shown["decidedBy"], shown["reason"]) == ("dpo", "checked")
     missing = run_json(settings, "review", "accept", "m-000", check=False)
     assert missing["code"] == "NOT_FOUND"
+
+
+def test_ties_are_loaded_as_persons_and_hubs_are_ignored(small_crm: Database, tmp_path: Path) -> None:
+    resolve(small_crm)
+    edges = [["twitter", "ada_lovelace", "twitter", "stevensmith", "FOLLOWS", "", ""],
+             ["github", "adal", "twitter", "stevensmith", "FOLLOWS", "", ""]]  # fmt: skip
+    import_files(small_crm, "edges", [write_csv(tmp_path / "edges.csv", ["src_platform", "src_handle", "dst_platform",
+                                                                         "dst_handle", "type", "since", "weight"], edges)])  # fmt: skip
+    records, _ = load_records(small_crm)
+    by_key = {r.key: r for r in records}
+    steven = person_of(small_crm, "identity:twitter:stevensmith")
+    # Ada's two accounts both follow Steven: as persons, they share that connection
+    assert by_key["identity:twitter:ada_lovelace"].ties == by_key["identity:github:adal"].ties == {steven}

@@ -1,0 +1,40 @@
+"""The demo's data: a synthetic social CRM, imported and resolved once into an empty graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from graphsvc.db import Database
+from graphsvc.ingest.importer import import_files
+from graphsvc.resolve import resolve
+from graphsvc.service.stats import graph_counts
+
+__all__ = ["IMPORT_ORDER", "load_demo"]
+
+#: The synth files in the order they import (identities before the edges and posts that name them).
+IMPORT_ORDER = (("contacts", "contacts.csv"), ("identities", "identities.csv"), ("edges", "edges.csv"),
+                ("posts", "posts.jsonl"))  # fmt: skip
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def load_demo(db: Database, *, people: int, seed: int, workdir: Path, batch_size: int,
+              progress: Progress | None = None) -> dict[str, Any]:  # fmt: skip
+    """Synthesise ``people``, import everything and resolve, unless the graph already holds contacts."""
+    before = graph_counts(db)
+    if before["contacts"] or before["identities"] or people <= 0:
+        return {"loaded": False, "counts": before}
+    from graphsvc.synth import generate  # Faker is imported only when a demo is really loaded
+
+    out = workdir / f"synth-{people}-{seed}"
+    generate(people, seed=seed, out=out)
+    imported = {}
+    for kind, name in IMPORT_ORDER:
+        step = (lambda phase, done, total, kind=kind: progress(f"{phase} {kind}", done, total)) if progress else None
+        summary = import_files(db, kind, [out / name], batch_size=batch_size, progress=step)
+        imported[kind] = summary.written
+    resolved = resolve(db)
+    return {"loaded": True, "synth_dir": str(out), "imported": imported, "persons": resolved.persons,
+            "review_queue": resolved.pending, "counts": graph_counts(db)}  # fmt: skip
