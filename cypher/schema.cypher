@@ -36,3 +36,13 @@ CREATE INDEX match_candidate_pair IF NOT EXISTS FOR ()-[r:MATCH_CANDIDATE]-() ON
 CREATE INDEX match_candidate_a IF NOT EXISTS FOR ()-[r:MATCH_CANDIDATE]-() ON (r.a);
 CREATE INDEX match_candidate_b IF NOT EXISTS FOR ()-[r:MATCH_CANDIDATE]-() ON (r.b);
 CREATE INDEX jobrun_kind_status IF NOT EXISTS FOR (j:JobRun) ON (j.kind, j.status);
+
+// name: v4
+// The API's keys (stored hashed), consent look-ups, the erasure suppression list and the audit trail.
+CREATE CONSTRAINT apikey_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE;
+CREATE CONSTRAINT apikey_hash IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.hash IS UNIQUE;
+CREATE INDEX consent_purpose IF NOT EXISTS FOR (c:Consent) ON (c.purpose, c.status);
+CREATE CONSTRAINT suppression_hash IF NOT EXISTS FOR (s:Suppression) REQUIRE s.hash IS UNIQUE;
+CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.id IS UNIQUE;
+CREATE INDEX audit_person IF NOT EXISTS FOR (a:AuditEvent) ON (a.personId, a.at);
+CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name);
