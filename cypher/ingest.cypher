@@ -96,6 +96,9 @@ FOREACH (handle IN row.mentions |
 FOREACH (tag IN row.hashtags |
   MERGE (t:Topic {name: tag})
   MERGE (p)-[:TAGGED]->(t))
+FOREACH (brand IN row.brands |
+  MERGE (b:Brand {name: brand})
+  MERGE (p)-[:MENTIONS]->(b))
 RETURN count(*) AS written;
 
 // name: interaction_authors

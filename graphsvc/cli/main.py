@@ -8,7 +8,17 @@ import sys
 import typer
 
 from graphsvc import __version__
-from graphsvc.cli import db_cmd, demo_cmd, import_cmd, neo4j_cmd, resolve_cmd, review_cmd, serve_cmd
+from graphsvc.cli import (
+    brands_cmd,
+    conversations_cmd,
+    db_cmd,
+    demo_cmd,
+    import_cmd,
+    neo4j_cmd,
+    resolve_cmd,
+    review_cmd,
+    serve_cmd,
+)
 from graphsvc.cli.output import err_console
 from graphsvc.errors import GraphsvcError
 
@@ -25,6 +35,8 @@ app.command()(demo_cmd.demo)
 app.command("import", help=import_cmd.HELP)(import_cmd.import_command)
 app.command("resolve", help=resolve_cmd.HELP)(resolve_cmd.resolve_command)
 app.add_typer(review_cmd.app, name="review")
+app.add_typer(brands_cmd.app, name="brands")
+app.add_typer(conversations_cmd.app, name="conversations")
 
 
 def _version_callback(value: bool) -> None:

@@ -1,6 +1,5 @@
-"""Ingest: read CSV/JSON Lines files, validate and normalise each record, write batches to Neo4j."""
+"""Ingest: read CSV/JSON Lines files, validate and normalise each record, write batches to Neo4j.
 
-from graphsvc.ingest.fields import KINDS, ConvertOptions
-from graphsvc.ingest.importer import ImportSummary, import_files
-
-__all__ = ["KINDS", "ConvertOptions", "ImportSummary", "import_files"]
+``readers`` streams records, ``normalize`` holds the pure normalisers, ``fields`` converts a
+record into a Cypher row, and ``importer.import_files`` runs the two passes.
+"""

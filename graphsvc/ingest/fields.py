@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from graphsvc.conversations.enrich import BrandTerms, enrich
 from graphsvc.errors import InputError
 from graphsvc.ingest import normalize as norm
 from graphsvc.ingest.readers import Record
@@ -90,6 +91,8 @@ KINDS = tuple(COLUMNS)
 class ConvertOptions:
     default_region: str | None = "US"
     source: str | None = None  # fills a missing contacts 'source'
+    brands: BrandTerms | None = None  # tracked brands, for the brand mentions of posts
+    vocabulary: frozenset[str] = frozenset()  # known topics, found as words in a post's text
 
 
 # -- value helpers -------------------------------------------------------------------------------
@@ -300,16 +303,14 @@ def _post(record: Record, options: ConvertOptions) -> dict[str, Any]:
     platform = (_text(record, "platform", required=True) or "").lower()
     author = _checked(record, "author", lambda r: norm.parse_handle(r, platform), _text(record, "author", required=True) or "")
     mentions = [_checked(record, "mentions", lambda r: norm.parse_handle(r, platform), m).key for m in _list(record, "mentions")]
-    props = {
-        "text": _text(record, "text") or "",
-        "createdAt": _timestamp(record, "created_at", required=True),
-        "url": _text(record, "url"),
-        "lang": _text(record, "lang"),
-    }
+    text = _text(record, "text") or ""
+    found = enrich(text, hashtags=[tag.lstrip("#") for tag in _list(record, "hashtags")], lang=_text(record, "lang"),
+                   brands=options.brands, vocabulary=options.vocabulary)  # fmt: skip
+    props = {"text": text, "createdAt": _timestamp(record, "created_at", required=True), "url": _text(record, "url"),
+             **found.as_props()}  # fmt: skip
     return {"platform": platform, "postId": _text(record, "post_id", required=True), "author": author.key,
             "props": props, "replyTo": _text(record, "reply_to"), "shareOf": _text(record, "share_of"),
-            "mentions": sorted(set(mentions)),
-            "hashtags": sorted({norm.fold(tag.lstrip("#")) for tag in _list(record, "hashtags") if tag.lstrip("#")})}  # fmt: skip
+            "mentions": sorted(set(mentions)), "hashtags": found.topics, "brands": found.brands}  # fmt: skip
 
 
 _CONVERTERS: dict[str, Callable[[Record, ConvertOptions], dict[str, Any]]] = {

@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -80,6 +80,10 @@ def import_files(
     if kind not in KINDS:
         raise InputError(f"expected one of {list(KINDS)}, got {kind!r}", where="kind")
     options = options or ConvertOptions()
+    if kind == "posts" and options.brands is None:
+        from graphsvc.conversations.store import brand_terms, topic_vocabulary
+
+        options = replace(options, brands=brand_terms(db), vocabulary=topic_vocabulary(db))
     summary = ImportSummary(kind=kind, files=[str(p) for p in paths])
     began = time.perf_counter()
     with tempfile.TemporaryFile(prefix="graphsvc-import-") as spool:

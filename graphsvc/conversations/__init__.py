@@ -1,0 +1,1 @@
+"""Conversations: what people say (sentiment, topics, brands, questions) and how it trends."""
