@@ -29,8 +29,9 @@ class Comparison:
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison("email", ("missing", "same email", "different emails")),
     Comparison("phone", ("missing", "same phone", "different phones")),
-    Comparison("username", ("missing", "same username", "similar username", "different usernames")),
-    Comparison("name", ("missing", "same name", "nickname or initial", "similar name (typo, transliteration)",
+    Comparison("username", ("missing", "same username", "similar username", "same username made from the name",
+                            "different usernames")),  # fmt: skip
+    Comparison("name", ("missing", "same name", "nickname, initial or extra name", "similar name (typo, transliteration)",
                         "same family name only", "username matches name", "different names")),  # fmt: skip
     Comparison("location", ("missing", "same city", "different cities")),
     Comparison("link", ("missing", "one profile links to the other", "both link to the same profile")),
@@ -44,7 +45,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("connections", ("missing", "share 3 or more rare connections", "share 1 or 2 rare connections",
                                "no connection in common")),  # fmt: skip
 )
-NAME = 3  # index of the name comparison: its 'same name' level gets a term-frequency adjustment
+USERNAME, NAME = 2, 3  # their agreement levels get term-frequency adjustments
 
 
 def _email(a: Record, b: Record) -> int:
@@ -66,10 +67,13 @@ def _username(a: Record, b: Record) -> int:
     right.discard("")
     if not (left and right) or not (a.handle_core or b.handle_core):
         return 0
-    if left & right and max(len(x) for x in left & right) >= 4:
-        return 1
+    shared = {x for x in left & right if len(x) >= 4}
+    if shared:
+        # 'annanowak' says little beyond the name 'Anna Nowak' that many people share
+        made_from_name = any(_username_fits_name(x, a) or _username_fits_name(x, b) for x in shared)
+        return 3 if made_from_name else 1
     best = max(JaroWinkler.similarity(x, y) for x in left for y in right)
-    return 2 if best >= 0.92 else 3
+    return 2 if best >= 0.92 else 4
 
 
 def _username_fits_name(handle: str, named: Record) -> bool:
@@ -88,13 +92,23 @@ def _name(a: Record, b: Record) -> int:
         return 0
     if a.name == b.name or a.tokens == b.tokens:
         return 1
-    if _compatible(a.given, b.given, nicknames=True) and _compatible(a.family, b.family, nicknames=False):
+    if _compatible(a.given, b.given, nicknames=True) and (
+            _compatible(a.family, b.family, nicknames=False) or _contained(a.tokens, b.tokens)):  # fmt: skip
         return 2
     if JaroWinkler.similarity(a.name, b.name) >= 0.93:
         return 3
     if a.family and a.family == b.family:
         return 4
     return 6
+
+
+def _contained(x: frozenset[str], y: frozenset[str]) -> bool:
+    """One name holds every part of the other, initials matching ('joao costela' in 'joao lucas costela moreira')."""
+    small, large = (x, y) if len(x) <= len(y) else (y, x)
+    if len(small) < 2:
+        return False
+    initials = {t[0] for t in large}
+    return all(t in large or (len(t) == 1 and t in initials) for t in small)
 
 
 def _compatible(x: str, y: str, *, nicknames: bool) -> bool:

@@ -6,8 +6,8 @@
   prior are estimated by expectation-maximisation over the candidate pairs, with the
   human review decisions held fixed as labelled pairs (accepted = match, rejected =
   non-match), so every decision refines the weights of the next run.
-* The 'same name' level is term-frequency adjusted: agreeing on a rare name says much
-  more than agreeing on "John Smith".
+* Agreement on names and usernames is term-frequency adjusted: agreeing on a rare name says
+  much more than agreeing on "John Smith" (``TermFrequencies``).
 
 A pair's match weight is the sum of log2(m/u) over its levels; its probability combines
 that with the prior odds. Each level's weight is kept as an evidence item.
@@ -22,13 +22,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphsvc.resolve.compare import COMPARISONS, NAME, compare
+from graphsvc.resolve.compare import COMPARISONS, NAME, USERNAME, compare
 from graphsvc.resolve.records import Record
 
-__all__ = ["MatchModel", "estimate_model"]
+__all__ = ["MatchModel", "TermFrequencies", "estimate_model"]
 
 Levels = tuple[int, ...]
-_FLOOR = 1e-4
+_FLOOR = 1e-9  # a level never seen still gets a finite weight
+_CORRELATED = 0.3
 
 
 #: Expected level frequencies among true matches (m) and among different people (u), before seeing
@@ -39,7 +40,7 @@ _FLOOR = 1e-4
 _PRIOR_M: tuple[tuple[float, ...], ...] = (
     (0.0, 0.6, 0.4),  # email
     (0.0, 0.75, 0.25),  # phone
-    (0.0, 0.5, 0.25, 0.25),  # username
+    (0.0, 0.35, 0.2, 0.25, 0.2),  # username
     (0.0, 0.55, 0.12, 0.2, 0.03, 0.06, 0.04),  # name
     (0.0, 0.85, 0.15),  # location
     (0.8, 0.15, 0.05),  # link (presence only)
@@ -52,13 +53,13 @@ _PRIOR_M: tuple[tuple[float, ...], ...] = (
     (0.0, 0.3, 0.3, 0.4),  # connections
 )
 _PRIOR_U: tuple[tuple[float, ...], ...] = (
-    (0.0, 0.001, 0.999),
-    (0.0, 0.001, 0.999),
-    (0.0, 0.002, 0.01, 0.988),
+    (0.0, 1e-6, 0.999999),  # two different people rarely share an email: random pairs tell how rarely
+    (0.0, 1e-6, 0.999999),
+    (0.0, 1e-5, 0.01, 0.004, 0.98599),
     (0.0, 0.002, 0.002, 0.005, 0.01, 0.002, 0.979),
     (0.0, 0.05, 0.95),
     (0.99998, 0.00001, 0.00001),
-    (0.0, 0.001, 0.999),
+    (0.0, 1e-5, 0.99999),
     (0.0, 0.01, 0.99),
     (0.95, 0.05),
     (0.0, 0.0005, 0.005, 0.9945),
@@ -67,6 +68,7 @@ _PRIOR_U: tuple[tuple[float, ...], ...] = (
     (0.0, 0.0005, 0.01, 0.9895),
 )
 _PRIOR_PAIRS = 200.0
+_PRIOR_U_PAIRS = 20.0  # u is measured on many random pairs: its prior only fills levels never seen
 
 
 def _normalise(values: Sequence[float], conditional: bool) -> list[float]:
@@ -81,34 +83,98 @@ def _conditional(comparison: int) -> bool:
     return COMPARISONS[comparison].name not in {"link", "platform"}
 
 
+class TermFrequencies:
+    """How common each name, family name and username is: agreeing on a rare one says more.
+
+    For a value ``v`` with frequency ``f_v``, the chance that two different people agree on it is
+    ``f_v`` rather than the average ``sum(f^2)``; the u of an agreement level is scaled by
+    ``f_v / sum(f^2)`` (clipped), as Fellegi-Sunter term-frequency adjustment does.
+    """
+
+    KINDS = ("name", "family", "username")
+
+    def __init__(self, records: Iterable[Record] = ()) -> None:
+        counts: dict[str, Counter[str]] = {kind: Counter() for kind in self.KINDS}
+        for record in records:
+            if record.name:
+                counts["name"][record.name] += 1
+            if record.family:
+                counts["family"][record.family] += 1
+            for core in {record.handle_core, *record.email_locals} - {""}:
+                counts["username"][core] += 1
+        self.frequency: dict[str, dict[str, float]] = {}
+        self.mean: dict[str, float] = {}
+        for kind, counter in counts.items():
+            total = sum(counter.values()) or 1
+            self.frequency[kind] = {value: count / total for value, count in counter.items()}
+            self.mean[kind] = sum(f * f for f in self.frequency[kind].values()) or 1.0
+
+    def ratio(self, kind: str, value: str) -> float:
+        frequency = self.frequency.get(kind, {}).get(value)
+        if frequency is None:
+            return 1.0
+        return min(50.0, max(0.05, frequency / self.mean[kind]))
+
+
+def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -> tuple[str, str] | None:
+    """Which value's frequency adjusts this level's u, if any."""
+    if a is None or b is None:
+        return None
+    if comparison == NAME:
+        if level == 1:
+            return "name", a.name
+        if level in (2, 3, 4):
+            return "family", a.family or b.family
+    if comparison == USERNAME and level in (1, 3):
+        shared = ({a.handle_core, *a.email_locals} & {b.handle_core, *b.email_locals}) - {""}
+        return ("username", min(shared)) if shared else None
+    return None
+
+
 @dataclass
 class MatchModel:
     m: list[list[float]]
     u: list[list[float]]
     prior: float
-    name_frequency: dict[str, float] = field(default_factory=dict)
+    tf: TermFrequencies = field(default_factory=TermFrequencies)
     iterations: int = 0
 
-    def level_weight(self, comparison: int, level: int, name: str = "") -> float:
+    def level_weight(self, comparison: int, level: int, a: Record | None = None, b: Record | None = None) -> float:
         if level == 0:
             return 0.0
         u = self.u[comparison][level]
-        if comparison == NAME and level == 1 and name:
-            u = self.name_frequency.get(name, u)
+        adjust = _tf_value(comparison, level, a, b)
+        if adjust is not None:
+            u *= self.tf.ratio(*adjust)
         return math.log2(self.m[comparison][level] / max(u, _FLOOR))
 
-    def weight(self, levels: Levels, name: str = "") -> float:
-        return sum(self.level_weight(c, level, name) for c, level in enumerate(levels))
+    def level_weights(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> list[float]:
+        """Each level's weight, with correlated agreements counted once.
 
-    def probability(self, levels: Levels, name: str = "") -> float:
-        log_odds = self.weight(levels, name) + math.log2(self.prior / (1 - self.prior))
+        A name and a username usually say the same thing twice ('Anna Nowak' and 'annanowak'),
+        so when both agree only the stronger counts in full and the weaker a ``_CORRELATED`` share.
+        """
+        weights = [self.level_weight(c, level, a, b) for c, level in enumerate(levels)]
+        name, user = weights[NAME], weights[USERNAME]
+        if name > 0 and user > 0:
+            if name >= user:
+                weights[USERNAME] = user * _CORRELATED
+            else:
+                weights[NAME] = name * _CORRELATED
+        return weights
+
+    def weight(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> float:
+        return sum(self.level_weights(levels, a, b))
+
+    def probability(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> float:
+        log_odds = self.weight(levels, a, b) + math.log2(self.prior / (1 - self.prior))
         return 1.0 / (1.0 + 2.0 ** -max(-60.0, min(60.0, log_odds)))
 
-    def evidence(self, levels: Levels, name: str = "") -> list[dict[str, Any]]:
+    def evidence(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> list[dict[str, Any]]:
         """The levels that weigh, strongest first: what the review queue shows."""
+        weights = self.level_weights(levels, a, b)
         items = [
-            {"comparison": COMPARISONS[c].name, "level": COMPARISONS[c].levels[level],
-             "weight": round(self.level_weight(c, level, name), 2)}
+            {"comparison": COMPARISONS[c].name, "level": COMPARISONS[c].levels[level], "weight": round(weights[c], 2)}
             for c, level in enumerate(levels) if level
         ]  # fmt: skip
         return sorted(items, key=lambda item: -abs(item["weight"]))
@@ -127,7 +193,7 @@ class MatchModel:
 
 def _u_from_random_pairs(records: Sequence[Record], unit_of: Sequence[int], samples: int, seed: int) -> list[list[float]]:
     rng = random.Random(seed)
-    counts = [[_PRIOR_PAIRS * p for p in prior] for prior in _PRIOR_U]
+    counts = [[_PRIOR_U_PAIRS * p for p in prior] for prior in _PRIOR_U]
     n = len(records)
     if n >= 2:
         for _ in range(min(samples, n * (n - 1) // 2)):  # a small graph must not outvote the prior by repetition
@@ -137,12 +203,6 @@ def _u_from_random_pairs(records: Sequence[Record], unit_of: Sequence[int], samp
             for c, level in enumerate(compare(records[a], records[b])):
                 counts[c][level] += 1
     return [_normalise(row, _conditional(c)) for c, row in enumerate(counts)]
-
-
-def _name_frequencies(records: Iterable[Record]) -> dict[str, float]:
-    names = Counter(record.name for record in records if record.name)
-    total = sum(names.values()) or 1
-    return {name: max(count / total, 1.0 / total) for name, count in names.items()}
 
 
 def estimate_model(
@@ -162,8 +222,13 @@ def estimate_model(
     labels = labels or {}
     free = Counter(levels for pair, levels in pair_levels.items() if pair not in labels)
     fixed = Counter((levels, labels[pair]) for pair, levels in pair_levels.items() if pair in labels)
-    model = MatchModel(m=m, u=u, prior=0.3, name_frequency=_name_frequencies(records))
     total = sum(free.values()) + sum(fixed.values())
+    # The prior is the chance that two *random* records match, the same reference the u values
+    # (and so the weights) are measured against; taking it among candidate pairs instead would
+    # count the blocking evidence twice (a shared name is why most candidate pairs exist at all).
+    units = len(set(unit_of))
+    all_pairs = max(total, units * (units - 1) // 2, 1)
+    model = MatchModel(m=m, u=u, prior=min(0.5, max(1e-9, units / all_pairs)), tf=TermFrequencies(records))
     if not total:
         return model
     # Candidate pairs come from blocks, so their levels are not independent (a shared postcode is why
@@ -183,7 +248,7 @@ def estimate_model(
                 for c, level in enumerate(levels):
                     sums[c][level] += count
         new_m = [_normalise(row, _conditional(c)) for c, row in enumerate(sums)]
-        new_prior = min(0.99, max(1e-4, matched / total))
+        new_prior = min(0.5, max(1e-12, matched / all_pairs))
         change = max(abs(a - b) for row_new, row_old in zip(new_m, model.m, strict=True)
                      for a, b in zip(row_new, row_old, strict=True))  # fmt: skip
         model.m, model.prior, model.iterations = new_m, new_prior, step + 1

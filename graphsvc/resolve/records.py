@@ -69,8 +69,14 @@ class Record:
     display: dict[str, Any] = field(default_factory=dict)  # original values, for the review queue
 
 
+#: Honorifics and suffixes that display names carry but names do not ('Dr', 'PhD').
+_NOT_NAME_PARTS = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "phd", "md", "mba", "msc", "bsc",
+                             "jr", "sr", "ii", "iii", "iv", "esq", "cpa", "pmp"})  # fmt: skip
+
+
 def _name_parts(name: str | None, given: str | None = None, family: str | None = None) -> tuple[str, str, str]:
-    full = _NOT_NAME.sub(" ", fold(name or " ".join(p for p in (given, family) if p))).split()
+    words = _NOT_NAME.sub(" ", fold(name or " ".join(p for p in (given, family) if p))).split()
+    full = [w for w in words if w not in _NOT_NAME_PARTS]
     if not full:
         return "", "", ""
     g = fold(given).split()[0] if given and fold(given) else full[0]

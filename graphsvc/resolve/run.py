@@ -23,7 +23,7 @@ from graphsvc.db import Database, query
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import compare
-from graphsvc.resolve.model import MatchModel, estimate_model
+from graphsvc.resolve.model import MatchModel, TermFrequencies, estimate_model
 from graphsvc.resolve.records import Record, contact_record, identity_record
 
 __all__ = ["ResolveOptions", "ResolveSummary", "load_records", "pair_id", "resolve"]
@@ -171,7 +171,7 @@ def _stored_model(db: Database) -> MatchModel | None:
     if not rows or not rows[0]["model"]:
         return None
     data = json.loads(rows[0]["model"])
-    return MatchModel(m=data["m"], u=data["u"], prior=data["prior"], name_frequency={})
+    return MatchModel(m=data["m"], u=data["u"], prior=data["prior"])
 
 
 def resolve(db: Database, options: ResolveOptions = ResolveOptions(), progress: Progress | None = None) -> ResolveSummary:
@@ -230,10 +230,9 @@ def _resolve(
     lap("compare")
     model = (_stored_model(db) if focus is not None else None) or estimate_model(
         records, unit_of, levels, labels=labels, seed=options.seed)  # fmt: skip
-    if not model.name_frequency:
-        model.name_frequency = estimate_model(records, unit_of, {}, random_pairs=0).name_frequency
+    model.tf = TermFrequencies(records)
     summary.model = model.as_dict()
-    scores = {pair: model.probability(lv, records[pair[0]].name if lv[3] == 1 else "") for pair, lv in levels.items()}
+    scores = {pair: model.probability(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
     lap("score")
 
     ordered = sorted(scope)
@@ -331,8 +330,7 @@ def _write_candidates(
         value = math.log10(1 + max(ra.followers, rb.followers)) + 2.0 * (ra.kind == "contact" or rb.kind == "contact")
         value += 10.0 * max(loaded.influence.get(ra.key, 0.0), loaded.influence.get(rb.key, 0.0))
         rows.append({"pairId": pair_id(ra.key, rb.key), "a": {"id": ra.key, **_member(ra)}, "b": {"id": rb.key, **_member(rb)},
-                     "score": round(p, 6), "weight": round(model.weight(lv, ra.name if lv[3] == 1 else ""), 3),
-                     "evidence": json.dumps(model.evidence(lv, ra.name if lv[3] == 1 else "")),
+                     "score": round(p, 6), "weight": round(model.weight(lv, ra, rb), 3), "evidence": json.dumps(model.evidence(lv, ra, rb)),
                      "value": round(value, 3), "status": status})  # fmt: skip
     for start in range(0, len(rows), options.batch_size):
         db.write("resolve.write_candidates", rows=rows[start : start + options.batch_size], now=now, run=run)

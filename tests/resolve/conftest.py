@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from faker import Faker
 
 from graphsvc.db import Database
 from graphsvc.ingest.importer import import_files
@@ -47,8 +48,20 @@ TRUTH = {
 }  # fmt: skip
 
 
+def filler_contacts(n: int = 400, seed: int = 7) -> list[list[str]]:
+    """Unrelated CRM contacts around the cases under test, so that match statistics mean something."""
+    fake = Faker(["en_GB", "en_US", "de_DE", "fr_FR"])
+    fake.seed_instance(seed)
+    rows = []
+    for i in range(n):
+        given, family = fake.first_name(), fake.last_name()
+        rows.append(["filler", f"f{i}", f"{given} {family}", given, family, f"{given}.{family}.{i}@example.org".lower().replace(" ", ""),
+                     "", fake.company(), "", fake.city(), "GB", ""])  # fmt: skip
+    return rows
+
+
 @pytest.fixture
 def small_crm(db: Database, tmp_path: Path) -> Database:
-    import_files(db, "contacts", [write_csv(tmp_path / "contacts.csv", CONTACT_HEADER, CONTACTS)])
+    import_files(db, "contacts", [write_csv(tmp_path / "contacts.csv", CONTACT_HEADER, CONTACTS + filler_contacts())])
     import_files(db, "identities", [write_csv(tmp_path / "identities.csv", IDENTITY_HEADER, IDENTITIES)])
     return db

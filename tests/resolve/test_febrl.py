@@ -14,7 +14,7 @@ from graphsvc.resolve.datasets import febrl_files
 from graphsvc.resolve.evaluate import evaluate, read_truth
 
 #: The README reports the measured figures; these floors catch a regression.
-FLOORS = {"dataset1": 0.98, "dataset3": 0.97}
+FLOORS = {"dataset1": 0.98, "dataset3": 0.98}
 
 
 @pytest.mark.parametrize("dataset", sorted(FLOORS))
