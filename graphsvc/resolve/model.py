@@ -191,49 +191,28 @@ class MatchModel:
         }  # fmt: skip
 
 
-def _u_from_random_pairs(records: Sequence[Record], unit_of: Sequence[int], samples: int, seed: int) -> list[list[float]]:
+def _random_levels(records: Sequence[Record], unit_of: Sequence[int], samples: int, seed: int) -> Counter[Levels]:
+    """Comparison levels of random record pairs (different units): what agreement looks like by chance."""
     rng = random.Random(seed)
-    counts = [[_PRIOR_U_PAIRS * p for p in prior] for prior in _PRIOR_U]
+    found: Counter[Levels] = Counter()
     n = len(records)
-    if n >= 2:
-        for _ in range(min(samples, n * (n - 1) // 2)):  # a small graph must not outvote the prior by repetition
-            a, b = rng.randrange(n), rng.randrange(n)
-            if unit_of[a] == unit_of[b]:
-                continue
-            for c, level in enumerate(compare(records[a], records[b])):
-                counts[c][level] += 1
+    for _ in range(min(samples, n * (n - 1) // 2) if n >= 2 else 0):  # a small graph must not outvote the prior
+        a, b = rng.randrange(n), rng.randrange(n)
+        if unit_of[a] != unit_of[b]:
+            found[compare(records[a], records[b])] += 1
+    return found
+
+
+def _u_from(samples: Counter[Levels]) -> list[list[float]]:
+    counts = [[_PRIOR_U_PAIRS * p for p in prior] for prior in _PRIOR_U]
+    for levels, count in samples.items():
+        for c, level in enumerate(levels):
+            counts[c][level] += count
     return [_normalise(row, _conditional(c)) for c, row in enumerate(counts)]
 
 
-def estimate_model(
-    records: Sequence[Record],
-    unit_of: Sequence[int],
-    pair_levels: Mapping[tuple[int, int], Levels],
-    *,
-    labels: Mapping[tuple[int, int], bool] | None = None,
-    random_pairs: int = 200_000,
-    iterations: int = 25,
-    prior_share: float = 0.5,
-    seed: int = 0,
-) -> MatchModel:
-    """Learn u from random pairs and m and the prior by EM over ``pair_levels`` (labelled pairs held fixed)."""
-    u = _u_from_random_pairs(records, unit_of, random_pairs, seed)
-    m = [_normalise(prior, _conditional(c)) for c, prior in enumerate(_PRIOR_M)]
-    labels = labels or {}
-    free = Counter(levels for pair, levels in pair_levels.items() if pair not in labels)
-    fixed = Counter((levels, labels[pair]) for pair, levels in pair_levels.items() if pair in labels)
-    total = sum(free.values()) + sum(fixed.values())
-    # The prior is the chance that two *random* records match, the same reference the u values
-    # (and so the weights) are measured against; taking it among candidate pairs instead would
-    # count the blocking evidence twice (a shared name is why most candidate pairs exist at all).
-    units = len(set(unit_of))
-    all_pairs = max(total, units * (units - 1) // 2, 1)
-    model = MatchModel(m=m, u=u, prior=min(0.5, max(1e-9, units / all_pairs)), tf=TermFrequencies(records))
-    if not total:
-        return model
-    # Candidate pairs come from blocks, so their levels are not independent (a shared postcode is why
-    # a pair was formed); a prior worth half the data keeps EM from mistaking blocks for persons.
-    strength = max(_PRIOR_PAIRS, prior_share * total)
+def _em(model: MatchModel, free: Counter[Levels], fixed: Counter[tuple[Levels, bool]], all_pairs: int,
+        strength: float, iterations: int) -> None:  # fmt: skip
     for step in range(iterations):
         sums = [[strength * p for p in prior] for prior in _PRIOR_M]
         matched = 0.0
@@ -248,12 +227,50 @@ def estimate_model(
                 for c, level in enumerate(levels):
                     sums[c][level] += count
         new_m = [_normalise(row, _conditional(c)) for c, row in enumerate(sums)]
-        new_prior = min(0.5, max(1e-12, matched / all_pairs))
         change = max(abs(a - b) for row_new, row_old in zip(new_m, model.m, strict=True)
                      for a, b in zip(row_new, row_old, strict=True))  # fmt: skip
-        model.m, model.prior, model.iterations = new_m, new_prior, step + 1
+        model.m, model.prior = new_m, min(0.5, max(1e-12, matched / all_pairs))
+        model.iterations += 1
         if change < 1e-4:
             break
+
+
+def estimate_model(
+    records: Sequence[Record],
+    unit_of: Sequence[int],
+    pair_levels: Mapping[tuple[int, int], Levels],
+    *,
+    labels: Mapping[tuple[int, int], bool] | None = None,
+    random_pairs: int = 200_000,
+    iterations: int = 25,
+    prior_share: float = 0.1,
+    seed: int = 0,
+) -> MatchModel:
+    """Learn u from random pairs and m and the prior by EM over ``pair_levels`` (labelled pairs held fixed)."""
+    samples = _random_levels(records, unit_of, random_pairs, seed)
+    m = [_normalise(prior, _conditional(c)) for c, prior in enumerate(_PRIOR_M)]
+    labels = labels or {}
+    free = Counter(levels for pair, levels in pair_levels.items() if pair not in labels)
+    fixed = Counter((levels, labels[pair]) for pair, levels in pair_levels.items() if pair in labels)
+    total = sum(free.values()) + sum(fixed.values())
+    # The prior is the chance that two *random* records match, the same reference the u values
+    # (and so the weights) are measured against; taking it among candidate pairs instead would
+    # count the blocking evidence twice (a shared name is why most candidate pairs exist at all).
+    units = len(set(unit_of))
+    all_pairs = max(total, units * (units - 1) // 2, 1)
+    model = MatchModel(m=m, u=_u_from(samples), prior=min(0.5, max(1e-9, units / all_pairs)),
+                       tf=TermFrequencies(records))  # fmt: skip
+    if not total:
+        return model
+    # Candidate pairs come from blocks, so their levels are not independent (a shared postcode is why
+    # a pair was formed); a prior worth a share of the data keeps EM from mistaking blocks for persons.
+    strength = max(_PRIOR_PAIRS, prior_share * total)
+    _em(model, free, fixed, all_pairs, strength, iterations)
+    # Random pairs hold a few true matches, and those carry exactly the rare agreements (a shared
+    # username) whose u we want: measure u again without the pairs the model now calls matches.
+    for _ in range(2):
+        model.u = _u_from(Counter({lv: n for lv, n in samples.items() if _posterior(model, lv) < 0.5}))
+        _em(model, free, fixed, all_pairs, strength, iterations)
     return model
 
 
