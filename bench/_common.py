@@ -1,7 +1,7 @@
 """What every benchmark shares: its own Neo4j (never the demo's or the tests'), timing, one JSON line.
 
-Each benchmark starts graphsvc's managed server in ``.graphsvc/bench`` on free ports (or uses
-NEO4J_URI when set: its data is wiped), empties the graph, applies the schema, and stops the
+Each benchmark starts graphsvc's managed server in ``.graphsvc/bench`` (or GRAPHSVC_BENCH_DIR,
+so two benchmarks can run side by side) on free ports (or uses NEO4J_URI when set: its data is wiped), empties the graph, applies the schema, and stops the
 server at the end. The figures go to stdout as one JSON object; progress goes to stderr.
 """
 
@@ -39,7 +39,8 @@ def bench_database(*, heap: str = "4g", pagecache: str = "4g") -> Iterator[tuple
         settings = Settings()
         server = None
     else:
-        settings = Settings(state_dir=ROOT / ".graphsvc" / "bench", neo4j_bolt_port=_free_port(),
+        state_dir = Path(os.environ.get("GRAPHSVC_BENCH_DIR") or ROOT / ".graphsvc" / "bench")
+        settings = Settings(state_dir=state_dir, neo4j_bolt_port=_free_port(),
                             neo4j_http_port=_free_port(), neo4j_heap=heap, neo4j_pagecache=pagecache)  # fmt: skip
         server = LocalServer(settings)
         say(f"starting the benchmark's Neo4j in {settings.state_dir} ...")

@@ -18,6 +18,7 @@ from graphsvc.cli import (
     resolve_cmd,
     review_cmd,
     serve_cmd,
+    synth_cmd,
 )
 from graphsvc.cli.output import err_console
 from graphsvc.errors import GraphsvcError
@@ -34,6 +35,7 @@ app.command()(serve_cmd.serve)
 app.command()(demo_cmd.demo)
 app.command("import", help=import_cmd.HELP)(import_cmd.import_command)
 app.command("resolve", help=resolve_cmd.HELP)(resolve_cmd.resolve_command)
+app.command("synth")(synth_cmd.synth)
 app.add_typer(review_cmd.app, name="review")
 app.add_typer(brands_cmd.app, name="brands")
 app.add_typer(conversations_cmd.app, name="conversations")

@@ -86,11 +86,20 @@ class Name:
     key: str  # fold(full): accent-, case- and script-insensitive, for blocking and comparison
 
 
+#: Unicode categories fold drops: symbols (emoji, dingbats), format characters (zero-width joiners),
+#: private use and surrogates. anyascii would spell them out ('🌱' -> ':seedling:'), and a name decorated
+#: with an emoji ('Kim Yates 🌱') must fold to the same key as the plain one.
+_SYMBOLS = frozenset({"So", "Sk", "Cf", "Co", "Cs"})
+
+
 def fold(text: str | None) -> str:
-    """Case-, accent- and script-insensitive form: 'Łukasz  MÜLLER' -> 'lukasz muller'."""
+    """Case-, accent- and script-insensitive form without emoji: 'Łukasz  MÜLLER 🌱' -> 'lukasz muller'."""
     if not text:
         return ""
-    return _SPACES.sub(" ", anyascii(unicodedata.normalize("NFKC", text)).casefold()).strip()
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in _SYMBOLS and not "\ufe00" <= ch <= "\ufe0f")
+    return _SPACES.sub(" ", anyascii(text).casefold()).strip()
 
 
 def _clean(text: str) -> str:

@@ -4,7 +4,7 @@ Keys (a record gets several): the email match key, the phone, the username witho
 separators and digits (shared by handles on every platform and by email local parts),
 usernames derived from the name, the full folded name with the city, a phonetic family
 name with the given name's canonical form (nicknames) and the city, the full name alone,
-the avatar URL, the birth date or the postcode with a name part, the street address; and every profile link found in a bio or website pairs directly with
+the given name with each family-name token and the city (double surnames), the avatar URL, the birth date or the postcode with a name part, the street address; and every profile link found in a bio or website pairs directly with
 the identity it names. Blocks larger than ``max_block`` are skipped: a key shared by
 thousands ("john smith") says nothing on its own, and its pairs are still reached
 through the more specific keys (name with city, username, email).
@@ -34,9 +34,19 @@ def canonical_given_names(given: str) -> frozenset[str]:
 
 
 def _name_usernames(record: Record) -> Iterator[str]:
-    g, f = record.given, record.family
-    if g and f:
-        yield from (g + f, f + g, g[0] + f, g + f[0])
+    """Usernames people make from their name, for every family-name token ('debora frias tejada'
+    gives 'deborafrias' as well as 'deboratejada'): jsmith, johnsmith, smithjohn, johns, smithj."""
+    g = record.given
+    for f in _family_tokens(record):
+        yield from (g + f, f + g, g[0] + f, g + f[0], f + g[0])
+
+
+def _family_tokens(record: Record) -> list[str]:
+    """The family name and the other tokens after the given name (double surnames, maiden names)."""
+    if not record.given:
+        return []
+    tokens = [t for t in record.name.split() if len(t) > 1 and t != record.given]
+    return sorted({record.family, *tokens} - {""})
 
 
 def blocking_keys(record: Record) -> set[str]:
@@ -52,6 +62,7 @@ def blocking_keys(record: Record) -> set[str]:
             keys.add(f"nc:{' '.join(sorted(record.tokens))}|{record.city}")
             if record.phonetic:
                 keys.update(f"ph:{record.phonetic}|{canon}|{record.city}" for canon in canonical_given_names(record.given))
+            keys.update(f"gf:{record.given}|{family}|{record.city}" for family in _family_tokens(record))
     if record.avatar:
         keys.add(f"a:{record.avatar}")
     if record.birth:

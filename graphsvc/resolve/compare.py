@@ -77,18 +77,24 @@ def _username(a: Record, b: Record) -> int:
 
 
 def _username_fits_name(handle: str, named: Record) -> bool:
-    g, f = named.given, named.family
-    if not (g and f and handle):
+    """'jsmith', 'smithj', 'johnsmith' fit John Smith (any family-name token: 'deborafrias' fits
+    Débora Frías Tejada)."""
+    g = named.given
+    if not (g and named.family and handle):
         return False
-    return handle in {g + f, f + g, g[0] + f, g + f[0], f + g[0], f}
+    families = {named.family, *(t for t in named.tokens if len(t) > 1 and t != g)}
+    return any(handle in {g + f, f + g, g[0] + f, g + f[0], f + g[0], f} for f in families)
+
+
+def _usernames(record: Record) -> set[str]:
+    return {record.handle_core, *record.email_locals} - {""}
 
 
 def _name(a: Record, b: Record) -> int:
     if not (a.name and b.name):
-        if a.name and b.handle_core:
-            return 5 if _username_fits_name(b.handle_core, a) else 0
-        if b.name and a.handle_core:
-            return 5 if _username_fits_name(a.handle_core, b) else 0
+        named, other = (a, b) if a.name else (b, a)
+        if named.name and any(_username_fits_name(x, named) for x in _usernames(other)):
+            return 5
         return 0
     if a.name == b.name or a.tokens == b.tokens:
         return 1

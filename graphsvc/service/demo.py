@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from graphsvc.conversations.store import set_brand
 from graphsvc.db import Database
 from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import resolve
@@ -26,15 +27,17 @@ def load_demo(db: Database, *, people: int, seed: int, workdir: Path, batch_size
     before = graph_counts(db)
     if before["contacts"] or before["identities"] or people <= 0:
         return {"loaded": False, "counts": before}
-    from graphsvc.synth import generate  # Faker is imported only when a demo is really loaded
+    from graphsvc.synth import BRANDS, generate  # Faker is imported only when a demo is really loaded
 
     out = workdir / f"synth-{people}-{seed}"
     generate(people, seed=seed, out=out)
+    for brand in BRANDS:  # tracked before the posts import, so their mentions are found as posts arrive
+        set_brand(db, brand.name, products=brand.products, category=brand.category)
     imported = {}
     for kind, name in IMPORT_ORDER:
         step = (lambda phase, done, total, kind=kind: progress(f"{phase} {kind}", done, total)) if progress else None
         summary = import_files(db, kind, [out / name], batch_size=batch_size, progress=step)
         imported[kind] = summary.written
     resolved = resolve(db)
-    return {"loaded": True, "synth_dir": str(out), "imported": imported, "persons": resolved.persons,
+    return {"loaded": True, "synth_dir": str(out), "brands": [b.name for b in BRANDS], "imported": imported, "persons": resolved.persons,
             "review_queue": resolved.pending, "counts": graph_counts(db)}  # fmt: skip
