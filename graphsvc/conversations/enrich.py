@@ -41,16 +41,20 @@ def sentiment_label(compound: float) -> str:
     return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"
 
 
+def _whole_words(terms: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``terms`` as whole words, case-insensitive, not as part of a @handle or #hashtag."""
+    alternatives = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+    return re.compile(rf"(?<![\w@#])(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
 class BrandTerms:
     """The tracked brands: each with its aliases and products (mentions) and its category (demand)."""
 
     def __init__(self, brands: Mapping[str, tuple[Iterable[str], str]] | None = None) -> None:
         self.brands = {name: (tuple(sorted(set(terms) | {name})), category) for name, (terms, category) in (brands or {}).items()}
-        self._mention = [
-            (re.compile(rf"(?<![\w@#])(?:{'|'.join(re.escape(t) for t in sorted(terms, key=len, reverse=True))})(?!\w)",
-                        re.IGNORECASE), name)
-            for name, (terms, _) in self.brands.items()
-        ]  # fmt: skip
+        self._mention = [(_whole_words(terms), name) for name, (terms, _) in self.brands.items()]
+        # Most posts name no brand: one search for any term spares them a search per brand.
+        self._any = _whole_words([t for terms, _ in self.brands.values() for t in terms]) if self.brands else None
         categories = sorted({c for _, c in self.brands.values() if c}, key=len, reverse=True)
         self._category = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in categories) + r")s?(?!\w)",
                                     re.IGNORECASE) if categories else None  # fmt: skip
@@ -62,6 +66,8 @@ class BrandTerms:
                     for row in rows})  # fmt: skip
 
     def mentioned(self, text: str) -> list[str]:
+        if self._any is None or not self._any.search(text):
+            return []
         return [name for pattern, name in self._mention if pattern.search(text)]
 
     def about_category(self, text: str) -> bool:
@@ -101,7 +107,9 @@ def enrich(
         lang = py3langid.classify(text)[0]
     topics = {fold(tag).lstrip("#").replace(" ", "") for tag in hashtags if tag.strip("# ")}
     if vocabulary:
-        topics.update(word for word in _WORDS.findall(fold(text)) if word in vocabulary)
+        # fold() of ASCII text only lower-cases it and collapses spaces, which cannot change the words found.
+        words = _WORDS.findall(text.lower() if text.isascii() else fold(text))
+        topics.update(word for word in words if word in vocabulary)
     mentioned = brands.mentioned(text) if brands else []
     question = _is_question(text) if text else False
     demand = question and bool(mentioned or (brands and brands.about_category(text)))

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from graphsvc.config import Settings
-from graphsvc.db import Database
+from graphsvc.db import Database, query
 from graphsvc.errors import InputError
 from graphsvc.ingest.fields import ConvertOptions
 from graphsvc.ingest.importer import import_files
@@ -164,6 +164,27 @@ def test_skip_invalid_writes_good_rows_and_collects_rejects(db: Database, tmp_pa
     assert [(r["line"], r["where"].rsplit(":", 1)[1]) for r in rejects] == [(3, "type"), (4, "src_handle")]
     assert "LIKES" in rejects[0]["error"] and rejects[1]["record"]["src_handle"] == "this handle is far too long"
     assert db.adhoc("MATCH ()-[r:FOLLOWS]->() RETURN count(r) AS n", {}, allow_write=False)[1] == [{"n": 1}]
+
+
+def test_parallel_conversion_gives_the_sequential_graph_and_errors(db: Database, tmp_path: Path) -> None:
+    rows = [["hubspot", str(n), f"Person {n} Example", "", "", f"p{n}@example.com", f"+1 415 555 {n % 10000:04d}",
+             f"Co {n % 7}", "", "Boston", "US", ""] for n in range(1, 4501)]  # more than one chunk per worker
+    rows[2999][5] = "not-an-email"
+    path = write_csv(tmp_path / "many.csv", CONTACT_HEADER, rows)
+    with pytest.raises(InputError) as info:
+        import_files(db, "contacts", [path], parallel=True)
+    assert f"{path}:3001:email" in info.value.message and snapshot(db) == ([], [])
+
+    parallel = import_files(db, "contacts", [path], parallel=True, skip_invalid=True,
+                            rejects_path=tmp_path / "p.rejects.jsonl")  # fmt: skip
+    graph = snapshot(db, volatile=("createdAt", "importedAt", "importedFrom"))
+    db.run_statement(query("admin.wipe_data"))
+    sequential = import_files(db, "contacts", [path], parallel=False, skip_invalid=True,
+                              rejects_path=tmp_path / "s.rejects.jsonl")  # fmt: skip
+    assert (parallel.read, parallel.written, parallel.rejected) == (sequential.read, sequential.written, 1) == (
+        4500, 4499, 1)
+    assert snapshot(db, volatile=("createdAt", "importedAt", "importedFrom")) == graph
+    assert (tmp_path / "p.rejects.jsonl").read_text() == (tmp_path / "s.rejects.jsonl").read_text()
 
 
 def test_missing_column_and_mapping(db: Database, tmp_path: Path) -> None:
