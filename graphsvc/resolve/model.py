@@ -125,6 +125,10 @@ def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -
             return "name", a.name
         if level in (2, 3, 4):
             return "family", a.family or b.family
+        if level == 5:  # the nameless side's username fits the other's name: as rare as that username
+            other = b if a.name else a
+            cores = sorted({other.handle_core, *other.email_locals} - {""})
+            return ("username", cores[0]) if cores else None
     if comparison == USERNAME and level in (1, 3):
         shared = ({a.handle_core, *a.email_locals} & {b.handle_core, *b.email_locals}) - {""}
         return ("username", min(shared)) if shared else None
@@ -271,7 +275,41 @@ def estimate_model(
     for _ in range(2):
         model.u = _u_from(Counter({lv: n for lv, n in samples.items() if _posterior(model, lv) < 0.5}))
         _em(model, free, fixed, all_pairs, strength, iterations)
+    _m_from_anchors(model, free, fixed)
     return model
+
+
+#: Comparisons whose agreement alone settles a pair: their pairs show how the *other* fields of true
+#: matches look, independently of those fields (Splink's "estimate m by blocking on the email").
+_ANCHORS = frozenset({"email", "phone", "link"})
+_ANCHOR_STRENGTH = 20.0  # pseudo-pairs of the EM estimate blended in
+_ANCHOR_MIN = 30  # comparable anchor pairs needed before a comparison's m is measured on them
+
+
+def _m_from_anchors(model: MatchModel, free: Counter[Levels], fixed: Counter[tuple[Levels, bool]]) -> None:
+    """Measure m of the non-anchor comparisons on pairs that agree on an email, phone or profile link.
+
+    EM with correlated fields under-rates true matches that carry one strong and several mildly
+    negative signals (different usernames across platforms are the rule, not a warning), and then
+    learns m from the pairs it already believes: a loop that the anchors, chosen without looking at
+    those fields, break. Accepted review decisions count as anchors too.
+    """
+    anchor_levels = [i for i, c in enumerate(COMPARISONS) if c.name in _ANCHORS]
+    counts = [[0.0] * len(c.levels) for c in COMPARISONS]
+    for levels, count in free.items():
+        if any(levels[i] == 1 for i in anchor_levels):
+            for c, level in enumerate(levels):
+                counts[c][level] += count
+    for (levels, is_match), count in fixed.items():
+        if is_match:
+            for c, level in enumerate(levels):
+                counts[c][level] += count
+    for c, comparison in enumerate(COMPARISONS):
+        comparable = sum(counts[c][1:]) if _conditional(c) else sum(counts[c])
+        if comparison.name in _ANCHORS or comparable < _ANCHOR_MIN:
+            continue
+        blended = [n + _ANCHOR_STRENGTH * m for n, m in zip(counts[c], model.m[c], strict=True)]
+        model.m[c] = _normalise(blended, _conditional(c))
 
 
 def _posterior(model: MatchModel, levels: Levels) -> float:

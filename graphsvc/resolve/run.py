@@ -14,7 +14,7 @@ import math
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -79,6 +79,7 @@ class _Loaded:
     previous: dict[str, str]  # record key -> person id before this run
     imported: dict[str, Any]  # record key -> importedAt
     influence: dict[str, float]
+    ties: dict[int, set[str]] = field(default_factory=dict)  # record index -> identity keys of its rare ties
 
 
 def _load(db: Database) -> _Loaded:
@@ -106,21 +107,21 @@ def _load(db: Database) -> _Loaded:
         influence[record.key] = float(row.get("influence") or 0.0)
         if row["person"]:
             previous[record.key] = row["person"]
-    _attach_ties(db, records, index_of, previous)
+    ties = _attach_ties(db, records, index_of, previous)
     unit_of = list(range(len(records)))
     for contact_index, keys in contact_points:
         for key in keys:  # a point shared by two contacts (a family email) stays a unit of its own
             if point_owners[key] == 1 and key in index_of:
                 unit_of[index_of[key]] = contact_index
-    return _Loaded(records, unit_of, previous, imported, influence)
+    return _Loaded(records, unit_of, previous, imported, influence, ties)
 
 
 def _attach_ties(db: Database, records: list[Record], index_of: dict[str, int], previous: dict[str, str],
-                 hub_degree: int = 500) -> None:  # fmt: skip
+                 hub_degree: int = 500) -> dict[int, set[str]]:  # fmt: skip
     """Give each identity the set of its rare connections, as persons where they are known.
 
     Accounts with more than ``hub_degree`` ties are left out: following a celebrity says
-    nothing about who you are.
+    nothing about who you are. Returns each record's ties as identity keys (for ``_map_ties``).
     """
     pairs = db.read_tx(lambda tx: [(r[0], r[1]) for r in tx.run(query("resolve.ties"))])
     degree: Counter[str] = Counter()
@@ -131,9 +132,15 @@ def _attach_ties(db: Database, records: list[Record], index_of: dict[str, int], 
     for a, b in pairs:
         for me, other in ((a, b), (b, a)):
             if degree[other] <= hub_degree and me in index_of:
-                ties.setdefault(index_of[me], set()).add(previous.get(other, other))
-    for index, owners in ties.items():
-        records[index].ties = frozenset(owners)
+                ties.setdefault(index_of[me], set()).add(other)
+    _map_ties(records, ties, previous)
+    return ties
+
+
+def _map_ties(records: list[Record], ties: dict[int, set[str]], person_of: Mapping[str, str]) -> None:
+    """Each record's ties as the persons they belong to (an identity key where none is known)."""
+    for index, keys in ties.items():
+        records[index].ties = frozenset(person_of.get(key, key) for key in keys)
 
 
 def load_records(db: Database) -> tuple[list[Record], list[int]]:
@@ -183,7 +190,7 @@ def resolve(db: Database, options: ResolveOptions = ResolveOptions(), progress: 
 
     def lap(name: str) -> None:
         nonlocal clock
-        summary.seconds[name] = round(time.perf_counter() - clock, 3)
+        summary.seconds[name] = round(summary.seconds.get(name, 0.0) + time.perf_counter() - clock, 3)
         clock = time.perf_counter()
         if progress:
             progress(name, 1, 1)
@@ -226,15 +233,6 @@ def _resolve(
     pairs |= {p for p in labels if p[0] in scope and p[1] in scope}
     summary.pairs = len(pairs)
     lap("block")
-    levels = {pair: compare(records[pair[0]], records[pair[1]]) for pair in pairs}
-    lap("compare")
-    model = (_stored_model(db) if focus is not None else None) or estimate_model(
-        records, unit_of, levels, labels=labels, seed=options.seed)  # fmt: skip
-    model.tf = TermFrequencies(records)
-    summary.model = model.as_dict()
-    scores = {pair: model.probability(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
-    lap("score")
-
     ordered = sorted(scope)
     units = sorted({unit_of[i] for i in ordered})
     position = {unit: n for n, unit in enumerate(units)}
@@ -242,24 +240,41 @@ def _resolve(
     for i in ordered:
         if records[i].kind == "identity" and records[i].handle:
             platforms[position[unit_of[i]]].add(records[i].source)
-    edges: dict[tuple[int, int], float] = {}
-    for (a, b), p in scores.items():
-        ua, ub = position[unit_of[a]], position[unit_of[b]]
-        key = (min(ua, ub), max(ua, ub))
-        edges[key] = max(edges.get(key, 0.0), p)
     must = [(position[unit_of[a]], position[unit_of[b]]) for (a, b), ok in labels.items() if ok and a in scope and b in scope]
     cannot = [(position[unit_of[a]], position[unit_of[b]]) for (a, b), ok in labels.items()
               if not ok and a in scope and b in scope]  # fmt: skip
     cluster_options = ClusterOptions(threshold=options.threshold, strong=options.strong, max_size=options.max_cluster)
-    unit_clusters = cluster_units(len(units), edges, unit_platforms=[frozenset(p) for p in platforms],
-                                  must_link=must, cannot_link=cannot, options=cluster_options)  # fmt: skip
+    stored = _stored_model(db) if focus is not None else None
+    unit_clusters: list[list[int]] = []
     members_of_unit: dict[int, list[int]] = {}
-    for i in ordered:
-        members_of_unit.setdefault(position[unit_of[i]], []).append(i)
+    # Two passes: the second sees each account's ties as the persons the first pass found, so two
+    # accounts followed by the same few people (on any platform) share evidence the first could not see.
+    for second in (False, True):
+        if second:
+            found = {records[i].key: f"pass1:{n}" for n, cluster in enumerate(unit_clusters)
+                     for u in cluster for i in members_of_unit[u]}  # fmt: skip
+            _map_ties(records, loaded.ties, {**loaded.previous, **found})
+        levels = {pair: compare(records[pair[0]], records[pair[1]]) for pair in pairs}
+        lap("compare")
+        model = stored or estimate_model(records, unit_of, levels, labels=labels, seed=options.seed)
+        model.tf = TermFrequencies(records)
+        scores = {pair: model.probability(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
+        lap("score")
+        edges: dict[tuple[int, int], float] = {}
+        for (a, b), p in scores.items():
+            ua, ub = position[unit_of[a]], position[unit_of[b]]
+            key = (min(ua, ub), max(ua, ub))
+            edges[key] = max(edges.get(key, 0.0), p)
+        unit_clusters = cluster_units(len(units), edges, unit_platforms=[frozenset(p) for p in platforms],
+                                      must_link=must, cannot_link=cannot, options=cluster_options)  # fmt: skip
+        members_of_unit = {}
+        for i in ordered:
+            members_of_unit.setdefault(position[unit_of[i]], []).append(i)
+        lap("cluster")
+    summary.model = model.as_dict()
     clusters = [sorted(records[i].key for u in cluster for i in members_of_unit[u]) for cluster in unit_clusters]
     previous_in_scope = {k: v for k, v in loaded.previous.items() if index_of.get(k) in scope}
     ids = assign_ids(clusters, previous_in_scope)
-    lap("cluster")
 
     person_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
     _write(db, options, summary, loaded, index_of, clusters, ids, previous_in_scope, run, now)
