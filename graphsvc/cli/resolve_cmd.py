@@ -19,7 +19,8 @@ HELP = """Unify contacts and identities into persons: block, score with evidence
 
 Certain matches merge; uncertain ones go to the review queue (`graphsvc review list`). Human
 decisions outrank automation. --incremental re-resolves only what changed since the last run.
---evaluate DIR measures the persons now in the graph against DIR/truth/identity_person.csv
+--dry-run previews what would merge and split (counts, consolidation rate, the largest
+changes) and writes nothing. --evaluate DIR measures the persons now in the graph against DIR/truth/identity_person.csv
 (as `graphsvc synth` writes it) and changes nothing."""
 
 
@@ -28,6 +29,7 @@ def resolve_command(
     evaluate_dir: Annotated[Path | None, typer.Option("--evaluate", help="Compare the graph's persons with DIR's truth; writes nothing.")] = None,
     threshold: Annotated[float, typer.Option(min=0.5, max=1.0, help="Merge automatically at or above this probability.")] = 0.9,
     review_min: Annotated[float, typer.Option(min=0.0, max=1.0, help="Queue for review from this probability.")] = 0.3,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Preview what would merge and split; write nothing.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Resolve identities into persons."""
@@ -43,7 +45,7 @@ def resolve_command(
             emit(report, as_json, _print_evaluation)
             return
         options = ResolveOptions(threshold=threshold, review_min=review_min, incremental=incremental,
-                                 batch_size=settings.batch_size)  # fmt: skip
+                                 dry_run=dry_run, batch_size=settings.batch_size)  # fmt: skip
         with Progress(SpinnerColumn(), TextColumn("resolve: {task.description}"), TimeElapsedColumn(),
                       console=err_console, disable=as_json, transient=True) as bar:  # fmt: skip
             task = bar.add_task("loading records", total=None)
@@ -58,6 +60,9 @@ def resolve_command(
 
 
 def _print_summary(d: dict[str, Any]) -> None:
+    if d.get("preview"):
+        _print_preview(d["preview"])
+        return
     console.print(f"{d['mode']} run {d['run']}: {d['records']} records in {d['units']} units"
                   + (f" ({d['focus']} changed)" if d["focus"] else "") + f"; {d['pairs']} candidate pairs")  # fmt: skip
     console.print(f"{d['persons']} persons (largest {d['largest_person']} records; {d['ids_kept']} ids kept, "
@@ -65,6 +70,16 @@ def _print_summary(d: dict[str, Any]) -> None:
     console.print(f"{d['auto']} pairs merged automatically, {d['pending']} waiting for review "
                   "(`graphsvc review list`)")  # fmt: skip
     console.print("seconds: " + ", ".join(f"{k} {v}" for k, v in d["seconds"].items()))
+
+
+def _print_preview(p: dict[str, Any]) -> None:
+    console.print(f"dry run, nothing written: {p['records']} records would form {p['persons_after']} persons "
+                  f"(now {p['persons_before']}; consolidation rate {p['consolidation_rate']:.1%})")  # fmt: skip
+    console.print(f"{p['merges']} merges, {p['splits']} splits, {p['new_persons']} new persons, "
+                  f"{p['unchanged_persons']} unchanged; {p['records_changing_person']} records change person")  # fmt: skip
+    for c in p["largest_changes"]:
+        came = ", ".join(c["from_persons"]) or "no person yet"
+        console.print(f"  {c['person']}: {c['records']} records, {c['moved']} moved (from {came}) {', '.join(c['names'])}")
 
 
 def _print_evaluation(d: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ from graphsvc.resolve.compare import compare
 from graphsvc.resolve.model import MatchModel, TermFrequencies, estimate_model
 from graphsvc.resolve.records import Record, contact_record, identity_record
 
-__all__ = ["ResolveOptions", "ResolveSummary", "load_records", "pair_id", "resolve"]
+__all__ = ["ResolveOptions", "ResolveSummary", "load_records", "merge_preview", "pair_id", "resolve"]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -39,6 +39,7 @@ class ResolveOptions:
     max_block: int = 60
     max_cluster: int = 40
     incremental: bool = False
+    dry_run: bool = False  # compute everything, write nothing, report what would change (``preview``)
     batch_size: int = 2000
     seed: int = 0
 
@@ -61,6 +62,7 @@ class ResolveSummary:
     largest_person: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     model: dict[str, Any] = field(default_factory=dict)
+    preview: dict[str, Any] | None = None  # what a dry run would change (see ``merge_preview``)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -204,6 +206,10 @@ def resolve(db: Database, options: ResolveOptions = ResolveOptions(), progress: 
     if options.incremental and focus is None:
         summary.mode = "full (no earlier run)"
     lap("load")
+    if options.dry_run:
+        summary.mode += " (dry run: nothing written)"
+        _resolve(db, options, summary, loaded, index_of, labels, focus, run, now, lap)
+        return summary
     db.write("resolve.start_run", run=run, now=now, params=json.dumps(asdict(options)))
     try:
         _resolve(db, options, summary, loaded, index_of, labels, focus, run, now, lap)
@@ -275,15 +281,60 @@ def _resolve(
     clusters = [sorted(records[i].key for u in cluster for i in members_of_unit[u]) for cluster in unit_clusters]
     previous_in_scope = {k: v for k, v in loaded.previous.items() if index_of.get(k) in scope}
     ids = assign_ids(clusters, previous_in_scope)
+    summary.persons = len(clusters)
+    summary.largest_person = max((len(c) for c in clusters), default=0)
+    if options.dry_run:
+        summary.auto = sum(1 for pair, p in scores.items() if p >= options.threshold)
+        summary.pending = sum(1 for p in scores.values() if options.review_min <= p < options.threshold)
+        summary.preview = merge_preview(clusters, ids, previous_in_scope, records, index_of)
+        return
 
     person_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
     _write(db, options, summary, loaded, index_of, clusters, ids, previous_in_scope, run, now)
     _write_candidates(db, options, summary, loaded, model, levels, scores, person_of, scope, focus, run, now)
     lap("write")
-    summary.persons = len(clusters)
-    summary.largest_person = max((len(c) for c in clusters), default=0)
     db.write("resolve.finish_run", run=run, status="succeeded", stats=json.dumps(summary.as_dict()),
              model=json.dumps({"m": model.m, "u": model.u, "prior": model.prior}) if focus is None else None)  # fmt: skip
+
+
+def merge_preview(clusters: Sequence[Sequence[str]], ids: Sequence[str], previous: Mapping[str, str],
+                  records: Sequence[Record], index_of: Mapping[str, int], largest: int = 10) -> dict[str, Any]:  # fmt: skip
+    """What writing ``clusters`` would change against the persons now in the graph.
+
+    A *merge* is a person that gathers records of two or more current persons (or adds records
+    that had none); a *split* is a current person whose records would end up in two or more.
+    """
+    before: dict[str, set[str]] = {}
+    for key, person in previous.items():
+        before.setdefault(person, set()).add(key)
+    after_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
+    changes: list[dict[str, Any]] = []
+    merges = new = unchanged = 0
+    for pid, cluster in zip(ids, clusters, strict=True):
+        sources = sorted({previous[k] for k in cluster if k in previous})
+        unassigned = sum(1 for k in cluster if k not in previous)
+        if not sources:
+            new += 1
+        elif len(sources) == 1 and before[sources[0]] == set(cluster):
+            unchanged += 1
+            continue
+        elif len(sources) > 1 or unassigned:
+            merges += 1
+        moved = sum(1 for k in cluster if previous.get(k) != pid)
+        if moved:
+            names = sorted({records[index_of[k]].name for k in cluster if records[index_of[k]].name})[:3]
+            changes.append({"person": pid, "records": len(cluster), "moved": moved, "from_persons": sources,
+                            "new_records": unassigned, "names": names})  # fmt: skip
+    splits = [person for person, keys in before.items() if len({after_of.get(k) for k in keys}) > 1]
+    total = sum(len(c) for c in clusters)
+    changes.sort(key=lambda c: (-c["moved"], c["person"]))
+    return {
+        "records": total, "persons_before": len(before), "persons_after": len(clusters),
+        "consolidation_rate": round(1 - len(clusters) / total, 4) if total else 0.0,
+        "merges": merges, "splits": len(splits), "new_persons": new, "unchanged_persons": unchanged,
+        "records_changing_person": sum(1 for key in after_of if previous.get(key) != after_of[key]),
+        "largest_changes": changes[:largest], "split_persons": sorted(splits)[:largest],
+    }  # fmt: skip
 
 
 def _person_name(records: Sequence[Record]) -> str | None:

@@ -171,3 +171,37 @@ def test_ties_are_loaded_as_persons_and_hubs_are_ignored(small_crm: Database, tm
     steven = person_of(small_crm, "identity:twitter:stevensmith")
     # Ada's two accounts both follow Steven: as persons, they share that connection
     assert by_key["identity:twitter:ada_lovelace"].ties == by_key["identity:github:adal"].ties == {steven}
+
+
+def graph_state(db: Database) -> tuple[Any, ...]:
+    """Everything a resolve run writes: persons, memberships, candidates and job runs."""
+    def rows(text: str) -> list[Any]:
+        return sorted(json.dumps(r, sort_keys=True, default=str) for r in db.adhoc(text, {}, allow_write=False)[1])
+
+    return (rows("MATCH (p:Person) RETURN properties(p) AS p"),
+            rows("MATCH (p:Person)-[:HAS_MEMBER]->(m) RETURN p.id AS p, elementId(m) AS m"),
+            rows("MATCH ()-[r:MATCH_CANDIDATE]->() RETURN properties(r) AS r"),
+            rows("MATCH (j:JobRun) RETURN properties(j) AS j"))  # fmt: skip
+
+
+def test_dry_run_previews_merges_and_splits_and_writes_nothing(small_crm: Database, tmp_path: Path,
+                                                               settings: Settings) -> None:  # fmt: skip
+    first = resolve(small_crm, ResolveOptions(dry_run=True))
+    assert first.preview is not None and graph_state(small_crm) == ([], [], [], [])
+    assert first.preview["persons_before"] == 0 and first.preview["persons_after"] == len(true_partition()) + 400
+    assert first.preview["new_persons"] == first.preview["persons_after"] and first.preview["splits"] == 0
+
+    resolve(small_crm)
+    ada = person_of(small_crm, "contact:salesforce:001")
+    # a new account of Ada's arrives: the preview shows it joining her person
+    import_files(small_crm, "identities", [write_csv(tmp_path / "more.csv", IDENTITY_HEADER, [
+        ["instagram", "ada_lovelace", "Ada Lovelace", "poetical science", "London", "", "https://img.example/ada.png",
+         "300", "", "", "", ""]])])  # fmt: skip
+    before = graph_state(small_crm)
+    preview = run_json(settings, "resolve", "--dry-run")["preview"]
+    assert graph_state(small_crm) == before  # nothing written, not even a JobRun
+    assert preview["merges"] == 1 and preview["splits"] == 0 and preview["records_changing_person"] == 1
+    assert preview["largest_changes"][0]["person"] == ada and preview["largest_changes"][0]["new_records"] == 1
+    assert 0 < preview["consolidation_rate"] < 1
+    real = resolve(small_crm)  # the preview said what the real run does
+    assert real.persons == preview["persons_after"] and person_of(small_crm, "identity:instagram:ada_lovelace") == ada
