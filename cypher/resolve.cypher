@@ -153,3 +153,49 @@ RETURN r.pairId AS id, r.status AS status, r.a AS a, r.b AS b;
 // Declared ties between identities, for the "same rare connections" evidence.
 MATCH (a:Identity)-[:FOLLOWS|FRIENDS_WITH|CONNECTED_TO]->(b:Identity)
 RETURN 'identity:' + a.platform + ':' + a.key AS a, 'identity:' + b.platform + ':' + b.key AS b;
+
+// name: person_members
+// A person and its member records (as record keys), for a split or a detach.
+MATCH (p:Person {id: $id})
+OPTIONAL MATCH (p)-[:HAS_MEMBER]->(n)
+WITH p, n ORDER BY n.source, n.sourceId, n.platform, n.key
+RETURN p.id AS id, p.name AS name,
+       [m IN collect(n) | CASE WHEN m:Contact THEN 'contact:' + m.source + ':' + m.sourceId
+                               ELSE 'identity:' + m.platform + ':' + m.key END] AS members;
+
+// name: cannot_link
+// Rejected pairs a human made by splitting a person: cannot-links for every later run.
+UNWIND $rows AS row
+OPTIONAL MATCH (ac:Contact {source: row.a.source, sourceId: row.a.key}) WHERE row.a.kind = 'contact'
+OPTIONAL MATCH (ai:Identity {platform: row.a.source, key: row.a.key}) WHERE row.a.kind = 'identity'
+OPTIONAL MATCH (bc:Contact {source: row.b.source, sourceId: row.b.key}) WHERE row.b.kind = 'contact'
+OPTIONAL MATCH (bi:Identity {platform: row.b.source, key: row.b.key}) WHERE row.b.kind = 'identity'
+WITH row, coalesce(ac, ai) AS a, coalesce(bc, bi) AS b
+WHERE a IS NOT NULL AND b IS NOT NULL
+MERGE (a)-[r:MATCH_CANDIDATE]->(b)
+ON CREATE SET r.pairId = row.pairId, r.a = row.a.id, r.b = row.b.id, r.createdAt = $now, r.score = 0.0,
+              r.weight = 0.0, r.evidence = '[]', r.value = 0.0, r.run = $run
+SET r.status = 'rejected', r.decidedBy = $by, r.decidedAt = $now, r.reason = $reason
+RETURN count(r) AS written;
+
+// name: audit
+// Audit events (merges, splits, decisions): who, when, why, the members before and after.
+UNWIND $events AS e
+CREATE (a:AuditEvent {id: e.id, personId: e.personId, at: $now, action: e.action, by: e.by, reason: e.reason,
+                      run: e.run, before: e.before, after: e.after, related: e.related})
+RETURN count(a) AS written;
+
+// name: person_history
+MATCH (a:AuditEvent {personId: $id})
+RETURN a.id AS id, a.at AS at, a.action AS action, a.by AS by, a.reason AS reason, a.run AS run,
+       a.before AS before, a.after AS after, a.related AS related
+ORDER BY a.at DESC, a.id DESC
+LIMIT $limit;
+
+// name: persons_of
+// The person of each record key in $keys (records with no person are left out).
+UNWIND $keys AS key
+MATCH (p:Person)-[:HAS_MEMBER]->(n)
+WHERE (n:Contact AND 'contact:' + n.source + ':' + n.sourceId = key)
+   OR (n:Identity AND 'identity:' + n.platform + ':' + n.key = key)
+RETURN key, p.id AS person;

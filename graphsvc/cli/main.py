@@ -15,6 +15,7 @@ from graphsvc.cli import (
     demo_cmd,
     import_cmd,
     neo4j_cmd,
+    person_cmd,
     resolve_cmd,
     review_cmd,
     serve_cmd,
@@ -37,6 +38,7 @@ app.command("import", help=import_cmd.HELP)(import_cmd.import_command)
 app.command("resolve", help=resolve_cmd.HELP)(resolve_cmd.resolve_command)
 app.command("synth")(synth_cmd.synth)
 app.add_typer(review_cmd.app, name="review")
+app.add_typer(person_cmd.app, name="person")
 app.add_typer(brands_cmd.app, name="brands")
 app.add_typer(conversations_cmd.app, name="conversations")
 

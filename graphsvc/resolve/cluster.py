@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-__all__ = ["ClusterOptions", "assign_ids", "cluster_units"]
+__all__ = ["ClusterOptions", "assign_ids", "cluster_units", "new_person_id"]
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,8 @@ def cluster_units(
     return [sorted(members) for members in clusters.members.values()]
 
 
-def _new_id(members: Sequence[str]) -> str:
+def new_person_id(members: Sequence[str]) -> str:
+    """A new person's id, derived from its smallest member key (so a re-run finds the same one)."""
     return "p-" + hashlib.blake2b(min(members).encode(), digest_size=6).hexdigest()
 
 
@@ -130,9 +131,9 @@ def assign_ids(clusters: Sequence[Sequence[str]], previous: Mapping[str, str]) -
             used.add(old)
     for index, cluster in enumerate(clusters):
         if ids[index] is None:
-            candidate, suffix = _new_id(cluster), 1
+            candidate, suffix = new_person_id(cluster), 1
             while candidate in used:
-                candidate, suffix = f"{_new_id(cluster)}-{suffix}", suffix + 1
+                candidate, suffix = f"{new_person_id(cluster)}-{suffix}", suffix + 1
             ids[index] = candidate
             used.add(candidate)
     return [i for i in ids if i is not None]

@@ -7,10 +7,14 @@ An accepted pair becomes a must-link and a rejected one a cannot-link in every l
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
-from graphsvc.db import Database
+from neo4j import ManagedTransaction
+
+from graphsvc.db import Database, query
 from graphsvc.errors import InputError, NotFound
+from graphsvc.resolve.history import audit_event, write_audit
 
 __all__ = ["STATUSES", "candidate", "decide", "review_queue"]
 
@@ -38,11 +42,25 @@ def candidate(db: Database, pair_id: str) -> dict[str, Any]:
 
 
 def decide(db: Database, pair_id: str, *, accept: bool, by: str, reason: str | None = None) -> dict[str, Any]:
-    """Record a human decision on a candidate pair; returns the pair's new state."""
+    """Record a human decision on a candidate pair (and on both persons' audit trails); returns the pair."""
     if not by.strip():
         raise InputError("expected the name of who decides", where="by")
-    rows = db.write("resolve.decide", id=pair_id, status="accepted" if accept else "rejected", by=by.strip(),
-                    reason=reason)  # fmt: skip
-    if not rows:
+    status = "accepted" if accept else "rejected"
+    now = datetime.now(UTC)
+
+    def work(tx: ManagedTransaction) -> dict[str, Any] | None:
+        rows = [dict(r) for r in tx.run(query("resolve.decide"), id=pair_id, status=status, by=by.strip(), reason=reason)]
+        if not rows:
+            return None
+        pair = rows[0]
+        persons = {r["key"]: r["person"] for r in tx.run(query("resolve.persons_of"), keys=[pair["a"], pair["b"]])}
+        events = [audit_event(person, "accept" if accept else "reject", by=by.strip(), reason=reason,
+                              related=sorted(set(persons.values()) - {person}), after=[pair["a"], pair["b"]])
+                  for person in sorted(set(persons.values()))]  # fmt: skip
+        write_audit(tx, events, now)
+        return pair
+
+    pair = db.write_tx(work)
+    if pair is None:
         raise NotFound(f"no match candidate {pair_id!r}", hint="`graphsvc review list` shows the queue's ids")
-    return dict(rows[0])
+    return pair

@@ -23,6 +23,7 @@ from graphsvc.db import Database, query
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import compare
+from graphsvc.resolve.history import audit_event, write_audit
 from graphsvc.resolve.model import MatchModel, TermFrequencies, estimate_model
 from graphsvc.resolve.records import Record, contact_record, identity_record
 
@@ -345,6 +346,14 @@ def _person_name(records: Sequence[Record]) -> str | None:
     return str(names.most_common(1)[0][0]) if names else None
 
 
+def _action(before: set[str] | None, after: set[str]) -> str:
+    """The audit action of a person whose members went from ``before`` (None: a new person) to ``after``."""
+    if before is None:
+        return "create"  # a new person: of several records, or split off another person
+    gained, lost = after - before, before - after
+    return "regroup" if gained and lost else "merge" if gained else "split"
+
+
 def _member(record: Record) -> dict[str, str]:
     kind, source, key = record.key.split(":", 2)
     return {"kind": kind, "source": source, "key": key}
@@ -357,7 +366,12 @@ def _write(
     old_members: dict[str, set[str]] = {}
     for key, pid in previous.items():
         old_members.setdefault(pid, set()).add(key)
-    rows = []
+    new_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
+    gone = sorted(set(old_members) - set(ids))
+    rows: list[dict[str, Any]] = []
+    # The audit trail: every person whose members changed, except a new person of one record (no merge).
+    events = [audit_event(pid, "dissolve", by="graphsvc resolve", run=run, before=old_members[pid],
+                          related={new_of[k] for k in old_members[pid] if k in new_of}) for pid in gone]  # fmt: skip
     for pid, cluster in zip(ids, clusters, strict=True):
         if pid in old_members:
             summary.ids_kept += 1
@@ -368,13 +382,20 @@ def _write(
         members = [loaded.records[index_of[k]] for k in cluster]
         rows.append({"id": pid, "name": _person_name(members), "members": [_member(r) for r in members],
                      "platforms": sorted({r.source for r in members if r.kind == "identity"})})  # fmt: skip
+        came_from = {previous[k] for k in cluster if k in previous} - {pid}
+        if pid in old_members or len(cluster) > 1 or came_from:
+            events.append(audit_event(pid, _action(old_members.get(pid), set(cluster)), by="graphsvc resolve",
+                                      run=run, before=old_members.get(pid, ()), after=cluster,
+                                      related=came_from | {new_of[k] for k in old_members.get(pid, ()) if k in new_of} - {pid}))  # fmt: skip
     step = max(1, options.batch_size // 4)  # a person row carries all its members
     for start in range(0, len(rows), step):
         summary.persons_written += db.write("resolve.write_persons", rows=rows[start : start + step], now=now,
                                             run=run)[0]["written"]  # fmt: skip
-    gone = sorted(set(old_members) - set(ids))
     for start in range(0, len(gone), options.batch_size):
         summary.persons_dropped += db.write("resolve.drop_empty_persons", ids=gone[start : start + options.batch_size])[0]["dropped"]
+    for start in range(0, len(events), step):
+        batch = events[start : start + step]
+        db.write_tx(lambda tx: write_audit(tx, batch, now))  # noqa: B023 (called at once)
 
 
 def _write_candidates(

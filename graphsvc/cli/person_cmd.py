@@ -1,0 +1,85 @@
+"""`graphsvc person show|split|detach|history`: look at a unified person, undo a merge, see its trail."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from graphsvc.cli.output import JsonFlag, console, emit
+from graphsvc.config import get_settings
+from graphsvc.db import Database
+from graphsvc.errors import NotFound
+from graphsvc.resolve.history import detach_record, person_history, split_person
+
+app = typer.Typer(help="Unified persons: their records, splits (unmerge) and audit trail.", no_args_is_help=True)
+
+PersonId = Annotated[str, typer.Argument(help="The person's id (p-...).")]
+By = Annotated[str, typer.Option("--by", help="Who decides (kept in the audit trail).")]
+Reason = Annotated[str | None, typer.Option("--reason", help="Why (kept in the audit trail).")]
+
+
+@app.command()
+def show(person_id: PersonId, as_json: JsonFlag = False) -> None:
+    """The person's member records."""
+    with Database.from_settings(get_settings()) as db:
+        rows = db.read("resolve.person_members", id=person_id)
+    if not rows:
+        raise NotFound(f"no person {person_id!r}")
+    emit(dict(rows[0]), as_json, lambda d: console.print(f"{d['id']} {d['name'] or ''}\n  " + "\n  ".join(d["members"])))
+
+
+@app.command()
+def split(
+    person_id: PersonId,
+    records: Annotated[list[str], typer.Argument(help="Record keys to move out (contact:SOURCE:ID, identity:PLATFORM:KEY).")],
+    by: By = "cli",
+    reason: Reason = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Move records out into a new person; they are never merged back unless a human accepts a pair."""
+    with Database.from_settings(get_settings()) as db:
+        result = split_person(db, person_id, records, by=by, reason=reason)
+    emit(result, as_json, _print_split)
+
+
+@app.command()
+def detach(
+    person_id: PersonId,
+    record: Annotated[str, typer.Argument(help="The record key to detach (contact:SOURCE:ID, identity:PLATFORM:KEY).")],
+    by: By = "cli",
+    reason: Reason = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Detach one record (say a namesake's account) into a person of its own."""
+    with Database.from_settings(get_settings()) as db:
+        result = detach_record(db, person_id, record, by=by, reason=reason)
+    emit(result, as_json, _print_split)
+
+
+@app.command()
+def history(
+    person_id: PersonId,
+    limit: Annotated[int, typer.Option(min=1, help="How many events, newest first.")] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """The person's audit trail: every merge, split and decision, who made it, when and why."""
+    with Database.from_settings(get_settings()) as db:
+        events = person_history(db, person_id, limit)
+
+    def human(d: dict[str, Any]) -> None:
+        table = Table("when", "action", "by", "reason", "members before -> after", "related")
+        for e in d["events"]:
+            table.add_row(str(e["at"])[:19], e["action"], e["by"], e["reason"] or "",
+                          f"{len(e['before'])} -> {len(e['after'])}", ", ".join(e["related"]))  # fmt: skip
+        console.print(table)
+
+    emit({"person": person_id, "events": events}, as_json, human)
+
+
+def _print_split(d: dict[str, Any]) -> None:
+    console.print(f"{d['person']} keeps {len(d['kept'])} record(s); {d['new_person']} now holds "
+                  f"{', '.join(d['moved'])}; {d['cannot_links']} cannot-link(s) recorded (run {d['run']})")  # fmt: skip
+    console.print_json(json.dumps({"kept": d["kept"]}))
