@@ -7,7 +7,7 @@ MATCH (i:Identity)
 OPTIONAL MATCH (p:Person)-[:HAS_MEMBER]->(i)
 RETURN i.platform AS platform, i.key AS key, i.matchKey AS matchKey, i.displayName AS displayName, i.bio AS bio,
        i.location AS location, i.url AS url, i.avatarUrl AS avatarUrl, i.followers AS followers,
-       i.importedAt AS importedAt, i.influence AS influence, p.id AS person;
+       i.importedAt AS importedAt, i.updatedAt AS updatedAt, i.influence AS influence, p.id AS person;
 
 // name: contacts
 MATCH (c:Contact)
@@ -15,7 +15,7 @@ OPTIONAL MATCH (c)-[:HAS]->(i:Identity)
 WITH c, collect(i {.platform, .key, .matchKey}) AS points
 OPTIONAL MATCH (p:Person)-[:HAS_MEMBER]->(c)
 RETURN c {.source, .sourceId, .name, .givenName, .familyName, .company, .title, .city, .country, .street, .postcode,
-          .birthDate, .importedAt} AS contact,
+          .birthDate, .importedAt, .updatedAt} AS contact,
        points, p.id AS person;
 
 // name: decisions
@@ -40,7 +40,8 @@ RETURN r.a AS a, r.b AS b;
 UNWIND $rows AS row
 MERGE (p:Person {id: row.id})
 ON CREATE SET p.createdAt = $now
-SET p.name = row.name, p.size = size(row.members), p.platforms = row.platforms, p.resolvedAt = $now,
+SET p.name = CASE WHEN 'name' IN coalesce(p.edited, []) THEN p.name ELSE row.name END,
+    p.size = size(row.members), p.platforms = row.platforms, p.resolvedAt = $now,
     p.resolveRun = $run
 WITH p, row
 CALL (p, row) {
@@ -199,3 +200,62 @@ MATCH (p:Person)-[:HAS_MEMBER]->(n)
 WHERE (n:Contact AND 'contact:' + n.source + ':' + n.sourceId = key)
    OR (n:Identity AND 'identity:' + n.platform + ':' + n.key = key)
 RETURN key, p.id AS person;
+
+// name: write_golden
+// Each person's surviving field values with their provenance (see graphsvc/resolve/survivorship.py).
+// A field a human edited (listed in p.edited) is never overwritten.
+UNWIND $rows AS row
+MATCH (p:Person {id: row.id})
+WITH p, row, coalesce(p.edited, []) AS edited
+SET p.name = CASE WHEN 'name' IN edited THEN p.name ELSE row.name END,
+    p.nameSource = CASE WHEN 'name' IN edited THEN p.nameSource ELSE row.nameSource END,
+    p.nameAt = CASE WHEN 'name' IN edited THEN p.nameAt ELSE row.nameAt END,
+    p.nameRule = CASE WHEN 'name' IN edited THEN p.nameRule ELSE row.nameRule END,
+    p.email = CASE WHEN 'email' IN edited THEN p.email ELSE row.email END,
+    p.emailSource = CASE WHEN 'email' IN edited THEN p.emailSource ELSE row.emailSource END,
+    p.emailAt = CASE WHEN 'email' IN edited THEN p.emailAt ELSE row.emailAt END,
+    p.emailRule = CASE WHEN 'email' IN edited THEN p.emailRule ELSE row.emailRule END,
+    p.phone = CASE WHEN 'phone' IN edited THEN p.phone ELSE row.phone END,
+    p.phoneSource = CASE WHEN 'phone' IN edited THEN p.phoneSource ELSE row.phoneSource END,
+    p.phoneAt = CASE WHEN 'phone' IN edited THEN p.phoneAt ELSE row.phoneAt END,
+    p.phoneRule = CASE WHEN 'phone' IN edited THEN p.phoneRule ELSE row.phoneRule END,
+    p.company = CASE WHEN 'company' IN edited THEN p.company ELSE row.company END,
+    p.companySource = CASE WHEN 'company' IN edited THEN p.companySource ELSE row.companySource END,
+    p.companyAt = CASE WHEN 'company' IN edited THEN p.companyAt ELSE row.companyAt END,
+    p.companyRule = CASE WHEN 'company' IN edited THEN p.companyRule ELSE row.companyRule END,
+    p.title = CASE WHEN 'title' IN edited THEN p.title ELSE row.title END,
+    p.titleSource = CASE WHEN 'title' IN edited THEN p.titleSource ELSE row.titleSource END,
+    p.titleAt = CASE WHEN 'title' IN edited THEN p.titleAt ELSE row.titleAt END,
+    p.titleRule = CASE WHEN 'title' IN edited THEN p.titleRule ELSE row.titleRule END,
+    p.location = CASE WHEN 'location' IN edited THEN p.location ELSE row.location END,
+    p.locationSource = CASE WHEN 'location' IN edited THEN p.locationSource ELSE row.locationSource END,
+    p.locationAt = CASE WHEN 'location' IN edited THEN p.locationAt ELSE row.locationAt END,
+    p.locationRule = CASE WHEN 'location' IN edited THEN p.locationRule ELSE row.locationRule END,
+    p.avatar = CASE WHEN 'avatar' IN edited THEN p.avatar ELSE row.avatar END,
+    p.avatarSource = CASE WHEN 'avatar' IN edited THEN p.avatarSource ELSE row.avatarSource END,
+    p.avatarAt = CASE WHEN 'avatar' IN edited THEN p.avatarAt ELSE row.avatarAt END,
+    p.avatarRule = CASE WHEN 'avatar' IN edited THEN p.avatarRule ELSE row.avatarRule END
+RETURN count(p) AS written;
+
+// name: edit_person
+// A human edit of one field: it wins over every rule from now on ($value null: back to the rules).
+MATCH (p:Person {id: $id})
+WITH p, [f IN coalesce(p.edited, []) WHERE f <> $field] AS others
+CALL (p, others) {
+  WITH p, others WHERE $value IS NOT NULL
+  SET p[$field] = $value, p[$field + 'Source'] = $source, p[$field + 'At'] = $now, p[$field + 'Rule'] = 'human edit',
+      p.edited = others + [$field]
+  UNION
+  WITH p, others WHERE $value IS NULL
+  SET p.edited = others
+}
+RETURN p.id AS id, p.edited AS edited;
+
+// name: person
+// A person's surviving values with provenance, and its members.
+MATCH (p:Person {id: $id})
+OPTIONAL MATCH (p)-[:HAS_MEMBER]->(n)
+WITH p, n ORDER BY n.source, n.sourceId, n.platform, n.key
+RETURN p {.*} AS person,
+       [m IN collect(n) | CASE WHEN m:Contact THEN 'contact:' + m.source + ':' + m.sourceId
+                               ELSE 'identity:' + m.platform + ':' + m.key END] AS members;

@@ -7,6 +7,7 @@ its documentation: the README's settings table is checked against this list by
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -86,6 +87,27 @@ class Settings(BaseSettings):
         5000, ge=1, le=1_000_000, description="Rows per UNWIND batch for imports and job write-back."
     )
 
+    # -- survivorship: which record's value a unified person shows ------------------------------
+    survivorship_rules: dict[str, Literal["source_priority", "most_recent", "most_frequent"]] = Field(
+        default_factory=dict,
+        description="Rule per person field (name, email, phone, company, title, location, avatar) as JSON, e.g. "
+        '{"title": "most_recent"}; unlisted fields keep their defaults (README, Survivorship).',
+    )
+    survivorship_priority: list[str] = Field(
+        default_factory=lambda: ["crm", "linkedin", "github", "facebook", "twitter", "instagram", "forum", "email",
+                                 "phone"],
+        description="Sources most trusted first, as JSON ('crm' is every CRM, or name one such as 'salesforce').",
+    )
+
+    @field_validator("survivorship_rules")
+    @classmethod
+    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        known = {"name", "email", "phone", "company", "title", "location", "avatar"}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown person field(s) {unknown}; expected some of {sorted(known)}")
+        return value
+
     @field_validator("neo4j_auth")
     @classmethod
     def _auth_has_slash(cls, value: str | None) -> str | None:
@@ -122,7 +144,8 @@ def settings_table() -> list[tuple[str, str, str]]:
     """(environment variable, default, description) for every setting: the README's table."""
     rows = []
     for field, info in Settings.model_fields.items():
-        default = "" if info.default is None else str(info.default)
+        value = info.get_default(call_default_factory=True)
+        default = "" if value is None else json.dumps(value) if isinstance(value, dict | list) else str(value)
         if field == "cache_dir":
             default = "the user cache dir (~/.cache/graphsvc on Linux)"
         rows.append((env_name(field), default, info.description or ""))

@@ -1,4 +1,4 @@
-"""`graphsvc person show|split|detach|history`: look at a unified person, undo a merge, see its trail."""
+"""`graphsvc person show|edit|split|detach|history`: a unified person, its values, unmerge and audit trail."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from rich.table import Table
 from graphsvc.cli.output import JsonFlag, console, emit
 from graphsvc.config import get_settings
 from graphsvc.db import Database
-from graphsvc.errors import NotFound
-from graphsvc.resolve.history import detach_record, person_history, split_person
+from graphsvc.errors import InputError
+from graphsvc.resolve.history import detach_record, edit_person, get_person, person_history, split_person
 
 app = typer.Typer(help="Unified persons: their records, splits (unmerge) and audit trail.", no_args_is_help=True)
 
@@ -23,12 +23,38 @@ Reason = Annotated[str | None, typer.Option("--reason", help="Why (kept in the a
 
 @app.command()
 def show(person_id: PersonId, as_json: JsonFlag = False) -> None:
-    """The person's member records."""
+    """The person's surviving values (each with the record it came from, when, and the rule) and its records."""
     with Database.from_settings(get_settings()) as db:
-        rows = db.read("resolve.person_members", id=person_id)
-    if not rows:
-        raise NotFound(f"no person {person_id!r}")
-    emit(dict(rows[0]), as_json, lambda d: console.print(f"{d['id']} {d['name'] or ''}\n  " + "\n  ".join(d["members"])))
+        person = get_person(db, person_id)
+
+    def human(d: dict[str, Any]) -> None:
+        table = Table("field", "value", "from", "when", "rule", title=d["id"])
+        for field, f in d["fields"].items():
+            table.add_row(field, str(f["value"] or ""), str(f["source"] or ""), str(f["at"] or "")[:19],
+                          (f["rule"] or "") + (" (human edit wins)" if f["edited"] else ""))  # fmt: skip
+        console.print(table)
+        console.print("records:\n  " + "\n  ".join(d["members"]))
+
+    emit(person, as_json, human)
+
+
+@app.command()
+def edit(
+    person_id: PersonId,
+    field: Annotated[str, typer.Argument(help="name, email, phone, company, title, location or avatar.")],
+    value: Annotated[str | None, typer.Argument(help="The value to show; it wins over every rule and import.")] = None,
+    unset: Annotated[bool, typer.Option("--unset", help="Drop the human edit: the rules choose again.")] = False,
+    by: By = "cli",
+    reason: Reason = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Set a field by hand (a human edit is never overwritten), or --unset it."""
+    if (value is None) != unset:
+        raise InputError("expected a VALUE or --unset (not both)", where="value")
+    with Database.from_settings(get_settings()) as db:
+        person = edit_person(db, person_id, field, None if unset else value, by=by, reason=reason)
+    emit(person, as_json, lambda d: console.print(f"{d['id']}: {field} = {d['fields'][field]['value']!r} "
+                                                  f"({d['fields'][field]['rule']})"))  # fmt: skip
 
 
 @app.command()

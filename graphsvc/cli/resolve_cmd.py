@@ -45,7 +45,9 @@ def resolve_command(
             emit(report, as_json, _print_evaluation)
             return
         options = ResolveOptions(threshold=threshold, review_min=review_min, incremental=incremental,
-                                 dry_run=dry_run, batch_size=settings.batch_size)  # fmt: skip
+                                 dry_run=dry_run, batch_size=settings.batch_size,
+                                 rules=tuple(settings.survivorship_rules.items()),
+                                 priority=tuple(settings.survivorship_priority))  # fmt: skip
         with Progress(SpinnerColumn(), TextColumn("resolve: {task.description}"), TimeElapsedColumn(),
                       console=err_console, disable=as_json, transient=True) as bar:  # fmt: skip
             task = bar.add_task("loading records", total=None)

@@ -20,8 +20,9 @@ from neo4j import ManagedTransaction
 from graphsvc.db import Database, query
 from graphsvc.errors import InputError, NotFound
 from graphsvc.resolve.cluster import new_person_id
+from graphsvc.resolve.survivorship import FIELDS
 
-__all__ = ["audit_event", "detach_record", "person_history", "split_person", "write_audit"]
+__all__ = ["audit_event", "detach_record", "edit_person", "get_person", "person_history", "split_person", "write_audit"]
 
 
 def audit_event(person: str, action: str, *, by: str, reason: str | None = None, run: str | None = None,
@@ -102,3 +103,39 @@ def _member(key: str) -> dict[str, str]:
 
 def _platforms(keys: Iterable[str]) -> list[str]:
     return sorted({key.split(":", 2)[1] for key in keys if key.startswith("identity:")})
+
+
+def get_person(db: Database, person_id: str) -> dict[str, Any]:
+    """The person's surviving values, each with its source record, time and rule, and its members."""
+    rows = db.read("resolve.person", id=person_id)
+    if not rows:
+        raise NotFound(f"no person {person_id!r}")
+    person = dict(rows[0]["person"])
+    fields = {field: {"value": person.get(field), "source": person.get(f"{field}Source"), "at": person.get(f"{field}At"),
+                      "rule": person.get(f"{field}Rule"), "edited": field in (person.get("edited") or [])}
+              for field in FIELDS}  # fmt: skip
+    return {"id": person_id, "fields": fields, "members": rows[0]["members"], "size": person.get("size")}
+
+
+def edit_person(db: Database, person_id: str, field: str, value: str | None, *, by: str,
+                reason: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """A human edit: ``field`` shows ``value`` whatever the records say (``None`` hands it back to the rules)."""
+    if field not in FIELDS:
+        raise InputError(f"expected one of {list(FIELDS)}, got {field!r}", where="field")
+    if not by.strip():
+        raise InputError("expected the name of who edits", where="by")
+    if value is not None and not value.strip():
+        raise InputError("expected a value (or --unset to hand the field back to the rules)", where=field)
+    before = get_person(db, person_id)["fields"][field]
+    now = datetime.now(UTC)
+    event = audit_event(person_id, "edit" if value is not None else "unedit", by=by.strip(), reason=reason,
+                        before=[f"{field}={before['value']}"] if before["value"] is not None else [],
+                        after=[f"{field}={value}"] if value is not None else [])  # fmt: skip
+
+    def work(tx: ManagedTransaction) -> None:
+        tx.run(query("resolve.edit_person"), id=person_id, field=field, value=value.strip() if value else None,
+               source=f"human:{by.strip()}", now=now).consume()  # fmt: skip
+        write_audit(tx, [event], now)
+
+    db.write_tx(work)
+    return get_person(db, person_id)

@@ -134,7 +134,7 @@ def identity_record(row: Mapping[str, Any]) -> Record:
     record.links = _links(row.get("bio"), row.get("url")) - {record.key}
     record.followers = int(row.get("followers") or 0)
     record.display = {k: row.get(k) for k in ("platform", "key", "displayName", "bio", "location", "url", "avatarUrl",
-                                               "followers")}  # fmt: skip
+                                               "followers", "updatedAt", "importedAt")}  # fmt: skip
     return record
 
 
@@ -152,5 +152,6 @@ def contact_record(row: Mapping[str, Any], points: Iterable[Mapping[str, Any]] =
     record.street = fold(row.get("street"))
     record.postcode = fold(row.get("postcode")).replace(" ", "")
     record.birth = (row.get("birthDate") or "").replace("-", "")
-    record.display = {k: row.get(k) for k in ("source", "sourceId", "name", "company", "title", "city", "country")}
+    record.display = {k: row.get(k) for k in ("source", "sourceId", "name", "company", "title", "city", "country",
+                                               "updatedAt", "importedAt")}  # fmt: skip
     return record

@@ -26,6 +26,7 @@ from graphsvc.resolve.compare import compare
 from graphsvc.resolve.history import audit_event, write_audit
 from graphsvc.resolve.model import MatchModel, TermFrequencies, estimate_model
 from graphsvc.resolve.records import Record, contact_record, identity_record
+from graphsvc.resolve.survivorship import DEFAULT_PRIORITY, Rule, golden_record
 
 __all__ = ["ResolveOptions", "ResolveSummary", "load_records", "merge_preview", "pair_id", "resolve"]
 
@@ -41,6 +42,8 @@ class ResolveOptions:
     max_cluster: int = 40
     incremental: bool = False
     dry_run: bool = False  # compute everything, write nothing, report what would change (``preview``)
+    rules: tuple[tuple[str, Rule], ...] = ()  # survivorship rule per field, over DEFAULT_RULES
+    priority: tuple[str, ...] = DEFAULT_PRIORITY  # trusted sources first (survivorship)
     batch_size: int = 2000
     seed: int = 0
 
@@ -393,6 +396,10 @@ def _write(
                                             run=run)[0]["written"]  # fmt: skip
     for start in range(0, len(gone), options.batch_size):
         summary.persons_dropped += db.write("resolve.drop_empty_persons", ids=gone[start : start + options.batch_size])[0]["dropped"]
+    golden = [{"id": pid, **golden_record([loaded.records[index_of[k]] for k in cluster], dict(options.rules),
+                                           options.priority)} for pid, cluster in zip(ids, clusters, strict=True)]  # fmt: skip
+    for start in range(0, len(golden), step):
+        db.write("resolve.write_golden", rows=golden[start : start + step])
     for start in range(0, len(events), step):
         batch = events[start : start + step]
         db.write_tx(lambda tx: write_audit(tx, batch, now))  # noqa: B023 (called at once)
