@@ -137,3 +137,19 @@ RETURN count(r) AS written;
 // name: latest_post_time
 MATCH (p:Post) WHERE p.createdAt IS NOT NULL
 RETURN max(p.createdAt) AS asOf;
+
+// name: suppression_salt
+// The graph's one random salt for suppression hashes, made on first use.
+MERGE (s:SuppressionSalt {id: 'default'})
+ON CREATE SET s.salt = $fresh
+RETURN s.salt AS salt;
+
+// name: suppress
+UNWIND $hashes AS hash
+MERGE (s:Suppression {hash: hash})
+ON CREATE SET s.at = $at
+RETURN count(s) AS written;
+
+// name: suppressed_hashes
+MATCH (s:Suppression)
+RETURN s.hash AS hash;

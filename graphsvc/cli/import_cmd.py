@@ -60,6 +60,9 @@ def import_command(
             console.print(f"INTERACTED edges recomputed: {d['interactions']}")
         if d["rejects_file"]:
             console.print(f"rejected rows and reasons: {d['rejects_file']}")
+        if d["suppressed"]:
+            console.print(f"[yellow]{d['suppressed']} row(s) refused:[/] they carry an email, phone or handle of a "
+                          "person erased on request (the suppression list); nothing of them was written")  # fmt: skip
         if d["ignored_columns"]:
             console.print(f"[yellow]ignored unknown column(s):[/] {', '.join(d['ignored_columns'])} (see --map)")
 

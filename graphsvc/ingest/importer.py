@@ -31,6 +31,7 @@ from graphsvc.db import Database
 from graphsvc.errors import InputError
 from graphsvc.ingest.fields import COLUMNS, EDGE_TYPES, KINDS, ConvertOptions
 from graphsvc.ingest.parallel import converted
+from graphsvc.ingest.suppression import SuppressionList, load_suppression
 from graphsvc.ingest.readers import read_records
 
 __all__ = ["ImportSummary", "import_files"]
@@ -54,6 +55,7 @@ class ImportSummary:
     read: int = 0
     written: int = 0
     rejected: int = 0
+    suppressed: int = 0  # rows refused because they carry an identifier erased on request
     seconds: float = 0.0
     rows_per_second: float = 0.0
     validate_seconds: float = 0.0
@@ -99,8 +101,9 @@ def import_files(
     with tempfile.TemporaryFile(prefix="graphsvc-import-") as spool:
         if parallel is None:
             parallel = kind == "contacts" and sum(_size(path) for path in paths) >= PARALLEL_BYTES
+        suppression = load_suppression(db)
         batches = _validate(kind, paths, mapping or {}, options, summary, spool, skip_invalid, rejects_path,
-                            batch_size, progress, parallel)  # fmt: skip
+                            batch_size, progress, parallel, suppression)  # fmt: skip
         summary.validate_seconds = round(time.perf_counter() - began, 3)
         if summary.rejected and not skip_invalid:
             shown = "\n  ".join(summary.errors)
@@ -112,7 +115,8 @@ def import_files(
             )
         spool.seek(0)
         write_began = time.perf_counter()
-        summary.written = _write(db, kind, _unspool(spool, batches), summary.read - summary.rejected, progress)
+        summary.written = _write(db, kind, _unspool(spool, batches), summary.read - summary.rejected - summary.suppressed,
+                                 progress)  # fmt: skip
         if kind == "posts" and summary.written:
             aggregate_began = time.perf_counter()
             summary.interactions = aggregate_interactions(db, batch_size)
@@ -135,7 +139,7 @@ def _size(path: Path) -> int:
 def _validate(
     kind: str, paths: Sequence[Path], mapping: dict[str, str], options: ConvertOptions, summary: ImportSummary,
     spool: IO[bytes], skip_invalid: bool, rejects_path: Path | None, batch_size: int, progress: Progress | None,
-    parallel: bool,
+    parallel: bool, suppression: SuppressionList | None,
 ) -> int:  # fmt: skip
     known = {name for name, _, _ in COLUMNS[kind]}
     required = {name for name, needed, _ in COLUMNS[kind] if needed} - ({"source"} if options.source else set())
@@ -169,6 +173,8 @@ def _validate(
                         rejects.write(json.dumps({"file": record.path, "line": record.line, "error": exc.reason,
                                                   "where": exc.where, "record": record.fields},
                                                  ensure_ascii=False, default=str) + "\n")  # fmt: skip
+                elif suppression is not None and not suppression.screen(kind, result):
+                    summary.suppressed += 1
                 else:
                     batch.append(result)
                 if len(batch) >= batch_size:
