@@ -199,3 +199,8 @@ _FUNCTIONS = (_email, _phone, _username, _name, _location, _link, _avatar, _comp
 def compare(a: Record, b: Record) -> tuple[int, ...]:
     """The level of every comparison in ``COMPARISONS`` for the pair ``(a, b)``."""
     return tuple(fn(a, b) for fn in _FUNCTIONS)
+
+
+def with_connections(levels: tuple[int, ...], a: Record, b: Record) -> tuple[int, ...]:
+    """``levels`` with the shared-connections level compared again (after ties were mapped anew)."""
+    return (*levels[:-1], _connections(a, b))

@@ -22,7 +22,7 @@ from typing import Any
 from graphsvc.db import Database, query
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
-from graphsvc.resolve.compare import compare
+from graphsvc.resolve.compare import compare, with_connections
 from graphsvc.resolve.history import audit_event, write_audit
 from graphsvc.resolve.model import MatchModel, TermFrequencies, estimate_model
 from graphsvc.resolve.records import Record, contact_record, identity_record
@@ -255,6 +255,7 @@ def _resolve(
               if not ok and a in scope and b in scope]  # fmt: skip
     cluster_options = ClusterOptions(threshold=options.threshold, strong=options.strong, max_size=options.max_cluster)
     stored = _stored_model(db) if focus is not None else None
+    levels: dict[tuple[int, int], tuple[int, ...]] = {}
     unit_clusters: list[list[int]] = []
     members_of_unit: dict[int, list[int]] = {}
     # Two passes: the second sees each account's ties as the persons the first pass found, so two
@@ -264,7 +265,10 @@ def _resolve(
             found = {records[i].key: f"pass1:{n}" for n, cluster in enumerate(unit_clusters)
                      for u in cluster for i in members_of_unit[u]}  # fmt: skip
             _map_ties(records, loaded.ties, {**loaded.previous, **found})
-        levels = {pair: compare(records[pair[0]], records[pair[1]]) for pair in pairs}
+        if second:  # only the connections level can differ from the first pass
+            levels = {pair: with_connections(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
+        else:
+            levels = {pair: compare(records[pair[0]], records[pair[1]]) for pair in pairs}
         lap("compare")
         model = stored or estimate_model(records, unit_of, levels, labels=labels, seed=options.seed)
         model.tf = TermFrequencies(records)
@@ -414,9 +418,9 @@ def _write_candidates(
     rows = []
     for (a, b), p in scores.items():
         ra, rb = records[a], records[b]
-        same = person_of.get(ra.key) == person_of.get(rb.key)
-        if not same and p < options.review_min:
+        if p < options.review_min:  # neither a reason for a merge nor worth a reviewer's time
             continue
+        same = person_of.get(ra.key) == person_of.get(rb.key)
         status = "auto" if same else "pending"
         summary.auto += status == "auto"
         summary.pending += status == "pending"
