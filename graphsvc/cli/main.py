@@ -14,6 +14,7 @@ from graphsvc.cli import (
     db_cmd,
     demo_cmd,
     import_cmd,
+    jobs_cmd,
     neo4j_cmd,
     person_cmd,
     resolve_cmd,
@@ -39,6 +40,7 @@ app.command("resolve", help=resolve_cmd.HELP)(resolve_cmd.resolve_command)
 app.command("synth")(synth_cmd.synth)
 app.add_typer(review_cmd.app, name="review")
 app.add_typer(person_cmd.app, name="person")
+app.add_typer(jobs_cmd.app, name="jobs")
 app.add_typer(brands_cmd.app, name="brands")
 app.add_typer(conversations_cmd.app, name="conversations")
 

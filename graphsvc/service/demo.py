@@ -1,4 +1,4 @@
-"""The demo's data: a synthetic social CRM, imported and resolved once into an empty graph."""
+"""The demo's data: a synthetic social CRM, imported, resolved and analysed once into an empty graph."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from graphsvc.analytics import JobParams, run_job
 from graphsvc.conversations.store import set_brand
 from graphsvc.db import Database
 from graphsvc.ingest.importer import import_files
@@ -39,5 +40,7 @@ def load_demo(db: Database, *, people: int, seed: int, workdir: Path, batch_size
         summary = import_files(db, kind, [out / name], batch_size=batch_size, progress=step)
         imported[kind] = summary.written
     resolved = resolve(db)
-    return {"loaded": True, "synth_dir": str(out), "brands": [b.name for b in BRANDS], "imported": imported, "persons": resolved.persons,
+    job = run_job(db, "all", JobParams(batch_size=batch_size))  # influence, communities, advocates for the API
+    return {"loaded": True, "synth_dir": str(out), "brands": [b.name for b in BRANDS], "imported": imported,
+            "persons": resolved.persons, "job": job.id,
             "review_queue": resolved.pending, "counts": graph_counts(db)}  # fmt: skip

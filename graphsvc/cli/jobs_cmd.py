@@ -1,0 +1,86 @@
+"""`graphsvc jobs run influence|communities|all` and `graphsvc jobs list`: NetworkX jobs over the social map."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from graphsvc.analytics import KINDS, JobParams, list_jobs, run_job
+from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
+from graphsvc.config import get_settings
+from graphsvc.db import Database, migrate
+from graphsvc.errors import InputError
+
+app = typer.Typer(help="Analytics jobs: influence, topic influence, communities, advocates and detractors.",
+                  no_args_is_help=True)  # fmt: skip
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """An ISO 8601 date (midnight UTC) or time (UTC when it names no zone)."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"expected an ISO 8601 date or time such as 2024-01-31, got {text!r}",
+                         where="--since") from None  # fmt: skip
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@app.command()
+def run(
+    kind: Annotated[str, typer.Argument(help=f"Which job: {', '.join(KINDS)}.")],
+    platform: Annotated[str | None, typer.Option(help="Only this platform's identities and ties (e.g. twitter).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only interactions and posts since this ISO date or time.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of Louvain, sampled betweenness and reach sketches.")] = 42,
+    top_k: Annotated[int, typer.Option(min=1, help="Persons kept per topic and per brand side.")] = 100,
+    betweenness_k: Annotated[int, typer.Option(min=1, help="Sampled sources for approximate betweenness.")] = 256,
+    as_json: JsonFlag = False,
+) -> None:
+    """Project the graph into NetworkX, compute, and write the results back tagged with a JobRun."""
+    if kind not in KINDS:
+        raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", where="KIND")
+    settings = get_settings()
+    params = JobParams(platform=platform.lower() if platform else None, since=parse_since(since), seed=seed,
+                       top_k=top_k, betweenness_k=betweenness_k, batch_size=settings.batch_size)  # fmt: skip
+    with Database.from_settings(settings) as db:
+        migrate(db)
+        with progress_bar(f"{kind}: ", disable=as_json) as progress:
+            report = run_job(db, kind, params, progress=progress)
+
+    def human(d: dict[str, Any]) -> None:
+        console.print(f"job {d['id']} {d['status']} in {d['seconds']['total']}s: "
+                      f"{d['counts']['persons']} persons, {d['counts']['person_edges']} person edges")  # fmt: skip
+        if d["top_persons"]:
+            table = Table("person", "influence", "pagerank", "reach", "engagement", "kcore", "betweenness")
+            for p in d["top_persons"]:
+                table.add_row(str(p["person"] or p["node"]), f"{p['influence']:.3f}", f"{p['pagerank']:.2e}",
+                              f"{p['reach']:.0f}", f"{p['engagement']:.1f}", f"{p['kcore']:.0f}",
+                              f"{p['betweenness']:.2e}")  # fmt: skip
+            console.print(table)
+        for c in d["top_communities"]:
+            console.print(f"community {c['id']}: {c['size']} members; top topics {', '.join(c['topTopics']) or '-'}")
+
+    emit(report.as_dict(), as_json, human)
+
+
+@app.command("list")
+def list_command(
+    limit: Annotated[int, typer.Option(min=1, help="How many runs to show.")] = 20,
+    as_json: JsonFlag = False,
+) -> None:
+    """The most recent job runs, newest first."""
+    with Database.from_settings(get_settings()) as db:
+        jobs = list_jobs(db, limit)
+
+    def human(d: dict[str, Any]) -> None:
+        table = Table("id", "kind", "status", "started", "seconds")
+        for job in d["jobs"]:
+            seconds = (job["stats"] or {}).get("seconds", {}).get("total", "")
+            table.add_row(job["id"], job["kind"], job["status"], str(job["startedAt"]), str(seconds))
+        console.print(table)
+
+    emit({"jobs": jobs}, as_json, human)
