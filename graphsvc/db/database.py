@@ -8,6 +8,7 @@ issues is an idempotent MERGE, which is what makes such retries safe.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,6 +50,9 @@ def translate_errors(uri: str = "") -> Iterator[None]:
         raise CypherError(f"Neo4j rejected the query ({exc.code}): {exc.message}") from None
     except nx.DriverError as exc:
         raise DatabaseUnavailable(f"Neo4j driver error: {exc}") from None
+
+
+_BATCHED = re.compile(r"\bIN\s+(?:\d+\s+CONCURRENT\s+)?TRANSACTIONS\b", re.IGNORECASE)
 
 
 class Database:
@@ -148,6 +152,10 @@ class Database:
                     f"the query would write (query type {kind!r}) and --write was not given",
                     hint="re-run with --write if you mean to change the graph",
                 )
+            if allow_write and _BATCHED.search(text):
+                # CALL { ... } IN TRANSACTIONS commits batch by batch: only an auto-commit transaction may run it
+                result = session.run(neo4j.Query(text), params)  # the analyst's own text, as EXPLAIN above
+                return list(result.keys()), [record.data() for record in result], kind
             work = session.execute_write if allow_write else session.execute_read
 
             def run(tx: ManagedTransaction) -> tuple[list[str], list[Row]]:

@@ -21,6 +21,15 @@ def test_adhoc_refuses_writes_without_permission(db: Database) -> None:
     assert db.adhoc("MATCH (t:Topic) RETURN count(t) AS n", {}, allow_write=False)[1] == [{"n": 0}]
 
 
+def test_adhoc_batched_writes_run_in_their_own_transactions(db: Database) -> None:
+    db.adhoc("UNWIND range(1, 250) AS n CREATE (:Topic {name: 't' + n})", {}, allow_write=True)
+    text = "MATCH (t:Topic) CALL (t) { DETACH DELETE t } IN TRANSACTIONS OF $size ROWS"
+    with pytest.raises(CypherError, match="would write"):
+        db.adhoc(text, {"size": 100}, allow_write=False)  # still refused without --write
+    db.adhoc(text, {"size": 100}, allow_write=True)
+    assert db.adhoc("MATCH (t:Topic) RETURN count(t) AS n", {}, allow_write=False)[1] == [{"n": 0}]
+
+
 def test_parameters_are_never_spliced_into_text(db: Database) -> None:
     hostile = "x'}) DETACH DELETE n //"
     db.adhoc("CREATE (:Topic {name: $name})", {"name": hostile}, allow_write=True)
