@@ -104,16 +104,29 @@ class TermFrequencies:
                 counts["username"][core] += 1
         self.frequency: dict[str, dict[str, float]] = {}
         self.mean: dict[str, float] = {}
+        self.smallest: dict[str, float] = {}
         for kind, counter in counts.items():
             total = sum(counter.values()) or 1
             self.frequency[kind] = {value: count / total for value, count in counter.items()}
             self.mean[kind] = sum(f * f for f in self.frequency[kind].values()) or 1.0
+            self.smallest[kind] = 1.0 / total
+
+    def chance(self, kind: str, value: str) -> float:
+        """The chance that a record of someone else holds exactly ``value``: its frequency among records, for a
+        value held by three or more (two records sharing a value may be all there is of it: no bound then)."""
+        frequency = self.frequency.get(kind, {}).get(value, 0.0)
+        return frequency if frequency >= 3 * self.smallest.get(kind, 1.0) else 0.0
 
     def ratio(self, kind: str, value: str) -> float:
         frequency = self.frequency.get(kind, {}).get(value)
         if frequency is None:
             return 1.0
         return min(50.0, max(0.05, frequency / self.mean[kind]))
+
+
+#: Levels that agree on one exact value (the same name, the same username core): their u is at least that
+#: value's frequency among records when three or more hold it.
+_EXACT = frozenset({(NAME, 1), (USERNAME, 1), (USERNAME, 3)})
 
 
 def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -> tuple[str, str] | None:
@@ -150,6 +163,8 @@ class MatchModel:
         adjust = _tf_value(comparison, level, a, b)
         if adjust is not None:
             u *= self.tf.ratio(*adjust)
+            if (comparison, level) in _EXACT:  # agreeing on a common value is as likely as the value ('jacksmith')
+                u = max(u, self.tf.chance(*adjust))
         return math.log2(self.m[comparison][level] / max(u, _FLOOR))
 
     def level_weights(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> list[float]:
