@@ -108,6 +108,27 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown person field(s) {unknown}; expected some of {sorted(known)}")
         return value
 
+    # -- the GraphQL API: access, limits, consent ----------------------------------------------
+    anonymous_role: Literal["none", "viewer", "marketer", "analyst", "admin"] | None = Field(
+        None,
+        description="Role of GraphQL requests without an API key: none, viewer, marketer, analyst or admin "
+        "(default: viewer in development mode, so GraphiQL works in the demo; none in production).",
+    )
+    apikey_cache_seconds: float = Field(
+        30.0, ge=0, description="Seconds the API trusts a verified API key before checking it in Neo4j again "
+        "(a revoked key stops working within this time; 0 checks every request).",
+    )
+    consent_default: Literal["granted", "denied"] = Field(
+        "granted", description="Consent assumed for a purpose with no (unexpired) record: 'granted' (opt-out, "
+        "the B2B social CRM default) or 'denied' (opt-in).",
+    )
+    max_query_depth: int = Field(12, ge=2, le=100, description="Deepest GraphQL selection the API accepts.")
+    max_aliases: int = Field(30, ge=0, le=1000, description="Most field aliases one GraphQL document may use.")
+    max_tokens: int = Field(4000, ge=100, le=100_000, description="Most tokens one GraphQL document may hold.")
+    export_max_rows: int = Field(
+        10_000, ge=1, le=1_000_000, description="Most rows one GraphQL segment export returns."
+    )
+
     @field_validator("neo4j_auth")
     @classmethod
     def _auth_has_slash(cls, value: str | None) -> str | None:
@@ -120,6 +141,12 @@ class Settings(BaseSettings):
     def managed(self) -> bool:
         """True when graphsvc runs its own local server (no NEO4J_URI given)."""
         return not self.neo4j_uri
+
+    @property
+    def effective_anonymous_role(self) -> str | None:
+        """The role of requests without a key: the setting, else viewer in development and none in production."""
+        role = self.anonymous_role or ("viewer" if self.mode == "development" else "none")
+        return None if role == "none" else role
 
     @property
     def auth_from_env(self) -> tuple[str, str] | None:

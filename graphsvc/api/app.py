@@ -1,9 +1,14 @@
-"""The starlette application: GraphQL at /graphql, /healthz and /readyz. The lifespan owns the driver."""
+"""The starlette application: GraphQL at /graphql (HTTP and graphql-transport-ws), /healthz and /readyz.
+
+The lifespan owns the driver (unless the caller passes one) and a thread pool sized for the
+driver's blocking calls. Every GraphQL error carries ``extensions.code``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,29 +17,73 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from graphsvc import __version__
+from graphsvc.api.auth import KeyCache, resolve_principal, secret_from
 from graphsvc.api.context import Context
-from graphsvc.api.schema import build_schema
+from graphsvc.api.schema import MASKED_MESSAGE, build_schema
 from graphsvc.config import Settings
 from graphsvc.db import Database
 from graphsvc.errors import DatabaseUnavailable, GraphsvcError
+from graphsvc.service.jobruns import JobRunner
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "error_code"]
+
+#: Threads for the synchronous driver's calls: enough for many concurrent requests' queries.
+WORKER_THREADS = 64
+
+_LIMIT_CODES = (
+    ("exceeds maximum operation depth", "QUERY_TOO_DEEP"),
+    ("aliases found. Allowed", "TOO_MANY_ALIASES"),
+    ("more than", "TOO_MANY_TOKENS"),  # graphql-core: "Document contains more than N tokens"
+)
+
+
+def error_code(error: Any) -> str:
+    """The ``extensions.code`` of a GraphQL error: graphsvc's own, a limit's, or a generic one."""
+    original = getattr(error, "original_error", None)
+    if isinstance(original, GraphsvcError):
+        return original.code
+    message = str(getattr(error, "message", error))
+    if original is None:
+        if message == MASKED_MESSAGE:
+            return "INTERNAL"
+        for needle, code in _LIMIT_CODES:
+            if needle in message and (code != "TOO_MANY_TOKENS" or "tokens" in message):
+                return code
+        return "GRAPHQL_PARSE_FAILED" if message.startswith("Syntax Error") else "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL"
 
 
 class _GraphQL(GraphQL):
-    """Strawberry's ASGI app, with our context and error codes."""
+    """Strawberry's ASGI app, with our context (caller, DataLoaders) and error codes."""
 
     def __init__(self, app_state: Any, settings: Settings) -> None:
-        super().__init__(build_schema(settings))
+        super().__init__(build_schema(settings), subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
         self.app_state = app_state
         self.settings = settings
+        self.keys = KeyCache(settings.apikey_cache_seconds)
+        self.jobs = JobRunner()
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
-        return Context(db=self.app_state.db, settings=self.settings, request=request, response=response)
+        db = self.app_state.db
+        principal = await resolve_principal(secret_from(request.headers), db, self.settings, self.keys)
+        return Context(db=db, settings=self.settings, request=request, response=response, principal=principal,
+                       jobs=self.jobs)  # fmt: skip
+
+    async def on_ws_connect(self, context: Context) -> Any:  # type: ignore[override]
+        """A key in the connection_init payload replaces the one (if any) of the upgrade request."""
+        secret = secret_from(context.connection_params or {})
+        if secret is not None:
+            context.principal = await resolve_principal(secret, context.db, self.settings, self.keys)
+        if context.principal.problem:
+            raise ConnectionRejectionError({"reason": context.principal.problem})
+        return UNSET
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}
@@ -47,14 +96,11 @@ def _format_error(error: Any) -> dict[str, Any]:
     formatted = error.formatted
     original = getattr(error, "original_error", None)
     extensions = dict(formatted.get("extensions") or {})
-    if isinstance(original, GraphsvcError):
-        extensions.setdefault("code", original.code)
-        if original.hint:
-            extensions.setdefault("hint", original.hint)
-    else:
-        extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED" if original is None else "INTERNAL")
+    extensions.setdefault("code", error_code(error))
+    if isinstance(original, GraphsvcError) and original.hint:
+        extensions.setdefault("hint", original.hint)
     formatted["extensions"] = extensions
-    return formatted
+    return dict(formatted)
 
 
 def create_app(settings: Settings, db: Database | None = None) -> Starlette:
@@ -63,12 +109,15 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = db is None
+        workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="graphsvc-api")
+        asyncio.get_running_loop().set_default_executor(workers)
         app.state.db = db if db is not None else await asyncio.to_thread(Database.from_settings, settings)
         try:
             yield
         finally:
             if owned:
                 app.state.db.close()
+            workers.shutdown(wait=False, cancel_futures=True)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "alive", "version": __version__})

@@ -1,57 +1,68 @@
-"""The GraphQL schema: types and resolvers. Resolvers call service functions, never Cypher text."""
+"""The GraphQL schema, with the cross-cutting limits as extensions (depth, aliases, tokens, masking).
+
+``docs/schema.graphql`` is ``sdl()``, and a test fails when the two drift apart; regenerate it with
+``python -c "from graphsvc.api.schema import sdl; print(sdl(), end='')" > docs/schema.graphql``.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 import strawberry
-from strawberry.extensions import SchemaExtension, AddValidationRules, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
-from strawberry.types import Info
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 
-from graphsvc import __version__
-from graphsvc.api.context import Context
+from graphsvc.api.mutations import Mutation
+from graphsvc.api.queries import Query
+from graphsvc.api.subscriptions import Subscription
 from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError
-from graphsvc.service import health as health_service
 
-__all__ = ["build_schema"]
+__all__ = ["MASKED_MESSAGE", "build_schema", "sdl"]
 
-
-@strawberry.type(description="A real round trip to Neo4j: who answered and what schema it holds.")
-class Health:
-    ok: bool
-    neo4j_version: str
-    neo4j_edition: str
-    schema_version: int
-    latest_schema_version: int
-    graphsvc_version: str
+MASKED_MESSAGE = "Unexpected error."
 
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="Round trip to Neo4j: server version and the graph's schema version.")
-    async def health(self, info: Info[Context, None]) -> Health:
-        report = await asyncio.to_thread(health_service.check, info.context.db)
-        return Health(graphsvc_version=__version__, **report)
-
-
-def _is_user_facing(error: Exception) -> bool:
-    original = getattr(error, "original_error", None)
-    return original is None or isinstance(original, GraphsvcError)
+def _is_user_facing(error: GraphQLError) -> bool:
+    """Errors the caller may read: validation errors and graphsvc's own; anything else is masked."""
+    original = error.original_error
+    return original is None or isinstance(original, GraphsvcError | GraphQLError)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with the cross-cutting limits as extensions (depth, aliases, tokens, masking)."""
-    # Factories, not instances: strawberry builds a fresh extension for every request.
-    extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=12),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
-        lambda: MaxTokensLimiter(max_token_count=4000),
+    """The schema; limits from the settings, error masking in production, introspection as configured."""
+    # The limit rules are built once: the validation cache is keyed by the document *and* the rule
+    # classes, and the limiters make new classes on every construction (so a fresh limiter per
+    # request would validate every request again). Extensions themselves are factories: strawberry
+    # keeps per-request state on them.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     if not settings.introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        rules.append(NoSchemaIntrospectionCustomRule)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: AddValidationRules(rules),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ]
     if settings.mode == "production":
-        extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_user_facing(e)))
-    return strawberry.Schema(query=Query, extensions=extensions)
+        extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_user_facing(e),
+                                             error_message=MASKED_MESSAGE))  # fmt: skip
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+
+
+def sdl() -> str:
+    """The schema in SDL, as ``docs/schema.graphql`` holds it."""
+    return build_schema(Settings()).as_str() + "\n"

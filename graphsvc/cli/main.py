@@ -9,6 +9,7 @@ import typer
 
 from graphsvc import __version__
 from graphsvc.cli import (
+    apikey_cmd,
     brands_cmd,
     conversations_cmd,
     db_cmd,
@@ -41,6 +42,7 @@ app.command("synth")(synth_cmd.synth)
 app.add_typer(review_cmd.app, name="review")
 app.add_typer(person_cmd.app, name="person")
 app.add_typer(jobs_cmd.app, name="jobs")
+app.add_typer(apikey_cmd.app, name="apikey")
 app.add_typer(brands_cmd.app, name="brands")
 app.add_typer(conversations_cmd.app, name="conversations")
 

@@ -1,0 +1,251 @@
+"""Benchmark the GraphQL API over real HTTP against the raw driver on the same data.
+
+    python bench/api.py [--people N] [--clients C] [--seconds S] [--seed S]
+
+Writes N persons (default 100000) into the benchmark's own Neo4j (GRAPHSVC_BENCH_DIR, default
+.graphsvc/bench): each with one to three social identities, scores and a community, a CRM contact
+with an email for 30%, a marketing denial for 3% (not timed). Then, for two queries:
+
+- ``influencers``: ``influencers(first: 20) { edges { score node { id name scores { influence pagerank } } } }``
+  (an index range scan in score order with the consent predicate);
+- ``person``: ``person(id) { id name scores { influence pagerank } identities { platform handle displayName followers } }``
+  for random ids (a DataLoader look-up and the identities of the person and its contacts),
+
+it runs C concurrent clients (default 16) for S seconds each (after a one-second warm-up, not
+counted): **ours** is `graphsvc serve`'s app (production mode, an API key of role viewer) under
+uvicorn in its own process, asked over HTTP on 127.0.0.1 by an asyncio httpx client; **raw** is
+C threads calling the bare driver in this process with the same Cypher (``api.influencers``, same
+parameters) and a one-round-trip hand-written person query (``bench_api.person_with_identities``).
+
+Prints one JSON object: per query p50 and p99 latency (ms) and requests per second for ours and
+raw; ``"p99_ms"`` is the worst of our two p99s and ``"ratio"`` the worst of our p99 over raw p99.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from _common import ROOT, Timer, bench_database, machine, print_result, say
+from graphsvc.config import Settings
+from graphsvc.db import Database, query
+from graphsvc.service import consent
+from graphsvc.service.apikeys import create_key
+
+PLATFORMS = ("twitter", "linkedin", "github")
+COMMUNITY = 250
+AS_OF = datetime(2025, 6, 1, tzinfo=UTC)
+
+INFLUENCERS = "{ influencers(first: 20) { edges { score node { id name scores { influence pagerank } } } } }"
+PERSON = """query($id: ID!) { person(id: $id) { id name scores { influence pagerank }
+  identities { platform handle displayName followers } } }"""
+
+
+def generate(people: int, seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    rows = []
+    for n in range(people):
+        count = rng.choice((1, 1, 2, 3))
+        platforms = rng.sample(PLATFORMS, count)
+        rows.append({
+            "id": f"b{n:07d}", "name": f"Bench Person {n}", "platforms": sorted(platforms),
+            "influence": round(min(1.0, (rng.paretovariate(1.5) - 1) / 20), 6), "reach": rng.random() / 10,
+            "engagement": rng.random(), "kcore": rng.randint(1, 12), "community": f"bench:{n // COMMUNITY}",
+            "identities": [{"platform": p, "key": f"{p[:2]}{n}", "followers": int(rng.paretovariate(1.1) * 10)}
+                           for p in platforms],
+            "email": f"person{n}@example.com" if rng.random() < 0.3 else None, "denied": rng.random() < 0.03,
+        })  # fmt: skip
+    return rows
+
+
+def load(db: Database, rows: list[dict[str, Any]], batch: int = 5000) -> None:
+    for start in range(0, len(rows), batch):
+        db.write("bench_api.write_persons", rows=rows[start : start + batch], at=AS_OF)
+    communities = sorted({row["community"] for row in rows})
+    db.write("bench_api.write_communities", ids=communities, size=COMMUNITY)
+
+
+def summary(latencies: list[float], seconds: float) -> dict[str, float]:
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {"p50_ms": round(cuts[49] * 1000, 2), "p99_ms": round(cuts[98] * 1000, 2),
+            "rps": round(len(latencies) / seconds, 1), "requests": len(latencies)}  # fmt: skip
+
+
+# -- ours: the app in its own process, asked over HTTP ------------------------------------------
+def serve(settings_json: str, port: int) -> None:
+    """The server process: `graphsvc serve`'s app against the benchmark's Neo4j."""
+    import uvicorn
+
+    from graphsvc.api import create_app
+
+    settings = Settings.model_validate_json(settings_json)
+    with Database.from_settings(settings, autostart=False) as db:
+        uvicorn.run(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _http_load(base: str, key: str, make: Any, clients: int, seconds: float) -> dict[str, float]:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(base_url=base, limits=limits, headers=headers, timeout=30) as client:
+        latencies: list[float] = []
+        state = {"count": False, "stop": False}
+
+        async def worker(rng: random.Random) -> None:
+            while not state["stop"]:
+                body = make(rng)
+                began = time.perf_counter()
+                response = await client.post("/graphql", json=body)
+                took = time.perf_counter() - began
+                answer = response.json()
+                if response.status_code != 200 or answer.get("errors"):
+                    raise RuntimeError(f"the API answered {response.status_code}: {answer}")
+                if state["count"]:
+                    latencies.append(took)
+
+        tasks = [asyncio.create_task(worker(random.Random(n))) for n in range(clients)]
+        await asyncio.sleep(1.0)  # warm-up: connections, caches, plans
+        state["count"] = True
+        began = time.perf_counter()
+        await asyncio.sleep(seconds)
+        state["stop"] = True
+        elapsed = time.perf_counter() - began
+        await asyncio.gather(*tasks)
+    return summary(latencies, elapsed)
+
+
+# -- raw: the bare driver, C threads -------------------------------------------------------------
+def _thread_load(call: Any, clients: int, seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    state = {"count": False, "stop": False}
+    failures: list[BaseException] = []
+
+    def worker(rng: random.Random) -> None:
+        mine: list[float] = []
+        try:
+            while not state["stop"]:
+                began = time.perf_counter()
+                call(rng)
+                took = time.perf_counter() - began
+                if state["count"]:
+                    mine.append(took)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            failures.append(exc)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(random.Random(n),)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    state["count"] = True
+    began = time.perf_counter()
+    time.sleep(seconds)
+    state["stop"] = True
+    elapsed = time.perf_counter() - began
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return summary(latencies, elapsed)
+
+
+def raw_calls(db: Database, ids: list[str]) -> dict[str, Any]:
+    influencers_text = query("api.influencers")
+    person_text = query("bench_api.person_with_identities")
+    params = {"minScore": 0.0, "maxScore": sys.float_info.max, "afterId": None, "community": None, "platform": None,
+              "limit": 21}  # fmt: skip
+
+    def influencers(rng: random.Random) -> None:
+        # the consent parameters carry "now": computed per request, as the API does
+        given = {**params, **consent.params("granted")}
+        rows = db.driver.execute_query(influencers_text, given, database_=db.database, routing_="r").records
+        assert len(rows) == 21
+
+    def person(rng: random.Random) -> None:
+        rows = db.driver.execute_query(person_text, {"id": rng.choice(ids)}, database_=db.database,
+                                       routing_="r").records  # fmt: skip
+        assert rows and rows[0]["identities"]
+
+    return {"influencers": influencers, "person": person}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per query and side")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--serve", nargs=2, metavar=("SETTINGS_JSON", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]))
+        return
+
+    with bench_database() as (settings, db):
+        rows = generate(args.people, args.seed)
+        say(f"writing {len(rows)} persons ...")
+        with Timer() as loading:
+            load(db, rows)
+        ids = [row["id"] for row in rows]
+        _, secret = create_key(db, name="bench", role="viewer")
+        served = settings.model_copy(update={"mode": "production"})
+        port = _free_port()
+        server = subprocess.Popen([sys.executable, __file__, "--serve", served.model_dump_json(), str(port)],
+                                  cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the API server did not start")
+                time.sleep(0.2)
+            makers = {"influencers": lambda rng: {"query": INFLUENCERS},
+                      "person": lambda rng: {"query": PERSON, "variables": {"id": rng.choice(ids)}}}  # fmt: skip
+            ours = {}
+            for name, make in makers.items():
+                say(f"ours: {name}, {args.clients} clients, {args.seconds:g} s ...")
+                ours[name] = asyncio.run(_http_load(base, secret, make, args.clients, args.seconds))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        raw = {}
+        for name, call in raw_calls(db, ids).items():
+            say(f"raw driver: {name}, {args.clients} threads, {args.seconds:g} s ...")
+            raw[name] = _thread_load(call, args.clients, args.seconds)
+
+    ratios = {name: round(ours[name]["p99_ms"] / raw[name]["p99_ms"], 2) for name in ours}
+    print_result({
+        "benchmark": "api", "people": args.people, "clients": args.clients, "seconds": args.seconds,
+        "load_seconds": round(loading.seconds, 1), "ours": ours, "raw": raw, "ratios": ratios,
+        "p99_ms": max(result["p99_ms"] for result in ours.values()), "ratio": max(ratios.values()),
+        "goal": {"p99_ms": 50, "ratio": 1.5}, "machine": machine(),
+    })  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""The Query root: look-ups, lists, influencers, segments, warm paths, the review queue."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from graphsvc import __version__
+from graphsvc.api.auth import PII_PLATFORMS, needs
+from graphsvc.api.connections import (
+    CommunityConnection,
+    ContactConnection,
+    InfluencerConnection,
+    PersonConnection,
+    community_connection,
+    contact_connection,
+    influencer_connection,
+    person_connection,
+)
+from graphsvc.api.context import Context
+from graphsvc.api.conversations import ConversationsQuery
+from graphsvc.api.governance import GovernanceQuery
+from graphsvc.api.inputs import ContactFilterInput, MatchStatus, PersonFilterInput, SegmentFilterInput
+from graphsvc.api.results import JobRun, MatchCandidate, SearchHit, Segment, WarmPath
+from graphsvc.api.types import Community, Contact, Identity, Person
+from graphsvc.resolve.review import review_queue
+from graphsvc.service import health as health_service
+from graphsvc.service import jobruns, paths, search, segments
+from graphsvc.service.contacts import ContactFilter, contact_key, identity_key
+from graphsvc.service.influencers import InfluencerFilter
+from graphsvc.service.persons import PersonFilter
+
+__all__ = ["Query"]
+
+Ctx = Info[Context, None]
+
+
+@strawberry.type(description="A real round trip to Neo4j: who answered and what schema it holds.")
+class Health:
+    ok: bool
+    neo4j_version: str
+    neo4j_edition: str
+    schema_version: int
+    latest_schema_version: int
+    graphsvc_version: str
+
+
+@strawberry.type(description="Who is asking: the API key's id, name and role (or the anonymous role).")
+class Caller:
+    role: str | None
+    key_id: str | None
+    key_name: str | None
+
+
+@strawberry.type
+class Query(ConversationsQuery, GovernanceQuery):
+    @strawberry.field(description="Round trip to Neo4j: server version and the graph's schema version.")
+    async def health(self, info: Ctx) -> Health:
+        report = await asyncio.to_thread(health_service.check, info.context.db)
+        return Health(graphsvc_version=__version__, **report)
+
+    @strawberry.field(description="The caller's role (open to everyone: tells a client what it may ask).")
+    def me(self, info: Ctx) -> Caller:
+        who = info.context.principal
+        return Caller(role=who.role, key_id=who.key_id, key_name=who.key_name)
+
+    @strawberry.field(description="One person by id.", extensions=needs("viewer"))
+    async def person(self, info: Ctx, id: strawberry.ID) -> Person | None:
+        row = await info.context.loaders.person.load(str(id))
+        return Person.from_row(row) if row else None
+
+    @strawberry.field(description="One CRM contact by id (`source:sourceId`).", extensions=needs("viewer"))
+    async def contact(self, info: Ctx, id: strawberry.ID) -> Contact | None:
+        row = await info.context.loaders.contact.load(contact_key(str(id)))
+        return Contact.from_row(row) if row else None
+
+    @strawberry.field(description="One identity by platform and handle (or profile URL), normalised as imports are. "
+                      "Looking up an email or phone needs role analyst.", extensions=needs("viewer"))  # fmt: skip
+    async def identity(self, info: Ctx, platform: str, handle: str) -> Identity | None:
+        key = identity_key(platform, handle)
+        if key[0] in PII_PLATFORMS:
+            info.context.principal.require("analyst", f"looking up a {key[0]} identity")
+        row = await info.context.loaders.identity.load(key)
+        return Identity.from_row(row) if row else None
+
+    @strawberry.field(description="Full-text search over names, handles, bios and companies, best first "
+                      "(`first`: 1-100). Emails and phones are searched for role analyst and above only.",
+                      extensions=needs("viewer"))  # fmt: skip
+    async def search(self, info: Ctx, text: str, first: int = 20) -> list[SearchHit]:
+        rows = await info.context.call(search.search, text, limit=first, pii=info.context.principal.reads_pii)
+        return [SearchHit(score=r["score"], kind=r["kind"], row=r) for r in rows]
+
+    @strawberry.field(description="Persons in id order, filtered (Relay cursor pagination).", extensions=needs("viewer"))
+    async def persons(self, info: Ctx, filter: PersonFilterInput | None = None, first: int | None = None,
+                      after: str | None = None) -> PersonConnection:  # fmt: skip
+        given = filter or PersonFilterInput()
+        wanted = PersonFilter(name=given.name, community=given.community, platform=given.platform,
+                              min_influence=given.min_influence, has_contact=given.has_contact)  # fmt: skip
+        return await person_connection(info, wanted, first=first, after=after)
+
+    @strawberry.field(description="CRM contacts in (source, sourceId) order, filtered.", extensions=needs("viewer"))
+    async def contacts(self, info: Ctx, filter: ContactFilterInput | None = None, first: int | None = None,
+                       after: str | None = None) -> ContactConnection:  # fmt: skip
+        given = filter or ContactFilterInput()
+        wanted = ContactFilter(source=given.source, name=given.name, company=given.company, city=given.city,
+                               country=given.country)  # fmt: skip
+        return await contact_connection(info, wanted, first=first, after=after)
+
+    @strawberry.field(description="The most influential persons, overall or on a `topic`, with the score "
+                      "components on `node.scores`. People whose consent for marketing or profiling is denied or "
+                      "withdrawn never appear.", extensions=needs("viewer"))  # fmt: skip
+    async def influencers(self, info: Ctx, topic: str | None = None, platform: str | None = None,
+                          community: strawberry.ID | None = None, min_score: float | None = None,
+                          first: int | None = None, after: str | None = None) -> InfluencerConnection:  # fmt: skip
+        wanted = InfluencerFilter(topic=topic, platform=platform, community=community, min_score=min_score)
+        return await influencer_connection(info, wanted, first=first, after=after)
+
+    @strawberry.field(description="Communities, largest first.", extensions=needs("viewer"))
+    async def communities(self, info: Ctx, first: int | None = None, after: str | None = None) -> CommunityConnection:
+        return await community_connection(info, first=first, after=after)
+
+    @strawberry.field(description="One community by id.", extensions=needs("viewer"))
+    async def community(self, info: Ctx, id: strawberry.ID) -> Community | None:
+        row = await info.context.loaders.community.load(str(id))
+        return Community.from_row(row) if row else None
+
+    @strawberry.field(description="The strongest chain of real ties (at most `maxHops`, 1-4) from `from` (one of "
+                      "our people: a person with a CRM contact), or from any of our people, to the prospect `to`. "
+                      "Null when there is none, or when consent rules either end out.",
+                      extensions=needs("marketer"))  # fmt: skip
+    async def warm_path(self, info: Ctx, to: strawberry.ID,
+                        from_: Annotated[strawberry.ID | None, strawberry.argument(name="from")] = None,
+                        max_hops: int = paths.MAX_HOPS) -> WarmPath | None:  # fmt: skip
+        found = await info.context.call(paths.warm_path, str(to), from_id=str(from_) if from_ else None,
+                                        consent_default=info.context.consent_default, max_hops=max_hops)  # fmt: skip
+        return WarmPath.of(found) if found else None
+
+    @strawberry.field(description="A marketing segment: count, members and export (consent applied).",
+                      extensions=needs("marketer"))  # fmt: skip
+    def segment(self, info: Ctx, filter: SegmentFilterInput) -> Segment:
+        wanted = segments.SegmentFilter(community=filter.community, topic=filter.topic, platform=filter.platform,
+                                        min_influence=filter.min_influence, city=filter.city,
+                                        has_contact=filter.has_contact, consent_purpose=filter.consent_purpose)  # fmt: skip
+        wanted.params(info.context.consent_default)  # a bad filter fails here, with its path
+        return Segment(wanted=wanted)
+
+    @strawberry.field(description="Candidate pairs for a human decision, most valuable first.",
+                      extensions=needs("analyst"))  # fmt: skip
+    async def review_queue(self, info: Ctx, status: MatchStatus = MatchStatus.PENDING, first: int = 20,
+                           offset: int = 0) -> list[MatchCandidate]:  # fmt: skip
+        rows = await info.context.call(review_queue, status=status.value, limit=first, offset=offset)
+        return [MatchCandidate.from_row(r) for r in rows]
+
+    @strawberry.field(description="One analytics job run.", extensions=needs("analyst"))
+    async def job_run(self, info: Ctx, id: strawberry.ID) -> JobRun:
+        return JobRun.from_row(await info.context.call(jobruns.job_run, str(id)))

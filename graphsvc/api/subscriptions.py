@@ -1,0 +1,43 @@
+"""The Subscription root: ``jobProgress`` over graphql-transport-ws.
+
+The subscription polls the job's JobRun in Neo4j (so it follows a job started by any process)
+and adds the phase the job last reported when it runs in this process; it sends an update
+whenever either changes and ends after the run has succeeded or failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+
+import strawberry
+from strawberry.types import Info
+
+from graphsvc.api.auth import needs
+from graphsvc.api.context import Context
+from graphsvc.api.results import JobProgress, JobRun
+from graphsvc.service import jobruns
+
+__all__ = ["POLL_SECONDS", "Subscription"]
+
+POLL_SECONDS = 0.5
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="A job's progress until it has finished: one message per change.",
+                             extensions=needs("analyst"))  # fmt: skip
+    async def job_progress(self, info: Info[Context, None], id: strawberry.ID) -> AsyncGenerator[JobProgress, None]:
+        context = info.context
+        last: tuple[object, ...] | None = None
+        while True:
+            row = await context.call(jobruns.job_run, str(id))
+            step = context.jobs.progress(str(id))
+            state = (row["status"], step)
+            if state != last:
+                last = state
+                yield JobProgress(job=JobRun.from_row(row), phase=step.phase if step else None,
+                                  done=step.done if step else None, total=step.total if step else None)  # fmt: skip
+            if row["status"] != "running":
+                return
+            await asyncio.sleep(POLL_SECONDS)

@@ -1,0 +1,53 @@
+"""Influencers: persons ranked by influence (overall or on a topic), consent applied.
+
+Scores are those the latest analytics run wrote (``graphsvc jobs run influence``): on each Person
+``influence`` (0..1) and its components, and ``TOPIC_INFLUENCE {score, rank}`` per topic. People
+whose consent for marketing or profiling is not granted never appear (see ``consent``).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from graphsvc.db import Database
+from graphsvc.errors import InputError
+from graphsvc.service import consent
+from graphsvc.service.cursors import Page, decode, page_size, paginate
+from graphsvc.service.values import plain
+
+__all__ = ["InfluencerFilter", "influencers"]
+
+
+@dataclass(frozen=True)
+class InfluencerFilter:
+    topic: str | None = None
+    platform: str | None = None
+    community: str | None = None
+    min_score: float | None = None
+
+
+def influencers(db: Database, wanted: InfluencerFilter, *, first: int | None, after: str | None,
+                consent_default: str) -> Page:  # fmt: skip
+    """The most influential persons first (ties by id); each row: ``person``, ``score``, ``rank``."""
+    size = page_size(first)
+    if wanted.min_score is not None and not 0.0 <= wanted.min_score <= 1.0:
+        raise InputError(f"expected a score from 0 to 1, got {wanted.min_score}", where="minScore")
+    kind = "topic:" + wanted.topic if wanted.topic else "influence"
+    key = decode(after, kind, 2)
+    params: dict[str, Any] = {
+        "minScore": wanted.min_score or 0.0,
+        "maxScore": float(key[0]) if key else sys.float_info.max,
+        "afterId": key[1] if key else None,
+        "community": wanted.community,
+        "platform": wanted.platform.lower() if wanted.platform else None,
+        "limit": size + 1,
+        **consent.params(consent_default),
+    }
+    if wanted.topic:
+        rows = db.read("api.topic_influencers", topic=wanted.topic, **params)
+    else:
+        rows = db.read("api.influencers", **params)
+    shaped = [{"person": plain(r["person"]), "score": r["score"], "rank": r["rank"]} for r in rows]
+    return paginate(shaped, size, kind, lambda row: [row["score"], row["person"]["id"]])

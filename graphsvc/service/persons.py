@@ -1,0 +1,125 @@
+"""Persons: pages and counts with filters, and the batched look-ups behind the API's DataLoaders.
+
+Every ``*_of`` / ``*_by_id`` function takes many ids and makes one round trip, returning a dict
+keyed by id: a DataLoader turns the N look-ups of one GraphQL response into one call.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graphsvc.db import Database
+from graphsvc.errors import InputError
+from graphsvc.service.cursors import Page, decode, page_size, paginate
+from graphsvc.service.values import plain
+
+__all__ = [
+    "PersonFilter",
+    "communities_by_id",
+    "communities_count",
+    "communities_page",
+    "consents_of",
+    "contacts_of",
+    "identities_of",
+    "persons_by_id",
+    "persons_count",
+    "persons_page",
+    "stances_of",
+    "topics_of",
+]
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    """Who to list: every given condition must hold (``name`` matches case-insensitively, anywhere)."""
+
+    name: str | None = None
+    community: str | None = None
+    platform: str | None = None
+    min_influence: float | None = None
+    has_contact: bool | None = None
+
+    def params(self) -> dict[str, Any]:
+        if self.min_influence is not None and not 0.0 <= self.min_influence <= 1.0:
+            raise InputError(f"expected a score from 0 to 1, got {self.min_influence}", where="filter.minInfluence")
+        return {"nameLike": self.name.strip().lower() if self.name and self.name.strip() else None,
+                "community": self.community, "platform": self.platform.lower() if self.platform else None,
+                "minInfluence": self.min_influence, "hasContact": self.has_contact}  # fmt: skip
+
+
+def _grouped(rows: list[Row], key: str, value: str) -> dict[Any, list[Row]]:
+    groups: dict[Any, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[row[key] if not isinstance(row[key], list) else tuple(row[key])].append(plain(row[value]))
+    return dict(groups)
+
+
+def persons_page(db: Database, person_filter: PersonFilter, *, first: int | None, after: str | None) -> Page:
+    """Persons in id order; ``after`` is the cursor of the previous page's last row."""
+    size = page_size(first)
+    key = decode(after, "person")
+    rows = db.read("api.persons_page", after=key[0] if key else "", limit=size + 1, **person_filter.params())
+    return paginate([plain(r["person"]) for r in rows], size, "person", lambda row: [row["id"]])
+
+
+def persons_count(db: Database, person_filter: PersonFilter) -> int:
+    return int(db.read("api.persons_count", **person_filter.params())[0]["total"])
+
+
+def persons_by_id(db: Database, ids: Sequence[str]) -> dict[str, Row]:
+    return {row["person"]["id"]: plain(row["person"]) for row in db.read("api.persons_by_id", ids=list(ids))}
+
+
+def identities_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+    """Each person's identities: its members and its contacts' contact points."""
+    return _grouped(db.read("api.person_identities", ids=list(ids)), "person", "identity")
+
+
+def contacts_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+    rows = db.read("api.person_contacts", ids=list(ids))
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[row["person"]].append({**plain(row["contact"]), "points": row["points"]})
+    return dict(groups)
+
+
+def topics_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in db.read("api.person_topics", ids=list(ids)):
+        groups[row["person"]].append({k: row[k] for k in ("topic", "score", "rank")})
+    return dict(groups)
+
+
+def stances_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in db.read("api.person_stances", ids=list(ids)):
+        groups[row["person"]].append({k: row[k] for k in ("brand", "side", "score", "posts", "sentiment")})
+    return dict(groups)
+
+
+def consents_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+    """Each person's consent records, most recent first."""
+    return _grouped(db.read("api.person_consents", ids=list(ids)), "person", "consent")
+
+
+def communities_by_id(db: Database, ids: Sequence[str]) -> dict[str, Row]:
+    rows = db.read("api.communities_by_id", ids=list(ids))
+    return {row["community"]["id"]: plain(row["community"]) for row in rows}
+
+
+def communities_page(db: Database, *, first: int | None, after: str | None) -> Page:
+    """Communities, largest first."""
+    size = page_size(first)
+    key = decode(after, "community", 2)
+    rows = db.read("api.communities_page", after=key, limit=size + 1)
+    return paginate([plain(r["community"]) for r in rows], size, "community",
+                    lambda row: [row["size"], row["id"]])  # fmt: skip
+
+
+def communities_count(db: Database) -> int:
+    return int(db.read("api.communities_count")[0]["total"])

@@ -1,0 +1,73 @@
+"""Warm paths, segments, pagination, the round-trip bound and the limits, over real HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from graphsvc.db import Database
+from tests.api.client import ask, data, error
+from tests.api.conftest import Serve
+from tests.api.graph import EXCLUDED, write_many_persons
+
+PAGE = """query($first: Int, $after: String) { persons(first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor }
+  nodes { id name identities { platform handle } scores { influence pagerank } community { id size } } } }"""
+
+
+def test_warm_path_follows_real_ties_and_respects_consent(api: str, social_map: Database, keys: dict[str, str]) -> None:
+    path = data(ask(api, '{ warmPath(from: "p1", to: "p6") { hops strength persons { id } ties { kinds } } }',
+                    key=keys["marketer"]))["warmPath"]  # fmt: skip
+    assert [p["id"] for p in path["persons"]] == ["p1", "p2", "p6"]  # Ada -> Grace (friends) -> Mary (connected)
+    assert path["hops"] == 2 and len(path["ties"]) == 2 and 0 < path["strength"] <= 1
+    # from any of "our people" (persons with a CRM contact) when no start is given
+    assert data(ask(api, '{ warmPath(to: "p3") { persons { id } } }', key=keys["marketer"]))["warmPath"]["persons"][0]["id"] in {"p1", "p2"}
+    # p4 denied marketing: no path to them, and nobody's path goes through them
+    assert data(ask(api, '{ warmPath(from: "p1", to: "p4") { hops } }', key=keys["marketer"]))["warmPath"] is None
+    assert data(ask(api, '{ warmPath(from: "p1", to: "p9", maxHops: 2) { hops } }', key=keys["marketer"]))["warmPath"] is None
+    bad = error(ask(api, '{ warmPath(from: "p1", to: "p6", maxHops: 0) { hops } }', key=keys["marketer"]))
+    assert bad["extensions"]["code"] == "BAD_USER_INPUT" and bad["path"] == ["warmPath"]
+
+
+def test_segment_counts_and_exports_only_consenting_people(api: str, social_map: Database, keys: dict[str, str]) -> None:
+    segment = data(ask(api, '{ segment(filter: {community: "run1:1"}) { count persons { nodes { id } } '
+                            'export(format: CSV) { rows data hasMore } } }', key=keys["marketer"]))["segment"]  # fmt: skip
+    members = {"p4", "p5", "p6", "p7", "p8", "p9"}
+    assert segment["count"] == len(members - EXCLUDED) == 3
+    assert {p["id"] for p in segment["persons"]["nodes"]} == members - EXCLUDED
+    rows = list(csv.DictReader(io.StringIO(segment["export"]["data"])))
+    assert {r["id"] for r in rows} == members - EXCLUDED and segment["export"]["rows"] == 3
+    assert not segment["export"]["hasMore"]
+
+
+def test_pages_do_not_overlap_and_cost_a_fixed_number_of_round_trips(serve: Serve, db: Database) -> None:
+    ids = write_many_persons(db, 120)
+    with serve() as base:
+        seen: list[str] = []
+        after = None
+        costs = []
+        while True:
+            before = db.round_trips
+            page = data(ask(base, PAGE, {"first": 50, "after": after}))["persons"]
+            costs.append(db.round_trips - before)
+            seen += [p["id"] for p in page["nodes"]]
+            assert all(len(p["identities"]) == 2 and p["community"]["id"] == "bulk" for p in page["nodes"])
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert sorted(seen) == sorted(ids) and len(seen) == len(set(seen)) == page["totalCount"] == 120
+        assert costs[0] <= 5 and len(set(costs)) == 1, costs  # 50 persons or 20: the same few round trips
+        before = db.round_trips
+        data(ask(base, PAGE, {"first": 5}))
+        assert db.round_trips - before == costs[0]
+
+
+def test_depth_alias_and_token_limits_give_coded_errors(serve: Serve, social_map: Database) -> None:
+    with serve(max_query_depth=4, max_aliases=3, max_tokens=200) as base:
+        deep = error(ask(base, '{ person(id: "p1") { community { members { nodes { community { id } } } } } }'))
+        assert deep["extensions"]["code"] == "QUERY_TOO_DEEP"
+        aliases = error(ask(base, '{ a: health { ok } b: health { ok } c: health { ok } d: health { ok } }'))
+        assert aliases["extensions"]["code"] == "TOO_MANY_ALIASES"
+        tokens = error(ask(base, "{ " + " ".join(["health { ok }"] * 80) + " }"))
+        assert tokens["extensions"]["code"] == "TOO_MANY_TOKENS"
+        assert data(ask(base, '{ person(id: "p1") { name } }'))["person"]["name"] == "Ada Lovelace"
