@@ -197,13 +197,15 @@ def reach(G: nx.Graph, *, followers: str = "followers", k: int = 64, seed: int =
 
     direct(v) = max(followers attribute, number of in-neighbours); two_hop(v) = the distinct nodes
     that reach v in exactly two steps and not in one (v excluded), estimated from bottom-``k``
-    sketches of uniform hashes (exact while fewer than ``k`` nodes are involved).
+    sketches of uniform hashes (exact unless an in-neighbour itself has more than ``k`` in-neighbours).
     """
     rng = random.Random(seed)
     h = {v: rng.random() for v in G}
     pred = G.pred if G.is_directed() else G.adj
-    sketch = {w: (vals if len(vals) <= k else heapq.nsmallest(k, vals))
+    # k + 1 values per cut sketch: after v's own hash is dropped the union still holds its k smallest.
+    sketch = {w: (vals if len(vals) <= k else heapq.nsmallest(k + 1, vals))
               for w in G for vals in ([h[u] for u in pred[w]],)}  # fmt: skip
+    truncated = {w for w in G if len(pred[w]) > k}
     result: dict[Hashable, float] = {}
     for v in G:
         audience = pred[v]
@@ -212,7 +214,7 @@ def reach(G: nx.Graph, *, followers: str = "followers", k: int = 64, seed: int =
             union.add(h[w])
             union.update(sketch[w])
         union.discard(h[v])
-        if len(union) < k:
+        if truncated.isdisjoint(audience):  # every sketch is whole: the union is the two-hop audience
             distinct = float(len(union))
         else:
             distinct = (k - 1) / heapq.nsmallest(k, union)[-1]

@@ -79,9 +79,12 @@ def test_person_level_adds_up_a_persons_platforms(social: Database) -> None:
     persons = read_scores(social, "Person")
     assert set(persons) == set(PERSONS)  # forum:e has no Person: scored at person level, written nowhere
     by_id = lambda node: node.removeprefix("person:")  # noqa: E731
-    expected = {v: x for v, x in nx.pagerank(ref, weight="weight").items() if v.startswith("person:")}
-    _close(persons, expected, "pagerank", by_id)
-    _close(persons, {v: float(c) for v, c in nx.core_number(ref).items() if v.startswith("person:")}, "kcore", by_id)
+    for measure, values in (("pagerank", nx.pagerank(ref, weight="weight")), ("kcore", nx.core_number(ref)),
+                            ("betweenness", nx.betweenness_centrality(ref)),
+                            ("engagement", dict(ref.in_degree(weight="engagement")))):  # fmt: skip
+        expected = {v: float(x) for v, x in values.items() if v.startswith("person:")}
+        assert len(expected) == len(PERSONS)
+        _close(persons, expected, measure, by_id)
     assert persons["P1"]["reach"] == 1000 + 500 + 1  # both audiences, plus f two hops away
     assert persons["P1"]["engagement"] == pytest.approx(2.0 + 1.0 + 3.0)  # X and forum interactions together
     identities = read_scores(social, "Identity")
