@@ -21,9 +21,10 @@ from typing import Any
 from graphsvc.config import Settings
 from graphsvc.db import Database, migrate, query
 from graphsvc.neo4j_local import LocalServer
+from graphsvc.synth import SynthSummary
 
 ROOT = Path(__file__).resolve().parents[1]
-__all__ = ["ROOT", "Timer", "bench_database", "machine", "print_result", "say"]
+__all__ = ["ROOT", "Timer", "bench_database", "machine", "print_result", "say", "synthesised"]
 
 
 def _free_port() -> int:
@@ -80,3 +81,14 @@ def say(text: str) -> None:
 def print_result(result: dict[str, Any]) -> None:
     """The benchmark's one JSON object, on stdout."""
     sys.stdout.write(json.dumps(result, default=str) + "\n")
+
+
+def synthesised(people: int, seed: int) -> tuple[Path, SynthSummary, float]:
+    """`graphsvc synth` of ``people`` into the benchmarks' own directory: (dir, summary, seconds)."""
+    from graphsvc.synth import generate  # Faker loads only for the benchmarks that synthesise
+
+    out = ROOT / ".graphsvc" / "bench" / f"synth-{people}-{seed}"
+    say(f"synthesising {people} people into {out} ...")
+    with Timer() as timer:
+        summary = generate(people, seed=seed, out=out)
+    return out, summary, timer.seconds

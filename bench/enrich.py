@@ -18,11 +18,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from _common import ROOT, Timer, machine, print_result, say
+from _common import Timer, machine, print_result, say, synthesised
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from graphsvc.conversations.enrich import BrandTerms, enrich
-from graphsvc.synth import BRANDS, generate
+from graphsvc.synth import BRANDS
 from graphsvc.synth.catalog import TOPICS
 
 
@@ -46,9 +46,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    out = ROOT / ".graphsvc" / "bench" / f"synth-{args.people}-{args.seed}"
-    say(f"synthesising {args.people} people into {out} ...")
-    generate(args.people, seed=args.seed, out=out)
+    out, _, _ = synthesised(args.people, args.seed)
     with (out / "posts.jsonl").open(encoding="utf-8") as handle:
         posts = [json.loads(line) for line in handle]
     brands = BrandTerms.from_rows([{"name": b.name, "products": list(b.products), "category": b.category} for b in BRANDS])

@@ -25,13 +25,12 @@ from typing import Any
 
 import neo4j
 
-from _common import ROOT, Timer, bench_database, machine, print_result, say
+from _common import ROOT, Timer, bench_database, machine, print_result, say, synthesised
 from graphsvc.db import query
 from graphsvc.ingest.fields import EDGE_TYPES, ConvertOptions, convert
 from graphsvc.ingest.importer import import_files
 from graphsvc.ingest.readers import read_records
 from graphsvc.service.stats import graph_counts
-from graphsvc.synth import generate
 
 FILES = {"contacts": "contacts.csv", "identities": "identities.csv", "edges": "edges.csv", "posts": "posts.jsonl"}
 BASELINE = {
@@ -77,10 +76,7 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=5000)
     args = parser.parse_args()
 
-    out = ROOT / ".graphsvc" / "bench" / f"synth-{args.people}-{args.seed}"
-    say(f"synthesising {args.people} people into {out} ...")
-    with Timer() as synth_timer:
-        synth = generate(args.people, seed=args.seed, out=out)
+    out, synth, synth_seconds = synthesised(args.people, args.seed)
     paths = {kind: out / name for kind, name in FILES.items()}
 
     say("preparing the baseline's rows in memory (not timed) ...")
@@ -89,7 +85,7 @@ def main() -> int:
 
     result: dict[str, Any] = {"benchmark": "ingest", "people": args.people, "seed": args.seed,
                               "batch_size": args.batch_size, "rows": counts,
-                              "synth_seconds": round(synth_timer.seconds, 1), "machine": machine()}  # fmt: skip
+                              "synth_seconds": round(synth_seconds, 1), "machine": machine()}  # fmt: skip
     with bench_database() as (_, db):
         driver = db.driver  # the bare neo4j driver underneath graphsvc's Database
         base: dict[str, float] = {}

@@ -18,13 +18,12 @@ import sys
 from collections import defaultdict
 from typing import Any
 
-from _common import ROOT, Timer, bench_database, machine, print_result, say
+from _common import ROOT, Timer, bench_database, machine, print_result, say, synthesised
 from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import ResolveOptions, resolve
 from graphsvc.resolve.evaluate import evaluate, read_truth
 from graphsvc.resolve.run import load_records
 from graphsvc.service.demo import IMPORT_ORDER
-from graphsvc.synth import generate
 
 
 def exact_baseline(records: list[Any], unit_of: list[int]) -> dict[str, str]:
@@ -56,13 +55,10 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
-    out = ROOT / ".graphsvc" / "bench" / f"synth-{args.people}-{args.seed}"
-    say(f"synthesising {args.people} people into {out} ...")
-    with Timer() as synth_timer:
-        generate(args.people, seed=args.seed, out=out)
+    out, _, synth_seconds = synthesised(args.people, args.seed)
     truth = read_truth(out)
     result: dict[str, Any] = {"benchmark": "resolve", "people": args.people, "seed": args.seed, "machine": machine(),
-                              "synth_seconds": round(synth_timer.seconds, 1)}  # fmt: skip
+                              "synth_seconds": round(synth_seconds, 1)}  # fmt: skip
     with bench_database() as (_, db):
         with Timer() as import_timer:
             for kind, name in IMPORT_ORDER:

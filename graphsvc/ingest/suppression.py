@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,7 +26,18 @@ from neo4j import ManagedTransaction
 
 from graphsvc.db import Database, query
 
-__all__ = ["SuppressionList", "load_suppression", "suppress_identifiers", "suppression_hash"]
+__all__ = ["REDACTED", "SuppressionList", "load_suppression", "redact", "suppress_identifiers", "suppression_hash"]
+
+REDACTED = "[erased]"
+
+
+def redact(text: str, handles: Sequence[str] = (), addresses: Sequence[str] = ()) -> str:
+    """``text`` with every ``@handle`` of ``handles`` and every one of ``addresses`` (any case) replaced."""
+    for handle in handles:
+        text = re.sub(rf"@{re.escape(handle)}(?![\w.-]*\w)", "@" + REDACTED, text, flags=re.IGNORECASE)
+    for address in addresses:
+        text = re.sub(re.escape(address), REDACTED, text, flags=re.IGNORECASE)
+    return text
 
 
 def suppression_hash(salt: bytes, platform: str, key: str) -> str:
@@ -69,10 +80,7 @@ class SuppressionList:
         erased = [m for m in row["mentions"] if (row["platform"], m) in self]
         if erased:
             row["mentions"] = [m for m in row["mentions"] if m not in erased]
-            text = row["props"].get("text") or ""
-            for handle in erased:
-                text = re.sub(rf"@{re.escape(handle)}(?![\w.-]*\w)", "@[erased]", text, flags=re.IGNORECASE)
-            row["props"]["text"] = text
+            row["props"]["text"] = redact(row["props"].get("text") or "", erased)
         return True
 
 

@@ -20,6 +20,7 @@ from neo4j import ManagedTransaction
 from graphsvc.db import Database, query
 from graphsvc.errors import InputError, NotFound
 from graphsvc.resolve.cluster import new_person_id
+from graphsvc.resolve.records import member_of
 from graphsvc.resolve.survivorship import FIELDS
 
 __all__ = ["audit_event", "detach_record", "edit_person", "get_person", "person_history", "split_person", "write_audit"]
@@ -42,11 +43,6 @@ def person_history(db: Database, person_id: str, limit: int = 100) -> list[dict[
     if limit < 1:
         raise InputError(f"expected a limit of at least 1, got {limit}", where="limit")
     return db.read("resolve.person_history", id=person_id, limit=limit)
-
-
-def _side(key: str) -> dict[str, str]:
-    kind, source, record = key.split(":", 2)
-    return {"id": key, "kind": kind, "source": source, "key": record}
 
 
 def split_person(db: Database, person_id: str, records: Sequence[str], *, by: str,
@@ -74,9 +70,10 @@ def split_person(db: Database, person_id: str, records: Sequence[str], *, by: st
         new_id, suffix = f"{new_person_id(moved)}-{suffix}", suffix + 1
     now = datetime.now(UTC)
     run = f"split-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    links = [{"pairId": pair_id(a, b), "a": _side(min(a, b)), "b": _side(max(a, b))} for a in moved for b in kept]
-    persons = [{"id": new_id, "name": rows[0]["name"], "members": [_member(k) for k in moved], "platforms": _platforms(moved)},
-               {"id": person_id, "name": rows[0]["name"], "members": [_member(k) for k in kept], "platforms": _platforms(kept)}]  # fmt: skip
+    links = [{"pairId": pair_id(a, b), "a": {"id": min(a, b), **member_of(min(a, b))},
+              "b": {"id": max(a, b), **member_of(max(a, b))}} for a in moved for b in kept]
+    persons = [{"id": new_id, "name": rows[0]["name"], "members": [member_of(k) for k in moved], "platforms": _platforms(moved)},
+               {"id": person_id, "name": rows[0]["name"], "members": [member_of(k) for k in kept], "platforms": _platforms(kept)}]  # fmt: skip
     events = [audit_event(person_id, "split", by=by, reason=reason, run=run, before=members, after=kept, related=[new_id]),
               audit_event(new_id, "split-from", by=by, reason=reason, run=run, before=(), after=moved,
                           related=[person_id])]  # fmt: skip
@@ -94,11 +91,6 @@ def split_person(db: Database, person_id: str, records: Sequence[str], *, by: st
 def detach_record(db: Database, person_id: str, record: str, *, by: str, reason: str | None = None) -> dict[str, Any]:
     """Detach one record (say a namesake's account) from ``person_id`` into a person of its own."""
     return split_person(db, person_id, [record], by=by, reason=reason)
-
-
-def _member(key: str) -> dict[str, str]:
-    side = _side(key)
-    return {"kind": side["kind"], "source": side["source"], "key": side["key"]}
 
 
 def _platforms(keys: Iterable[str]) -> list[str]:

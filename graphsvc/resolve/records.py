@@ -40,6 +40,12 @@ def record_key(kind: str, source: str, key: str) -> str:
     return f"{kind}:{source}:{key}"
 
 
+def member_of(key: str) -> dict[str, str]:
+    """A record key as the ``{kind, source, key}`` the resolve queries look nodes up by."""
+    kind, source, record = key.split(":", 2)
+    return {"kind": kind, "source": source, "key": record}
+
+
 @dataclass(slots=True)
 class Record:
     key: str

@@ -25,7 +25,7 @@ from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import compare, with_connections
 from graphsvc.resolve.history import audit_event, write_audit
 from graphsvc.resolve.model import MatchModel, TermFrequencies, estimate_model
-from graphsvc.resolve.records import Record, contact_record, identity_record
+from graphsvc.resolve.records import Record, contact_record, identity_record, member_of
 from graphsvc.resolve.survivorship import DEFAULT_PRIORITY, Rule, golden_record
 
 __all__ = ["ResolveOptions", "ResolveSummary", "load_records", "merge_preview", "pair_id", "resolve"]
@@ -361,11 +361,6 @@ def _action(before: set[str] | None, after: set[str]) -> str:
     return "regroup" if gained and lost else "merge" if gained else "split"
 
 
-def _member(record: Record) -> dict[str, str]:
-    kind, source, key = record.key.split(":", 2)
-    return {"kind": kind, "source": source, "key": key}
-
-
 def _write(
     db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, index_of: dict[str, int],
     clusters: list[list[str]], ids: list[str], previous: dict[str, str], run: str, now: datetime,
@@ -387,7 +382,7 @@ def _write(
         if old_members.get(pid) == set(cluster):
             continue
         members = [loaded.records[index_of[k]] for k in cluster]
-        rows.append({"id": pid, "name": _person_name(members), "members": [_member(r) for r in members],
+        rows.append({"id": pid, "name": _person_name(members), "members": [member_of(r.key) for r in members],
                      "platforms": sorted({r.source for r in members if r.kind == "identity"})})  # fmt: skip
         came_from = {previous[k] for k in cluster if k in previous} - {pid}
         if pid in old_members or len(cluster) > 1 or came_from:
@@ -427,7 +422,7 @@ def _write_candidates(
         lv = levels[(a, b)]
         value = math.log10(1 + max(ra.followers, rb.followers)) + 2.0 * (ra.kind == "contact" or rb.kind == "contact")
         value += 10.0 * max(loaded.influence.get(ra.key, 0.0), loaded.influence.get(rb.key, 0.0))
-        rows.append({"pairId": pair_id(ra.key, rb.key), "a": {"id": ra.key, **_member(ra)}, "b": {"id": rb.key, **_member(rb)},
+        rows.append({"pairId": pair_id(ra.key, rb.key), "a": {"id": ra.key, **member_of(ra.key)}, "b": {"id": rb.key, **member_of(rb.key)},
                      "score": round(p, 6), "weight": round(model.weight(lv, ra, rb), 3), "evidence": json.dumps(model.evidence(lv, ra, rb)),
                      "value": round(value, 3), "status": status})  # fmt: skip
     for start in range(0, len(rows), options.batch_size):

@@ -18,7 +18,6 @@ actor, counts}`` that names no personal data.
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -29,14 +28,11 @@ from neo4j import ManagedTransaction
 
 from graphsvc.db import Database, query
 from graphsvc.errors import NotFound
-from graphsvc.ingest.suppression import suppress_identifiers
+from graphsvc.ingest.suppression import REDACTED, redact, suppress_identifiers
 from graphsvc.service.audit import record_access
 from graphsvc.service.values import jsonable
 
-__all__ = ["REDACTED", "Erasure", "erase_subject", "export_subject", "redact", "suppress"]
-
-REDACTED = "[erased]"
-
+__all__ = ["REDACTED", "Erasure", "erase_subject", "export_subject", "redact"]
 
 @dataclass
 class Erasure:
@@ -66,21 +62,6 @@ def export_subject(db: Database, person_id: str, *, api_key_id: str | None = Non
     return dict(data)
 
 
-def redact(text: str, handles: Sequence[str] = (), addresses: Sequence[str] = ()) -> str:
-    """``text`` with every ``@handle`` of ``handles`` and every one of ``addresses`` (any case) replaced."""
-    for handle in handles:
-        text = re.sub(rf"@{re.escape(handle)}(?![\w.-]*\w)", "@" + REDACTED, text, flags=re.IGNORECASE)
-    for address in addresses:
-        text = re.sub(re.escape(address), REDACTED, text, flags=re.IGNORECASE)
-    return text
-
-
-def suppress(tx: ManagedTransaction, identities: Sequence[dict[str, str]]) -> None:
-    """Put the erased identities on the suppression list (salted hashes only), in the erasure's
-    transaction, so that no later import brings them back (see graphsvc/ingest/suppression.py)."""
-    suppress_identifiers(tx, identities)
-
-
 def erase_subject(db: Database, person_id: str, *, actor: str) -> Erasure:
     """Erase ``person_id`` and everything that identifies them; returns what was removed."""
     audit_id = uuid.uuid4().hex
@@ -97,7 +78,7 @@ def erase_subject(db: Database, person_id: str, *, actor: str) -> Erasure:
         erasure = Erasure(person_id=person_id, audit_event=audit_id, contacts=len(found["contacts"]),
                           identities=len(found["identities"]), posts=len(found["posts"]),
                           consents=len(found["consents"]), redacted_posts=len(redactions))  # fmt: skip
-        suppress(tx, found["keys"])
+        suppress_identifiers(tx, found["keys"])  # salted hashes only: no later import brings them back
         nodes = [found["person"], *found["contacts"], *found["identities"], *found["posts"], *found["consents"]]
         counts = {k: v for k, v in erasure.as_dict().items() if isinstance(v, int)}
         erased_keys = [f"identity:{k['platform']}:{k['key']}" for k in found["keys"]] + found["contactKeys"]
