@@ -1,6 +1,6 @@
 """Benchmark the GraphQL API over real HTTP against the raw driver on the same data.
 
-    python bench/api.py [--people N] [--clients C] [--seconds S] [--seed S]
+    python bench/api.py [--people N] [--clients C] [--seconds S] [--rounds R] [--warmup W] [--seed S]
 
 Writes N persons (default 100000) into the benchmark's own Neo4j (GRAPHSVC_BENCH_DIR, default
 .graphsvc/bench): each with one to three social identities, scores and a community, a CRM contact
@@ -9,10 +9,12 @@ with an email for 30%, a marketing denial for 3% (not timed). Then, for two quer
 - ``influencers``: ``influencers(first: 20) { edges { score node { id name scores { influence pagerank } } } }``
   (an index range scan in score order with the consent predicate);
 - ``person``: ``person(id) { id name scores { influence pagerank } identities { platform handle displayName followers } }``
-  for random ids (a DataLoader look-up and the identities of the person and its contacts),
+  for random ids (one round trip: the look-up sees that identities are asked for and fetches them with the person),
 
-it runs C concurrent clients (default 16) for S seconds each (after a one-second warm-up, not
-counted): **ours** is `graphsvc serve`'s app (production mode, an API key of role viewer) under
+it runs C concurrent clients (default 16) for S seconds per query and side (default 12), split into
+R rounds (default 3) that alternate the sides, after W unmeasured seconds per query and side
+(default 10: Neo4j plans and JIT-compiles for tens of seconds after a load, and whichever side ran
+first would otherwise pay for it). **ours** is `graphsvc serve`'s app (production mode, an API key of role viewer) under
 uvicorn in its own process, asked over HTTP on 127.0.0.1 by an asyncio httpx client; **raw** is
 C threads calling the bare driver in this process with the same Cypher (``api.influencers``, same
 parameters) and a one-round-trip hand-written person query (``bench_api.person_with_identities``).
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
@@ -35,6 +38,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import httpx
 
 from _common import ROOT, Timer, bench_database, machine, print_result, say
@@ -102,38 +106,38 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _http_load(base: str, key: str, make: Any, clients: int, seconds: float) -> dict[str, float]:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    headers = {"Authorization": f"Bearer {key}"}
-    async with httpx.AsyncClient(base_url=base, limits=limits, headers=headers, timeout=30) as client:
+async def _http_load(base: str, key: str, make: Any, clients: int, seconds: float) -> tuple[list[float], float]:
+    connector = aiohttp.TCPConnector(limit=clients)
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    async with aiohttp.ClientSession(base_url=base, connector=connector, headers=headers) as client:
         latencies: list[float] = []
         state = {"count": False, "stop": False}
 
         async def worker(rng: random.Random) -> None:
             while not state["stop"]:
-                body = make(rng)
+                body = json.dumps(make(rng)).encode()
                 began = time.perf_counter()
-                response = await client.post("/graphql", json=body)
+                async with client.post("/graphql", data=body) as response:
+                    payload = await response.read()
                 took = time.perf_counter() - began
-                answer = response.json()
-                if response.status_code != 200 or answer.get("errors"):
-                    raise RuntimeError(f"the API answered {response.status_code}: {answer}")
+                if response.status != 200 or b'"errors"' in payload:
+                    raise RuntimeError(f"the API answered {response.status}: {payload[:500]!r}")
                 if state["count"]:
                     latencies.append(took)
 
         tasks = [asyncio.create_task(worker(random.Random(n))) for n in range(clients)]
-        await asyncio.sleep(1.0)  # warm-up: connections, caches, plans
+        await asyncio.sleep(0.5)  # connections open, every client busy
         state["count"] = True
         began = time.perf_counter()
         await asyncio.sleep(seconds)
         state["stop"] = True
         elapsed = time.perf_counter() - began
         await asyncio.gather(*tasks)
-    return summary(latencies, elapsed)
+    return latencies, elapsed
 
 
 # -- raw: the bare driver, C threads -------------------------------------------------------------
-def _thread_load(call: Any, clients: int, seconds: float) -> dict[str, float]:
+def _thread_load(call: Any, clients: int, seconds: float) -> tuple[list[float], float]:
     latencies: list[float] = []
     lock = threading.Lock()
     state = {"count": False, "stop": False}
@@ -156,7 +160,7 @@ def _thread_load(call: Any, clients: int, seconds: float) -> dict[str, float]:
     threads = [threading.Thread(target=worker, args=(random.Random(n),)) for n in range(clients)]
     for thread in threads:
         thread.start()
-    time.sleep(1.0)
+    time.sleep(0.5)
     state["count"] = True
     began = time.perf_counter()
     time.sleep(seconds)
@@ -166,7 +170,7 @@ def _thread_load(call: Any, clients: int, seconds: float) -> dict[str, float]:
         thread.join()
     if failures:
         raise failures[0]
-    return summary(latencies, elapsed)
+    return latencies, elapsed
 
 
 def raw_calls(db: Database, ids: list[str]) -> dict[str, Any]:
@@ -189,11 +193,32 @@ def raw_calls(db: Database, ids: list[str]) -> dict[str, Any]:
     return {"influencers": influencers, "person": person}
 
 
+def _start_server(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
+    served = settings.model_copy(update={"mode": "production"})
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", served.model_dump_json(), str(port)],
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.terminate()
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per query and side")
+    parser.add_argument("--seconds", type=float, default=12.0, help="measured seconds per query and side")
+    parser.add_argument("--rounds", type=int, default=3, help="alternations of raw and ours the seconds are split into")
+    parser.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds per query and side first")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--serve", nargs=2, metavar=("SETTINGS_JSON", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -208,40 +233,46 @@ def main() -> None:
             load(db, rows)
         ids = [row["id"] for row in rows]
         _, secret = create_key(db, name="bench", role="viewer")
-        served = settings.model_copy(update={"mode": "production"})
-        port = _free_port()
-        server = subprocess.Popen([sys.executable, __file__, "--serve", served.model_dump_json(), str(port)],
-                                  cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+        raw_call = raw_calls(db, ids)
+        makers = {"influencers": lambda rng: {"query": INFLUENCERS},
+                  "person": lambda rng: {"query": PERSON, "variables": {"id": rng.choice(ids)}}}  # fmt: skip
+        server, base = _start_server(settings)
         try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the API server did not start")
-                time.sleep(0.2)
-            makers = {"influencers": lambda rng: {"query": INFLUENCERS},
-                      "person": lambda rng: {"query": PERSON, "variables": {"id": rng.choice(ids)}}}  # fmt: skip
-            ours = {}
-            for name, make in makers.items():
-                say(f"ours: {name}, {args.clients} clients, {args.seconds:g} s ...")
-                ours[name] = asyncio.run(_http_load(base, secret, make, args.clients, args.seconds))
+
+            def ours_load(name: str, seconds: float) -> tuple[list[float], float]:
+                return asyncio.run(_http_load(base, secret, makers[name], args.clients, seconds))
+
+            def raw_load(name: str, seconds: float) -> tuple[list[float], float]:
+                return _thread_load(raw_call[name], args.clients, seconds)
+
+            # Neo4j compiles plans and JIT-warms for tens of seconds after a load: warm both sides
+            # up unmeasured, then alternate them (raw first in odd rounds, ours first in even ones)
+            # so that neither gets the quieter minutes.
+            say(f"warming up: {args.warmup:g} s per query and side ...")
+            for name in makers:
+                raw_load(name, args.warmup)
+                ours_load(name, args.warmup)
+            measured: dict[str, dict[str, tuple[list[float], float]]] = {"ours": {}, "raw": {}}
+            share = args.seconds / args.rounds
+            for round_no in range(args.rounds):
+                for name in makers:
+                    sides = (("raw", raw_load), ("ours", ours_load))
+                    for side, run in sides if round_no % 2 == 0 else reversed(sides):
+                        say(f"round {round_no + 1}/{args.rounds}: {side} {name}, {args.clients} clients, {share:g} s")
+                        latencies, seconds = run(name, share)
+                        pooled, total = measured[side].get(name, ([], 0.0))
+                        measured[side][name] = (pooled + latencies, total + seconds)
         finally:
             server.terminate()
             server.wait(timeout=30)
-        raw = {}
-        for name, call in raw_calls(db, ids).items():
-            say(f"raw driver: {name}, {args.clients} threads, {args.seconds:g} s ...")
-            raw[name] = _thread_load(call, args.clients, args.seconds)
 
+    ours = {name: summary(*measured["ours"][name]) for name in makers}
+    raw = {name: summary(*measured["raw"][name]) for name in makers}
     ratios = {name: round(ours[name]["p99_ms"] / raw[name]["p99_ms"], 2) for name in ours}
     print_result({
         "benchmark": "api", "people": args.people, "clients": args.clients, "seconds": args.seconds,
-        "load_seconds": round(loading.seconds, 1), "ours": ours, "raw": raw, "ratios": ratios,
+        "rounds": args.rounds, "warmup_seconds": args.warmup, "load_seconds": round(loading.seconds, 1),
+        "ours": ours, "raw": raw, "ratios": ratios,
         "p99_ms": max(result["p99_ms"] for result in ours.values()), "ratio": max(ratios.values()),
         "goal": {"p99_ms": 50, "ratio": 1.5}, "machine": machine(),
     })  # fmt: skip

@@ -19,6 +19,19 @@ MATCH (p:Person {id: id})
 RETURN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
           .community, .scoresJobRun} AS person;
 
+// name: persons_with_identities
+// persons_by_id and person_identities in one round trip, for a look-up that asks for both.
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+RETURN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
+          .community, .scoresJobRun} AS person,
+       [i IN COLLECT {
+          MATCH (p)-[:HAS_MEMBER]->(i:Identity) RETURN i
+          UNION
+          MATCH (p)-[:HAS_MEMBER]->(:Contact)-[:HAS]->(i:Identity) RETURN i
+        } | i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
+               .lang, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness, .scoresJobRun}] AS identities;
+
 // name: persons_page
 // $after: the last id of the previous page ('' for the first): an index range seek in id order.
 MATCH (p:Person)

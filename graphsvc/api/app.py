@@ -7,6 +7,7 @@ driver's blocking calls. Every GraphQL error carries ``extensions.code``.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -112,6 +113,10 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
         workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="graphsvc-api")
         asyncio.get_running_loop().set_default_executor(workers)
         app.state.db = db if db is not None else await asyncio.to_thread(Database.from_settings, settings)
+        # What exists now (schema, modules, driver) lives as long as the process: keep it out of the
+        # garbage collector's full passes, which otherwise walk it all and stall requests (p99).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -21,7 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import strawberry
 from strawberry.extensions import FieldExtension
+from strawberry.schema_directive import Location
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 
@@ -33,10 +35,10 @@ from graphsvc.service.apikeys import ApiKey, authenticate, hash_secret, role_at_
 __all__ = [
     "PII_PLATFORMS",
     "PII_ROLE",
+    "PiiHandle",
     "Forbidden",
     "KeyCache",
     "PiiField",
-    "PiiHandle",
     "Principal",
     "RequiresAdmin",
     "RequiresAnalyst",
@@ -176,11 +178,10 @@ class PiiField(BasePermission):
         return _principal(info).reads_pii
 
 
-class PiiHandle(BasePermission):
-    """An identity's handle: null below role analyst when it is an email address or a phone number."""
-
-    def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
-        return getattr(source, "platform", None) not in PII_PLATFORMS or _principal(info).reads_pii
+@strawberry.schema_directive(locations=[Location.FIELD_DEFINITION],
+                             description="Null below role analyst when the identity is an email or phone.")
+class PiiHandle:
+    """Marks an identity's handle in the SDL; the check is the resolver's (see ``Identity.handle``)."""
 
 
 _GUARDS: dict[str, type[_Requires]] = {"viewer": RequiresViewer, "marketer": RequiresMarketer,

@@ -20,7 +20,7 @@ from graphsvc.api.connections import (
     influencer_connection,
     person_connection,
 )
-from graphsvc.api.context import Context
+from graphsvc.api.context import Context, selects
 from graphsvc.api.conversations import ConversationsQuery
 from graphsvc.api.governance import GovernanceQuery
 from graphsvc.api.inputs import ContactFilterInput, MatchStatus, PersonFilterInput, SegmentFilterInput
@@ -69,7 +69,9 @@ class Query(ConversationsQuery, GovernanceQuery):
 
     @strawberry.field(description="One person by id.", extensions=needs("viewer"))
     async def person(self, info: Ctx, id: strawberry.ID) -> Person | None:
-        row = await info.context.loaders.person.load(str(id))
+        loaders = info.context.loaders
+        loader = loaders.person_with_identities if selects(info, "identities") else loaders.person
+        row = await loader.load(str(id))
         return Person.from_row(row) if row else None
 
     @strawberry.field(description="One CRM contact by id (`source:sourceId`).", extensions=needs("viewer"))

@@ -6,21 +6,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from functools import lru_cache
 
 import strawberry
-from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError, parse, validate
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.types import ExecutionResult
 
 from graphsvc.api.mutations import Mutation
 from graphsvc.api.queries import Query
@@ -39,28 +33,64 @@ def _is_user_facing(error: GraphQLError) -> bool:
     return original is None or isinstance(original, GraphsvcError | GraphQLError)
 
 
+#: Parsed documents and validation results, shared by every request (clients repeat their queries).
+_parse = lru_cache(maxsize=256)(parse)
+_validate = lru_cache(maxsize=256)(validate)
+
+
+class _Guards(SchemaExtension):
+    """The API's limits, caches and masking in one extension (strawberry builds every extension's
+    hooks anew for each request, so one extension costs less per request than five):
+
+    - the depth and alias rules (built once, by strawberry's limiters) and the token limit;
+    - parsing and validation cached by document text (and rules), as strawberry's caches do;
+    - in production, errors that are not the caller's to read replaced by ``MASKED_MESSAGE``.
+    """
+
+    def __init__(self, rules: tuple[type[ASTValidationRule], ...], max_tokens: int, mask: bool) -> None:
+        self.rules = rules
+        self.max_tokens = max_tokens
+        self.mask = mask
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.validation_rules = context.validation_rules + self.rules
+        context.parse_options["max_tokens"] = self.max_tokens
+        yield
+        result = context.result
+        if self.mask and isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
+            result.errors = [_masked(error) if not _is_user_facing(error) else error for error in result.errors]
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        context.graphql_document = _parse(context.query, **context.parse_options)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        errors = _validate(context.schema._schema, context.graphql_document, context.validation_rules)
+        context.pre_execution_errors = errors
+        yield
+
+
+def _masked(error: GraphQLError) -> GraphQLError:
+    return GraphQLError(MASKED_MESSAGE, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, original_error=None)  # fmt: skip
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema; limits from the settings, error masking in production, introspection as configured."""
     # The limit rules are built once: the validation cache is keyed by the document *and* the rule
-    # classes, and the limiters make new classes on every construction (so a fresh limiter per
-    # request would validate every request again). Extensions themselves are factories: strawberry
-    # keeps per-request state on them.
-    rules = [
+    # classes, and the limiters make new classes on every construction. The extension itself is a
+    # factory: strawberry keeps per-request state on it.
+    rules = (
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
-    if not settings.introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: AddValidationRules(rules),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-    ]
-    if settings.mode == "production":
-        extensions.append(lambda: MaskErrors(should_mask_error=lambda e: not _is_user_facing(e),
-                                             error_message=MASKED_MESSAGE))  # fmt: skip
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+        *(() if settings.introspection else (NoSchemaIntrospectionCustomRule,)),
+    )
+    mask = settings.mode == "production"
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription,
+                             extensions=[lambda: _Guards(rules, settings.max_tokens, mask)])  # fmt: skip
 
 
 def sdl() -> str:

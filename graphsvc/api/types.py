@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from graphsvc.api.auth import PiiHandle, hidden_below_analyst, needs
+from graphsvc.api.auth import PII_PLATFORMS, PiiHandle, hidden_below_analyst, needs
 from graphsvc.api.context import Context
 from graphsvc.api.posts import Post, SentimentPoint, TrendUnit
 from graphsvc.conversations import rollups
@@ -205,9 +205,12 @@ class Identity:
                    lang=row.get("lang"), row=row)  # fmt: skip
 
     @strawberry.field(description="The normalised handle (lower case, no '@'), email address or E.164 phone; "
-                      "null for emails and phones below role analyst.",
-                      extensions=hidden_below_analyst(PiiHandle()))  # fmt: skip
-    def handle(self) -> str | None:
+                      "null for emails and phones below role analyst.", directives=[PiiHandle()])  # fmt: skip
+    def handle(self, info: Ctx) -> str | None:
+        # checked here rather than by a permission extension: read for every identity of every
+        # person, and the extension machinery cost more than the rest of the field
+        if self.platform in PII_PLATFORMS and not info.context.principal.reads_pii:
+            return None
         return str(self.row["key"])
 
     @strawberry.field(description="Influence scores of this account alone.")

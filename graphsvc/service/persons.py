@@ -27,6 +27,7 @@ __all__ = [
     "persons_by_id",
     "persons_count",
     "persons_page",
+    "persons_with_identities",
     "stances_of",
     "topics_of",
 ]
@@ -73,6 +74,15 @@ def persons_count(db: Database, person_filter: PersonFilter) -> int:
 
 def persons_by_id(db: Database, ids: Sequence[str]) -> dict[str, Row]:
     return {row["person"]["id"]: plain(row["person"]) for row in db.read("api.persons_by_id", ids=list(ids))}
+
+
+def persons_with_identities(db: Database, ids: Sequence[str]) -> dict[str, tuple[Row, list[Row]]]:
+    """``persons_by_id`` and ``identities_of`` in one round trip: each found id's person and identities."""
+    found: dict[str, tuple[Row, list[Row]]] = {}
+    for row in db.read("api.persons_with_identities", ids=list(ids)):
+        members = sorted((plain(i) for i in row["identities"]), key=lambda i: (i["platform"], i["key"]))
+        found[row["person"]["id"]] = (plain(row["person"]), members)
+    return found
 
 
 def identities_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:

@@ -15,10 +15,10 @@ from tests.api.conftest import Serve
 @pytest.mark.parametrize("mode", ["development", "production"])
 def test_internal_errors_are_masked_in_production(serve: Serve, db: Database, monkeypatch: pytest.MonkeyPatch,
                                                   mode: str) -> None:  # fmt: skip
-    def broken(work: Any) -> Any:
+    def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("internal detail: /srv/secret.conf")
 
-    monkeypatch.setattr(db, "read_tx", broken)
+    monkeypatch.setattr(db, "read", broken)
     with serve(mode=mode, anonymous_role="viewer") as base:
         body = ask(base, "{ persons { nodes { id } } }")
         problem = error(body)

@@ -62,6 +62,33 @@ def test_pages_do_not_overlap_and_cost_a_fixed_number_of_round_trips(serve: Serv
         assert db.round_trips - before == costs[0]
 
 
+def test_a_person_with_identities_costs_one_round_trip(serve: Serve, social_map: Database) -> None:
+    """The look-up sees identities asked for (directly, in a fragment or an inline fragment) and
+    fetches them with the person; the answer is the one the two-query path gives."""
+    two_queries = """{ person(id: "p1") { id name } }"""
+    shapes = [
+        """{ person(id: "p1") { id name identities { platform handle displayName } } }""",
+        """{ person(id: "p1") { id ...who } } fragment who on Person { name identities { platform handle displayName } }""",
+        """{ person(id: "p1") { id ... on Person { name identities { platform handle displayName } } } }""",
+    ]
+    with serve(anonymous_role="viewer") as base:
+        before = social_map.round_trips
+        plain = data(ask(base, two_queries))["person"]
+        assert social_map.round_trips - before == 1
+        answers = []
+        for shape in shapes:
+            before = social_map.round_trips
+            answers.append(data(ask(base, shape))["person"])
+            assert social_map.round_trips - before == 1, shape
+        assert answers[0] == answers[1] == answers[2] and answers[0]["name"] == plain["name"]
+        identities = answers[0]["identities"]
+        assert len(identities) >= 2 and identities == sorted(identities, key=lambda i: (i["platform"], i["handle"] or ""))
+        # the same identities the per-kind DataLoader gives on a page of persons
+        page = data(ask(base, '{ persons(first: 50) { nodes { id identities { platform handle displayName } } } }'))
+        assert next(p for p in page["persons"]["nodes"] if p["id"] == "p1")["identities"] == identities
+        assert data(ask(base, '{ person(id: "nobody") { id identities { platform } } }'))["person"] is None
+
+
 def test_depth_alias_and_token_limits_give_coded_errors(serve: Serve, social_map: Database) -> None:
     with serve(max_query_depth=4, max_aliases=3, max_tokens=200) as base:
         deep = error(ask(base, '{ person(id: "p1") { community { members { nodes { community { id } } } } } }'))
