@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
@@ -85,6 +86,10 @@ class _GraphQL(GraphQL):
         if context.principal.problem:
             raise ConnectionRejectionError({"reason": context.principal.problem})
         return UNSET
+
+    def encode_json(self, data: object) -> bytes:
+        """Responses as JSON by orjson: several times faster than the standard library on a page of results."""
+        return orjson.dumps(data)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}
