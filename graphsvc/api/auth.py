@@ -35,10 +35,10 @@ from graphsvc.service.apikeys import ApiKey, authenticate, hash_secret, role_at_
 __all__ = [
     "PII_PLATFORMS",
     "PII_ROLE",
-    "PiiHandle",
     "Forbidden",
     "KeyCache",
     "PiiField",
+    "PiiHandle",
     "Principal",
     "RequiresAdmin",
     "RequiresAnalyst",
