@@ -89,13 +89,12 @@ def summary(latencies: list[float], seconds: float) -> dict[str, float]:
 # -- ours: the app in its own process, asked over HTTP ------------------------------------------
 def serve(settings_json: str, port: int) -> None:
     """The server process: `graphsvc serve`'s app against the benchmark's Neo4j."""
-    import uvicorn
-
     from graphsvc.api import create_app
+    from graphsvc.api import run_server
 
     settings = Settings.model_validate_json(settings_json)
     with Database.from_settings(settings, autostart=False) as db:
-        uvicorn.run(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning")
+        run_server(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning")
 
 
 def _free_port() -> int:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from graphsvc.api import create_app
+from graphsvc.api import create_app, run_server
 from graphsvc.cli.output import JsonFlag, console, emit
 from graphsvc.config import get_settings
 from graphsvc.db import Database, migrate
@@ -28,7 +27,7 @@ def serve(
         url = f"http://{host}:{port}/graphql"
         emit({"url": url, "neo4j": db.uri, "event": "serving"}, as_json,
              f"graphsvc is serving GraphQL at [bold]{url}[/] (Neo4j at {db.uri}); Ctrl+C stops it.")  # fmt: skip
-        uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning" if as_json else "info")
+        run_server(create_app(settings, db), host=host, port=port, log_level="warning" if as_json else "info")
     finally:
         db.close()
 
