@@ -110,22 +110,3 @@ def test_shared_rare_connections_are_evidence() -> None:
     assert levels[compare(a, b)[social]] == "share 3 or more rare connections"
     assert levels[compare(a, c)[social]] == "no connection in common"
     assert compare(a, d)[social] == 0  # no ties known: nothing to compare
-
-
-def test_name_frequency_counts_people_not_their_accounts() -> None:
-    """One person's accounts on four platforms make a name no commoner; two accounts on one platform
-    are two people (a person holds one account per platform)."""
-    from graphsvc.resolve.model import TermFrequencies
-
-    def account(platform: str, handle: str, name: str) -> Record:
-        return identity_record({"platform": platform, "key": handle, "displayName": name})
-
-    joel = [account(p, f"joel{n}", "Joel Norton") for n, p in enumerate(("twitter", "facebook", "github", "forum"))]
-    smiths = [account("twitter", "jsmith1", "John Smith"), account("twitter", "jsmith2", "John Smith"),
-              account("facebook", "johns", "John Smith")]  # fmt: skip
-    others = [account("twitter", f"u{n}", f"Person {chr(97 + n)} Other") for n in range(5)]
-    tf = TermFrequencies([*joel, *smiths, *others])
-    joel_name, smith_name = joel[0].name, smiths[0].name
-    assert tf.frequency["name"][joel_name] == pytest.approx(1 / 8)  # 1 Joel + 2 Smiths + 5 others
-    assert tf.frequency["name"][smith_name] == pytest.approx(2 / 8)
-    assert tf.ratio("name", joel_name) < tf.ratio("name", smith_name)
