@@ -46,6 +46,7 @@ COMPARISONS: tuple[Comparison, ...] = (
                                "no connection in common")),  # fmt: skip
 )
 USERNAME, NAME = 2, 3  # their agreement levels get term-frequency adjustments
+PLATFORM = 8
 
 
 def _email(a: Record, b: Record) -> int:
@@ -98,6 +99,9 @@ def _name(a: Record, b: Record) -> int:
         return 0
     if a.name == b.name or a.tokens == b.tokens:
         return 1
+    if len(a.tokens) == 1 or len(b.tokens) == 1:  # a given name alone ('Ryan'): fits 'Ryan Holland' or says nothing
+        alone, full = (a, b) if len(a.tokens) == 1 else (b, a)
+        return 0 if _compatible(alone.given, full.given, nicknames=True) else 6
     if _compatible(a.given, b.given, nicknames=True) and (
             _compatible(a.family, b.family, nicknames=False) or _contained(a.tokens, b.tokens)):  # fmt: skip
         return 2

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphsvc.resolve.compare import COMPARISONS, NAME, USERNAME, compare
+from graphsvc.resolve.compare import COMPARISONS, NAME, PLATFORM, USERNAME, compare
 from graphsvc.resolve.records import Record
 
 __all__ = ["MatchModel", "TermFrequencies", "estimate_model"]
@@ -165,7 +165,10 @@ class MatchModel:
             u *= self.tf.ratio(*adjust)
             if (comparison, level) in _EXACT:  # agreeing on a common value is as likely as the value ('jacksmith')
                 u = max(u, self.tf.chance(*adjust))
-        return math.log2(self.m[comparison][level] / max(u, _FLOOR))
+        weight = math.log2(self.m[comparison][level] / max(u, _FLOOR))
+        # Two accounts on one platform is a warning, never evidence for a match: where random pairs seldom
+        # hold two social accounts (a CRM-heavy graph), u is tiny and the ratio alone would turn it positive.
+        return min(0.0, weight) if comparison == PLATFORM else weight
 
     def level_weights(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> list[float]:
         """Each level's weight, with correlated agreements counted once.
@@ -328,7 +331,8 @@ def _m_from_anchors(model: MatchModel, free: Counter[Levels], fixed: Counter[tup
 
 
 def _posterior(model: MatchModel, levels: Levels) -> float:
-    log_m = sum(math.log(model.m[c][level]) for c, level in enumerate(levels) if level)
-    log_u = sum(math.log(model.u[c][level]) for c, level in enumerate(levels) if level)
-    odds = math.log(model.prior / (1 - model.prior)) + log_m - log_u
+    ratio = sum(math.log(model.m[c][level] / model.u[c][level]) for c, level in enumerate(levels) if level)
+    if levels[PLATFORM]:  # as in ``MatchModel.level_weight``: never evidence for a match
+        ratio -= max(0.0, math.log(model.m[PLATFORM][levels[PLATFORM]] / model.u[PLATFORM][levels[PLATFORM]]))
+    odds = math.log(model.prior / (1 - model.prior)) + ratio
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, odds))))

@@ -8,7 +8,9 @@ import pytest
 
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
+from graphsvc.resolve.compare import COMPARISONS, compare
 from graphsvc.resolve.evaluate import evaluate
+from graphsvc.resolve.model import MatchModel
 from graphsvc.resolve.records import Record, identity_record
 
 NO_PLATFORMS: list[frozenset[str]] = [frozenset()] * 10
@@ -99,8 +101,6 @@ def test_evaluation_metrics_on_a_known_example() -> None:
 
 
 def test_shared_rare_connections_are_evidence() -> None:
-    from graphsvc.resolve.compare import COMPARISONS, compare
-
     social = next(i for i, c in enumerate(COMPARISONS) if c.name == "connections")
     a = Record(key="identity:twitter:a", kind="identity", source="twitter", ties=frozenset({"p-1", "p-2", "p-3", "x"}))
     b = Record(key="identity:github:b", kind="identity", source="github", ties=frozenset({"p-1", "p-2", "p-3"}))
@@ -110,3 +110,28 @@ def test_shared_rare_connections_are_evidence() -> None:
     assert levels[compare(a, b)[social]] == "share 3 or more rare connections"
     assert levels[compare(a, c)[social]] == "no connection in common"
     assert compare(a, d)[social] == 0  # no ties known: nothing to compare
+
+
+def named(key: str, name: str) -> Record:
+    return identity_record({"platform": "twitter", "key": key, "displayName": name})
+
+
+def test_a_given_name_alone_neither_agrees_nor_disagrees_with_a_full_name() -> None:
+    name = next(i for i, c in enumerate(COMPARISONS) if c.name == "name")
+    ryan = named("ryan", "Ryan")
+    assert compare(ryan, named("rh", "Ryan Holland"))[name] == 0  # says nothing, as a missing name
+    assert compare(named("rob", "Rob"), named("robert", "Robert Holland"))[name] == 0  # a nickname fits too
+    assert COMPARISONS[name].levels[compare(ryan, named("ml", "Maria Lopez"))[name]] == "different names"
+    assert COMPARISONS[name].levels[compare(ryan, named("ryan2", "Ryan"))[name]] == "same name"
+
+
+def test_two_accounts_on_one_platform_never_count_for_a_match() -> None:
+    platform = next(i for i, c in enumerate(COMPARISONS) if c.name == "platform")
+    # u measured where random pairs almost never hold two social accounts: the raw ratio m/u is far above 1
+    m = [[1.0, 0.5, 0.5] for _ in COMPARISONS]
+    u = [[1.0, 0.5, 0.5] for _ in COMPARISONS]
+    m[platform], u[platform] = [0.97, 0.03], [0.999999, 0.000001]
+    model = MatchModel(m=m, u=u, prior=0.01)
+    assert model.level_weight(platform, 1) == 0.0
+    levels = tuple(1 if c == platform else 0 for c in range(len(COMPARISONS)))
+    assert model.probability(levels) == pytest.approx(0.01)

@@ -108,7 +108,14 @@ def add_candidate(db: Database, a: str, b: str) -> str:
     return pid
 
 
-def test_review_decisions_outrank_automation_and_survive_reruns(small_crm: Database) -> None:
+def add_ambiguous_smith(db: Database, tmp_path: Path) -> None:
+    """A second X account 'Steven Smith' in Leeds: Steven's second account, or a namesake. A case for a human."""
+    import_files(db, "identities", [write_csv(tmp_path / "ambiguous.csv", IDENTITY_HEADER, [
+        ["twitter", "smith_leeds", "Steven Smith", "", "Leeds", "", "", "", "", "", "", ""]])])  # fmt: skip
+
+
+def test_review_decisions_outrank_automation_and_survive_reruns(small_crm: Database, tmp_path: Path) -> None:
+    add_ambiguous_smith(small_crm, tmp_path)
     resolve(small_crm)
     queue = review_queue(small_crm, limit=50)
     assert queue, "the small CRM has uncertain pairs"
@@ -136,8 +143,9 @@ def test_review_decisions_outrank_automation_and_survive_reruns(small_crm: Datab
 
 
 def test_cli_resolve_review_and_evaluate(small_crm: Database, tmp_path: Path, settings: Settings) -> None:
+    add_ambiguous_smith(small_crm, tmp_path)
     summary = run_json(settings, "resolve")
-    assert summary["persons"] == len(true_partition()) + 400 and summary["largest_person"] == 7
+    assert summary["persons"] == len(true_partition()) + 401 and summary["largest_person"] == 7
     truth = tmp_path / "truth"
     truth.mkdir()
     with (truth / "identity_person.csv").open("w", newline="") as handle:
@@ -148,7 +156,7 @@ def test_cli_resolve_review_and_evaluate(small_crm: Database, tmp_path: Path, se
     report = run_json(settings, "resolve", "--evaluate", str(tmp_path))
     assert report["pairwise"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
     assert report["bcubed"]["f1"] == 1.0 and report["records"] == len(TRUTH)
-    assert report["records_only_in_graph"] == 800  # the filler is not in this truth
+    assert report["records_only_in_graph"] == 801  # the filler and the ambiguous account are not in this truth
 
     listed = run_json(settings, "review", "list", "--limit", "3")["candidates"]
     assert 0 < len(listed) <= 3
