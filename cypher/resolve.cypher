@@ -3,11 +3,14 @@
 // (platform, key). Every write MERGEs, so an interrupted run can simply run again.
 
 // name: identities
+// Times come as microseconds since the epoch: hydrating a driver DateTime per value took most of the load.
 MATCH (i:Identity)
 OPTIONAL MATCH (p:Person)-[:HAS_MEMBER]->(i)
 RETURN i.platform AS platform, i.key AS key, i.matchKey AS matchKey, i.displayName AS displayName, i.bio AS bio,
        i.location AS location, i.url AS url, i.avatarUrl AS avatarUrl, i.followers AS followers,
-       i.importedAt AS importedAt, i.updatedAt AS updatedAt, i.influence AS influence, p.id AS person;
+       i.importedAt.epochSeconds * 1000000 + i.importedAt.microsecond AS importedAt,
+       i.updatedAt.epochSeconds * 1000000 + i.updatedAt.microsecond AS updatedAt, i.influence AS influence,
+       p.id AS person;
 
 // name: contacts
 MATCH (c:Contact)
@@ -15,7 +18,8 @@ OPTIONAL MATCH (c)-[:HAS]->(i:Identity)
 WITH c, collect(i {.platform, .key, .matchKey}) AS points
 OPTIONAL MATCH (p:Person)-[:HAS_MEMBER]->(c)
 RETURN c {.source, .sourceId, .name, .givenName, .familyName, .company, .title, .city, .country, .street, .postcode,
-          .birthDate, .importedAt, .updatedAt} AS contact,
+          .birthDate, importedAt: c.importedAt.epochSeconds * 1000000 + c.importedAt.microsecond,
+          updatedAt: c.updatedAt.epochSeconds * 1000000 + c.updatedAt.microsecond} AS contact,
        points, p.id AS person;
 
 // name: decisions
@@ -152,8 +156,10 @@ RETURN r.pairId AS id, r.status AS status, r.a AS a, r.b AS b;
 
 // name: ties
 // Declared ties between identities, for the "same rare connections" evidence.
+// One row per identity with all it points to: a row per tie cost more in the driver than the ties themselves.
 MATCH (a:Identity)-[:FOLLOWS|FRIENDS_WITH|CONNECTED_TO]->(b:Identity)
-RETURN 'identity:' + a.platform + ':' + a.key AS a, 'identity:' + b.platform + ':' + b.key AS b;
+WITH a, collect('identity:' + b.platform + ':' + b.key) AS targets
+RETURN 'identity:' + a.platform + ':' + a.key AS a, targets;
 
 // name: person_members
 // A person and its member records (as record keys), for a split or a detach.

@@ -16,7 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from graphsvc.db import Database, query
@@ -88,6 +88,15 @@ class _Loaded:
     ties: dict[int, set[str]] = field(default_factory=dict)  # record index -> identity keys of its rare ties
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _with_times(row: Mapping[str, Any]) -> dict[str, Any]:
+    """``row`` with ``importedAt`` and ``updatedAt`` (microseconds since the epoch) as UTC datetimes."""
+    return {**row, **{k: _EPOCH + timedelta(microseconds=row[k]) for k in ("importedAt", "updatedAt")
+                      if row.get(k) is not None}}  # fmt: skip
+
+
 def _load(db: Database) -> _Loaded:
     records: list[Record] = []
     previous: dict[str, str] = {}
@@ -96,16 +105,16 @@ def _load(db: Database) -> _Loaded:
     point_owners: Counter[str] = Counter()
     contact_points: list[tuple[int, list[str]]] = []
     for row in db.read("resolve.contacts"):
-        record = contact_record(row["contact"], row["points"])
+        record = contact_record(_with_times(row["contact"]), row["points"])
         keys = [f"identity:{p['platform']}:{p['key']}" for p in row["points"]]
         point_owners.update(keys)
         contact_points.append((len(records), keys))
         records.append(record)
-        imported[record.key] = row["contact"].get("importedAt")
+        imported[record.key] = record.display["importedAt"]
         if row["person"]:
             previous[record.key] = row["person"]
     index_of: dict[str, int] = {}
-    for row in db.read("resolve.identities"):
+    for row in map(_with_times, db.read("resolve.identities")):
         record = identity_record(row)
         index_of[record.key] = len(records)
         records.append(record)
@@ -129,7 +138,7 @@ def _attach_ties(db: Database, records: list[Record], index_of: dict[str, int], 
     Accounts with more than ``hub_degree`` ties are left out: following a celebrity says
     nothing about who you are. Returns each record's ties as identity keys (for ``_map_ties``).
     """
-    pairs = db.read_tx(lambda tx: [(r[0], r[1]) for r in tx.run(query("resolve.ties"))])
+    pairs = [(row["a"], b) for row in db.read("resolve.ties") for b in row["targets"]]
     degree: Counter[str] = Counter()
     for a, b in pairs:
         degree[a] += 1
@@ -170,6 +179,7 @@ def _focus(db: Database, loaded: _Loaded, index_of: dict[str, int]) -> set[int] 
     if not last:
         return None
     since = last[0]["startedAt"]
+    since = since.to_native() if hasattr(since, "to_native") else since  # loaded times are Python datetimes
     focus = {
         i for i, r in enumerate(loaded.records)
         if r.key not in loaded.previous or (loaded.imported.get(r.key) is not None and loaded.imported[r.key] >= since)
@@ -298,9 +308,9 @@ def _resolve(
         return
 
     person_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
-    _write(db, options, summary, loaded, index_of, clusters, ids, previous_in_scope, run, now)
+    _write(db, options, summary, loaded, index_of, clusters, ids, previous_in_scope, run, now, lap)
     _write_candidates(db, options, summary, loaded, model, levels, scores, person_of, scope, focus, run, now)
-    lap("write")
+    lap("write_candidates")
     db.write("resolve.finish_run", run=run, status="succeeded", stats=json.dumps(summary.as_dict()),
              model=json.dumps({"m": model.m, "u": model.u, "prior": model.prior}) if focus is None else None)  # fmt: skip
 
@@ -364,6 +374,7 @@ def _action(before: set[str] | None, after: set[str]) -> str:
 def _write(
     db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, index_of: dict[str, int],
     clusters: list[list[str]], ids: list[str], previous: dict[str, str], run: str, now: datetime,
+    lap: Callable[[str], None],
 ) -> None:  # fmt: skip
     old_members: dict[str, set[str]] = {}
     for key, pid in previous.items():
@@ -395,13 +406,16 @@ def _write(
                                             run=run)[0]["written"]  # fmt: skip
     for start in range(0, len(gone), options.batch_size):
         summary.persons_dropped += db.write("resolve.drop_empty_persons", ids=gone[start : start + options.batch_size])[0]["dropped"]
+    lap("write_persons")
     golden = [{"id": pid, **golden_record([loaded.records[index_of[k]] for k in cluster], dict(options.rules),
                                            options.priority)} for pid, cluster in zip(ids, clusters, strict=True)]  # fmt: skip
     for start in range(0, len(golden), step):
         db.write("resolve.write_golden", rows=golden[start : start + step])
+    lap("write_golden")
     for start in range(0, len(events), step):
         batch = events[start : start + step]
         db.write_tx(lambda tx: write_audit(tx, batch, now))  # noqa: B023 (called at once)
+    lap("write_audit")
 
 
 def _write_candidates(
