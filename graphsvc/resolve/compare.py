@@ -42,6 +42,7 @@ COMPARISONS: tuple[Comparison, ...] = (
                               "different birth dates")),  # fmt: skip
     Comparison("address", ("missing", "same street address", "similar street address", "different addresses")),
     Comparison("postcode", ("missing", "same postcode", "different postcodes")),
+    Comparison("bio", ("missing", "bios share 2 or more rare words", "bios share a rare word", "bios share no rare word")),
     Comparison("connections", ("missing", "share 3 or more rare connections", "share 1 or 2 rare connections",
                                "no connection in common")),  # fmt: skip
 )
@@ -189,6 +190,13 @@ def _postcode(a: Record, b: Record) -> int:
     return 1 if a.postcode == b.postcode else 2
 
 
+def _bio(a: Record, b: Record) -> int:
+    if not (a.bio_terms and b.bio_terms):
+        return 0
+    shared = len(a.bio_terms & b.bio_terms)
+    return 1 if shared >= 2 else 2 if shared else 3
+
+
 def _connections(a: Record, b: Record) -> int:
     if not (a.ties and b.ties):
         return 0
@@ -197,7 +205,7 @@ def _connections(a: Record, b: Record) -> int:
 
 
 _FUNCTIONS = (_email, _phone, _username, _name, _location, _link, _avatar, _company, _platform, _birth, _address,
-              _postcode, _connections)  # fmt: skip
+              _postcode, _bio, _connections)  # fmt: skip
 
 
 def compare(a: Record, b: Record) -> tuple[int, ...]:

@@ -10,7 +10,8 @@ bios), so scoring millions of pairs does no parsing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ import jellyfish
 from graphsvc.errors import InputError
 from graphsvc.ingest.normalize import fold, parse_handle
 
-__all__ = ["SOCIAL", "Record", "contact_record", "identity_record", "record_key"]
+__all__ = ["SOCIAL", "Record", "contact_record", "identity_record", "keep_rare_bio_terms", "record_key"]
 
 #: Platforms whose key is a chosen username (comparable across platforms).
 SOCIAL = frozenset({"twitter", "facebook", "linkedin", "instagram", "github", "forum", "mastodon", "reddit"})
@@ -33,6 +34,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _NOT_NAME = re.compile(r"[^a-z ]+")
 _SEPARATORS = re.compile(r"[._\-]+")
 _DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"[a-z]{4,}")
 
 
 def record_key(kind: str, source: str, key: str) -> str:
@@ -71,6 +73,7 @@ class Record:
     links: frozenset[str] = frozenset()  # record keys of identities this one points to (bio, url)
     ties: frozenset[str] = frozenset()  # its rare connections (person ids where resolved, else identity keys)
     bio: str = ""
+    bio_terms: frozenset[str] = frozenset()  # the bio's rarer words (see ``keep_rare_bio_terms``)
     followers: int = 0
     display: dict[str, Any] = field(default_factory=dict)  # original values, for the review queue
 
@@ -137,6 +140,7 @@ def identity_record(row: Mapping[str, Any]) -> Record:
     record.city = _location(row.get("location"))
     record.avatar = row.get("avatarUrl") or ""
     record.bio = fold(row.get("bio"))
+    record.bio_terms = frozenset(_WORD.findall(record.bio))
     record.links = _links(row.get("bio"), row.get("url")) - {record.key}
     record.followers = int(row.get("followers") or 0)
     record.display = {k: row.get(k) for k in ("platform", "key", "displayName", "bio", "location", "url", "avatarUrl",
@@ -161,3 +165,17 @@ def contact_record(row: Mapping[str, Any], points: Iterable[Mapping[str, Any]] =
     record.display = {k: row.get(k) for k in ("source", "sourceId", "name", "company", "title", "city", "country",
                                                "updatedAt", "importedAt")}  # fmt: skip
     return record
+
+
+def keep_rare_bio_terms(records: Sequence[Record], share: float = 0.005) -> None:
+    """Keep in each record's ``bio_terms`` only the words at most ``share`` of the bios hold (at least two).
+
+    'enthusiast', 'love' and 'coffee' are in thousands of bios; 'kubernetes', 'marathon' or an employer's
+    name in a few: only those say anything about who wrote them.
+    """
+    counts: Counter[str] = Counter(term for record in records for term in record.bio_terms)
+    bios = sum(1 for record in records if record.bio_terms)
+    limit = max(2, int(share * bios))
+    for record in records:
+        if record.bio_terms:
+            record.bio_terms = frozenset(t for t in record.bio_terms if counts[t] <= limit)

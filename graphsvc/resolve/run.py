@@ -22,10 +22,10 @@ from typing import Any
 from graphsvc.db import Database, query
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
-from graphsvc.resolve.compare import compare, with_connections
+from graphsvc.resolve.compare import COMPARISONS, compare, with_connections
 from graphsvc.resolve.history import audit_event, write_audit
 from graphsvc.resolve.model import MatchModel, TermFrequencies, estimate_model
-from graphsvc.resolve.records import Record, contact_record, identity_record, member_of
+from graphsvc.resolve.records import Record, contact_record, identity_record, keep_rare_bio_terms, member_of
 from graphsvc.resolve.survivorship import DEFAULT_PRIORITY, Rule, golden_record
 
 __all__ = ["ResolveOptions", "ResolveSummary", "load_records", "merge_preview", "pair_id", "resolve"]
@@ -122,6 +122,7 @@ def _load(db: Database) -> _Loaded:
         influence[record.key] = float(row.get("influence") or 0.0)
         if row["person"]:
             previous[record.key] = row["person"]
+    keep_rare_bio_terms(records)
     ties = _attach_ties(db, records, index_of, previous)
     unit_of = list(range(len(records)))
     for contact_index, keys in contact_points:
@@ -194,6 +195,8 @@ def _stored_model(db: Database) -> MatchModel | None:
     if not rows or not rows[0]["model"]:
         return None
     data = json.loads(rows[0]["model"])
+    if [len(row) for row in data["m"]] != [len(c.levels) for c in COMPARISONS]:
+        return None  # learnt before the comparisons changed: learn again
     return MatchModel(m=data["m"], u=data["u"], prior=data["prior"])
 
 

@@ -11,7 +11,7 @@ from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import COMPARISONS, compare
 from graphsvc.resolve.evaluate import evaluate
 from graphsvc.resolve.model import MatchModel
-from graphsvc.resolve.records import Record, identity_record
+from graphsvc.resolve.records import Record, identity_record, keep_rare_bio_terms
 
 NO_PLATFORMS: list[frozenset[str]] = [frozenset()] * 10
 
@@ -135,3 +135,23 @@ def test_two_accounts_on_one_platform_never_count_for_a_match() -> None:
     assert model.level_weight(platform, 1) == 0.0
     levels = tuple(1 if c == platform else 0 for c in range(len(COMPARISONS)))
     assert model.probability(levels) == pytest.approx(0.01)
+
+
+def test_bios_compare_on_their_rare_words_only() -> None:
+    bio = next(i for i, c in enumerate(COMPARISONS) if c.name == "bio")
+    levels = COMPARISONS[bio].levels
+
+    def account(key: str, text: str) -> Record:
+        return identity_record({"platform": "twitter", "key": key, "bio": text})
+
+    crowd = [account(f"c{i}", "Travel enthusiast. Coffee first.") for i in range(1000)]  # 0.5% of 1,004 bios: words in up to 5 are rare
+    a = account("a", "Travel enthusiast. Kubernetes at Freeman-Thompson")
+    b = account("b", "Kubernetes wrangler @ Freeman-Thompson. Coffee first.")
+    c = account("c", "Kubernetes and travel")
+    d = account("d", "Coffee first.")
+    keep_rare_bio_terms([*crowd, a, b, c, d])
+    assert a.bio_terms == {"kubernetes", "freeman", "thompson"} and not d.bio_terms  # the crowd's words are gone
+    assert levels[compare(a, b)[bio]] == "bios share 2 or more rare words"
+    assert levels[compare(a, c)[bio]] == "bios share a rare word"
+    assert levels[compare(b, account("e", "Shepherd in Wales"))[bio]] == "bios share no rare word"
+    assert compare(a, d)[bio] == 0  # nothing rare to compare
