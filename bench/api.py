@@ -89,8 +89,7 @@ def summary(latencies: list[float], seconds: float) -> dict[str, float]:
 # -- ours: the app in its own process, asked over HTTP ------------------------------------------
 def serve(settings_json: str, port: int) -> None:
     """The server process: `graphsvc serve`'s app against the benchmark's Neo4j."""
-    from graphsvc.api import create_app
-    from graphsvc.api import run_server
+    from graphsvc.api import create_app, run_server
 
     settings = Settings.model_validate_json(settings_json)
     with Database.from_settings(settings, autostart=False) as db:

@@ -46,8 +46,9 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("connections", ("missing", "share 3 or more rare connections", "share 1 or 2 rare connections",
                                "no connection in common")),  # fmt: skip
 )
-USERNAME, NAME = 2, 3  # their agreement levels get term-frequency adjustments
-PLATFORM = 8
+_INDEX = {comparison.name: index for index, comparison in enumerate(COMPARISONS)}
+USERNAME, NAME = _INDEX["username"], _INDEX["name"]  # their agreement levels get term-frequency adjustments
+PLATFORM = _INDEX["platform"]
 
 
 def _email(a: Record, b: Record) -> int:

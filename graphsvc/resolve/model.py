@@ -333,8 +333,6 @@ def _m_from_anchors(model: MatchModel, free: Counter[Levels], fixed: Counter[tup
 
 
 def _posterior(model: MatchModel, levels: Levels) -> float:
-    ratio = sum(math.log(model.m[c][level] / model.u[c][level]) for c, level in enumerate(levels) if level)
-    if levels[PLATFORM]:  # as in ``MatchModel.level_weight``: never evidence for a match
-        ratio -= max(0.0, math.log(model.m[PLATFORM][levels[PLATFORM]] / model.u[PLATFORM][levels[PLATFORM]]))
-    odds = math.log(model.prior / (1 - model.prior)) + ratio
+    bits = sum(model.level_weight(c, level) for c, level in enumerate(levels))  # without records: no term frequencies
+    odds = math.log(model.prior / (1 - model.prior)) + bits * math.log(2)
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, odds))))

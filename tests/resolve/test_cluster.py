@@ -144,7 +144,8 @@ def test_bios_compare_on_their_rare_words_only() -> None:
     def account(key: str, text: str) -> Record:
         return identity_record({"platform": "twitter", "key": key, "bio": text})
 
-    crowd = [account(f"c{i}", "Travel enthusiast. Coffee first.") for i in range(1000)]  # 0.5% of 1,004 bios: words in up to 5 are rare
+    # 0.5% of 1,004 bios: a word in up to 5 of them is rare
+    crowd = [account(f"c{i}", "Travel enthusiast. Coffee first.") for i in range(1000)]
     a = account("a", "Travel enthusiast. Kubernetes at Freeman-Thompson")
     b = account("b", "Kubernetes wrangler @ Freeman-Thompson. Coffee first.")
     c = account("c", "Kubernetes and travel")
