@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphsvc.resolve.compare import COMPARISONS, NAME, PLATFORM, USERNAME, compare
-from graphsvc.resolve.records import Record
+from graphsvc.resolve.namesakes import estimate_holders
+from graphsvc.resolve.records import SOCIAL, Record
 
 __all__ = ["MatchModel", "TermFrequencies", "estimate_model"]
 
@@ -91,17 +92,29 @@ class TermFrequencies:
     For a value ``v`` with frequency ``f_v``, the chance that two different people agree on it is
     ``f_v`` rather than the average ``sum(f^2)``; the u of an agreement level is scaled by
     ``f_v / sum(f^2)`` (clipped), as Fellegi-Sunter term-frequency adjustment does.
+
+    A full name's frequency counts only the records of *other* persons holding it (``namesakes``):
+    the records of one person are not namesakes of each other. A name of one word ("Derek") is as
+    common as that given name.
     """
 
-    KINDS = ("name", "family", "username")
+    KINDS = ("name", "family", "username", "given")
+    #: Given and family names co-occur more often than independence predicts (both come from one
+    #: culture): the expected namesakes of a full name are this many times the product estimate.
+    AFFINITY = 4.0
 
     def __init__(self, records: Iterable[Record] = ()) -> None:
         counts: dict[str, Counter[str]] = {kind: Counter() for kind in self.KINDS}
+        by_source: dict[str, dict[str, Counter[str]]] = {kind: {} for kind in ("name", "given", "family")}
+        parts: dict[str, tuple[str, str]] = {}
         for record in records:
+            source = record.source if record.kind == "identity" else f"crm:{record.source}"
+            for kind, value in (("name", record.name), ("given", record.given), ("family", record.family)):
+                if value:
+                    counts[kind][value] += 1
+                    by_source[kind].setdefault(value, Counter())[source] += 1
             if record.name:
-                counts["name"][record.name] += 1
-            if record.family:
-                counts["family"][record.family] += 1
+                parts[record.name] = (record.given, record.family)
             for core in {record.handle_core, *record.email_locals} - {""}:
                 counts["username"][core] += 1
         self.frequency: dict[str, dict[str, float]] = {}
@@ -112,6 +125,32 @@ class TermFrequencies:
             self.frequency[kind] = {value: count / total for value, count in counter.items()}
             self.mean[kind] = sum(f * f for f in self.frequency[kind].values()) or 1.0
             self.smallest[kind] = 1.0 / total
+        if counts["name"]:
+            self._count_namesakes(counts, by_source, parts)
+
+    def _count_namesakes(self, counts: dict[str, Counter[str]], by_source: dict[str, dict[str, Counter[str]]],
+                         parts: dict[str, tuple[str, str]]) -> None:  # fmt: skip
+        """Full names' frequencies over other persons' records, the namesake prior from given x family."""
+        given, persons_g = estimate_holders(by_source["given"], single=SOCIAL, prior_mean=lambda v: 0.5)
+        family, persons_f = estimate_holders(by_source["family"], single=SOCIAL, prior_mean=lambda v: 0.5)
+        persons = max(persons_g, persons_f)
+
+        def namesakes(name: str) -> float:
+            g, f = parts[name]
+            if not f:
+                return 0.5
+            return self.AFFINITY * given[g].persons * family[f].persons / persons if g in given and f in family else 0.5
+
+        holders, _ = estimate_holders(by_source["name"], single=SOCIAL, prior_mean=namesakes)
+        total = sum(counts["name"].values())
+        given_total = sum(counts["given"].values()) or 1
+        frequency = {}
+        for name, count in counts["name"].items():
+            frequency[name] = count * holders[name].others / total
+            if " " not in name:  # a given name alone: as common as that given name on any record
+                frequency[name] = max(frequency[name], counts["given"][name] / given_total)
+        self.frequency["name"] = frequency
+        self.mean["name"] = sum(count / total * frequency[name] for name, count in counts["name"].items()) or 1.0
 
     def chance(self, kind: str, value: str) -> float:
         """The chance that a record of someone else holds exactly ``value``: its frequency among records, for a
@@ -269,8 +308,12 @@ def estimate_model(
     iterations: int = 25,
     prior_share: float = 0.1,
     seed: int = 0,
+    tf: TermFrequencies | None = None,
 ) -> MatchModel:
-    """Learn u from random pairs and m and the prior by EM over ``pair_levels`` (labelled pairs held fixed)."""
+    """Learn u from random pairs and m and the prior by EM over ``pair_levels`` (labelled pairs held fixed).
+
+    ``tf``: the records' term frequencies where the caller has them already (they take a while to count).
+    """
     samples = _random_levels(records, unit_of, random_pairs, seed)
     m = [_normalise(prior, _conditional(c)) for c, prior in enumerate(_PRIOR_M)]
     labels = labels or {}
@@ -283,7 +326,7 @@ def estimate_model(
     units = len(set(unit_of))
     all_pairs = max(total, units * (units - 1) // 2, 1)
     model = MatchModel(m=m, u=_u_from(samples), prior=min(0.5, max(1e-9, units / all_pairs)),
-                       tf=TermFrequencies(records))  # fmt: skip
+                       tf=tf if tf is not None else TermFrequencies(records))  # fmt: skip
     if not total:
         return model
     # Candidate pairs come from blocks, so their levels are not independent (a shared postcode is why

@@ -269,6 +269,7 @@ def _resolve(
     cluster_options = ClusterOptions(threshold=options.threshold, strong=options.strong, max_size=options.max_cluster)
     stored = _stored_model(db) if focus is not None else None
     levels: dict[tuple[int, int], tuple[int, ...]] = {}
+    frequencies = TermFrequencies(records)
     unit_clusters: list[list[int]] = []
     members_of_unit: dict[int, list[int]] = {}
     # Two passes: the second sees each account's ties as the persons the first pass found, so two
@@ -283,8 +284,8 @@ def _resolve(
         else:
             levels = {pair: compare(records[pair[0]], records[pair[1]]) for pair in pairs}
         lap("compare")
-        model = stored or estimate_model(records, unit_of, levels, labels=labels, seed=options.seed)
-        model.tf = TermFrequencies(records)
+        model = stored or estimate_model(records, unit_of, levels, labels=labels, seed=options.seed, tf=frequencies)
+        model.tf = frequencies
         scores = {pair: model.probability(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
         lap("score")
         edges: dict[tuple[int, int], float] = {}

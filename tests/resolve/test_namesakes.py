@@ -1,0 +1,75 @@
+"""Counting the persons behind a name: pure functions, known answers and invariants."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graphsvc.resolve.model import TermFrequencies
+from graphsvc.resolve.namesakes import estimate_holders
+from graphsvc.resolve.records import SOCIAL, Record
+
+PLATFORMS = ("twitter", "facebook", "linkedin", "instagram")
+
+
+def population(special: dict[str, dict[str, int]], people: int = 400) -> dict[str, dict[str, int]]:
+    """``people`` other names, each held by one person with an account on two of the four platforms."""
+    by_source = {f"name{n}": {PLATFORMS[n % 4]: 1, PLATFORMS[(n + 1) % 4]: 1} for n in range(people)}
+    return {**by_source, **special}
+
+
+def test_one_account_per_platform_reads_as_one_person_two_on_one_platform_as_two() -> None:
+    by_source = population({"jakub paczos": {"twitter": 1, "facebook": 1, "linkedin": 1, "crm:hubspot": 1},
+                            "anna nowak": {"twitter": 2, "facebook": 1}})  # fmt: skip
+    holders, persons = estimate_holders(by_source, single=SOCIAL, prior_mean=lambda v: 0.01)
+    assert holders["jakub paczos"].persons < 1.1
+    assert holders["jakub paczos"].others < 0.05
+    assert 2.0 <= holders["anna nowak"].persons < 2.5
+    assert holders["anna nowak"].others >= 0.5
+    assert 395 < persons < 410
+
+
+def test_the_namesake_prior_raises_the_share_of_other_persons() -> None:
+    by_source = population({"john smith": {"twitter": 1, "linkedin": 1}})
+    rare, _ = estimate_holders(by_source, single=SOCIAL, prior_mean=lambda v: 0.01)
+    common, _ = estimate_holders(by_source, single=SOCIAL, prior_mean=lambda v: 3.0 if v == "john smith" else 0.01)
+    assert rare["john smith"].others < 0.05
+    assert common["john smith"].others > rare["john smith"].others + 0.2
+    assert common["john smith"].persons > 1.5  # the counts pull back: more holders would show on more platforms
+
+
+@given(st.dictionaries(st.sampled_from(["twitter", "facebook", "email", "crm:hubspot"]), st.integers(1, 4),
+                       min_size=1), st.floats(0.001, 20.0))  # fmt: skip
+def test_holders_are_at_least_what_the_counts_show(sources: dict[str, int], mean: float) -> None:
+    by_source = population({"x": sources}, people=50)
+    holders, _ = estimate_holders(by_source, single=SOCIAL, prior_mean=lambda v: mean if v == "x" else 0.1)
+    least = max([c for s, c in sources.items() if s in SOCIAL] or [1])
+    assert holders["x"].persons >= least - 1e-9
+    assert 0.0 <= holders["x"].others < 1.0
+    assert holders["x"].others >= (least - 1) / least - 1e-9  # at least this many holders: at least this share
+
+
+def identity(platform: str, handle: str, name: str) -> Record:
+    return Record(key=f"identity:{platform}:{handle}", kind="identity", source=platform, handle=handle, name=name,
+                  given=name.split()[0], family=name.split()[-1] if " " in name else "")  # fmt: skip
+
+
+def test_a_persons_own_records_are_not_namesakes_of_each_other() -> None:
+    records = [identity(p, f"u{n}{p}", f"given{n} family{n}") for n in range(300) for p in PLATFORMS[n % 2 :][:2]]
+    records += [identity(p, "jpaczos", "jakub paczos") for p in PLATFORMS]  # one person, four accounts
+    records += [identity(p, f"jsmith{n}", "john smith") for n in range(3) for p in ("twitter",)]  # three people
+    tf = TermFrequencies(records)
+    plain = Counter(r.name for r in records)
+    total = sum(plain.values())
+    assert tf.frequency["name"]["jakub paczos"] < 0.1 * plain["jakub paczos"] / total
+    assert tf.frequency["name"]["john smith"] >= 0.6 * plain["john smith"] / total  # each has two namesakes
+
+
+def test_a_given_name_alone_is_as_common_as_the_given_name() -> None:
+    records = [identity("twitter", f"d{n}", f"derek family{n}") for n in range(20)]
+    records += [identity("github", f"x{n}", f"other{n} family{n}") for n in range(180)]
+    records += [identity("facebook", "derek1", "derek")]
+    tf = TermFrequencies(records)
+    assert tf.frequency["name"]["derek"] >= 20 / 201
