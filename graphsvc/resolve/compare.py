@@ -14,7 +14,7 @@ from rapidfuzz.distance import JaroWinkler
 from graphsvc.resolve.blocking import canonical_given_names
 from graphsvc.resolve.records import SOCIAL, Record
 
-__all__ = ["COMPARISONS", "Comparison", "compare"]
+__all__ = ["COMPARISONS", "Comparison", "compare", "same_person_names"]
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,13 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("address", ("missing", "same street address", "similar street address", "different addresses")),
     Comparison("postcode", ("missing", "same postcode", "different postcodes")),
     Comparison("bio", ("missing", "bios share 2 or more rare words", "bios share a rare word", "bios share no rare word")),
+    Comparison("number", ("missing", "usernames end with the same number (or the birth year)", "different numbers")),
     Comparison("connections", ("missing", "share 3 or more rare connections", "share 1 or 2 rare connections",
                                "no connection in common")),  # fmt: skip
 )
 _INDEX = {comparison.name: index for index, comparison in enumerate(COMPARISONS)}
 USERNAME, NAME = _INDEX["username"], _INDEX["name"]  # their agreement levels get term-frequency adjustments
-PLATFORM = _INDEX["platform"]
+PLATFORM, EMAIL = _INDEX["platform"], _INDEX["email"]
 
 
 def _email(a: Record, b: Record) -> int:
@@ -112,6 +113,11 @@ def _name(a: Record, b: Record) -> int:
     if a.family and a.family == b.family:
         return 4
     return 6
+
+
+def same_person_names(a: Record, b: Record) -> bool:
+    """Whether two named records may carry one person's name (the same, a nickname or initial, a typo)."""
+    return _name(a, b) in (1, 2, 3)
 
 
 def _contained(x: frozenset[str], y: frozenset[str]) -> bool:
@@ -198,6 +204,18 @@ def _bio(a: Record, b: Record) -> int:
     return 1 if shared >= 2 else 2 if shared else 3
 
 
+def _numbers(record: Record) -> frozenset[str]:
+    return (record.numbers | {record.birth[2:4]}) if len(record.birth) >= 4 else record.numbers
+
+
+def _number(a: Record, b: Record) -> int:
+    """'chloe_sanderson65' and 'csanderson65@': the year people append to their usernames, kept across accounts."""
+    left, right = _numbers(a), _numbers(b)
+    if not (left and right):
+        return 0
+    return 1 if left & right else 2
+
+
 def _connections(a: Record, b: Record) -> int:
     if not (a.ties and b.ties):
         return 0
@@ -206,7 +224,7 @@ def _connections(a: Record, b: Record) -> int:
 
 
 _FUNCTIONS = (_email, _phone, _username, _name, _location, _link, _avatar, _company, _platform, _birth, _address,
-              _postcode, _bio, _connections)  # fmt: skip
+              _postcode, _bio, _number, _connections)  # fmt: skip
 
 
 def compare(a: Record, b: Record) -> tuple[int, ...]:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphsvc.resolve.compare import COMPARISONS, NAME, PLATFORM, USERNAME, compare
+from graphsvc.resolve.compare import COMPARISONS, EMAIL, NAME, PLATFORM, USERNAME, compare, same_person_names
 from graphsvc.resolve.namesakes import estimate_holders
 from graphsvc.resolve.records import SOCIAL, Record
 
@@ -52,6 +52,7 @@ _PRIOR_M: tuple[tuple[float, ...], ...] = (
     (0.0, 0.7, 0.2, 0.1),  # address
     (0.0, 0.9, 0.1),  # postcode
     (0.0, 0.2, 0.3, 0.5),  # bio
+    (0.0, 0.6, 0.4),  # number
     (0.0, 0.3, 0.3, 0.4),  # connections
 )
 _PRIOR_U: tuple[tuple[float, ...], ...] = (
@@ -68,6 +69,7 @@ _PRIOR_U: tuple[tuple[float, ...], ...] = (
     (0.0, 0.0005, 0.005, 0.9945),
     (0.0, 0.002, 0.998),
     (0.0, 0.001, 0.02, 0.979),
+    (0.0, 0.03, 0.97),
     (0.0, 0.0005, 0.01, 0.9895),
 )
 _PRIOR_PAIRS = 200.0
@@ -102,21 +104,34 @@ class TermFrequencies:
     #: Given and family names co-occur more often than independence predicts (both come from one
     #: culture): the expected namesakes of a full name are this many times the product estimate.
     AFFINITY = 4.0
+    #: How far below the average frequency a value's may count. A full name's frequency is its expected
+    #: namesakes' share, an estimate rather than a count, and a unique name may weigh more than others.
+    _FLOORS = {"name": 0.001}
 
     def __init__(self, records: Iterable[Record] = ()) -> None:
         counts: dict[str, Counter[str]] = {kind: Counter() for kind in self.KINDS}
-        by_source: dict[str, dict[str, Counter[str]]] = {kind: {} for kind in ("name", "given", "family")}
+        placed: dict[str, Counter[tuple[str, str]]] = {kind: Counter() for kind in ("name", "given", "family")}
         parts: dict[str, tuple[str, str]] = {}
+        stating: dict[str, list[Record]] = {}  # email -> the named contacts that state it
         for record in records:
+            if record.kind == "contact" and record.name:
+                for email in record.emails:
+                    stating.setdefault(email, []).append(record)
             source = record.source if record.kind == "identity" else f"crm:{record.source}"
-            for kind, value in (("name", record.name), ("given", record.given), ("family", record.family)):
-                if value:
-                    counts[kind][value] += 1
-                    by_source[kind].setdefault(value, Counter())[source] += 1
             if record.name:
+                placed["name"][record.name, source] += 1
                 parts[record.name] = (record.given, record.family)
-            for core in {record.handle_core, *record.email_locals} - {""}:
-                counts["username"][core] += 1
+            if record.given:
+                placed["given"][record.given, source] += 1
+            if record.family:
+                placed["family"][record.family, source] += 1
+            counts["username"].update({record.handle_core, *record.email_locals} - {""})
+        by_source: dict[str, dict[str, dict[str, int]]] = {}
+        for kind, pairs in placed.items():
+            by_source[kind] = {}
+            for (value, source), count in pairs.items():
+                by_source[kind].setdefault(value, {})[source] = count
+                counts[kind][value] += count
         self.frequency: dict[str, dict[str, float]] = {}
         self.mean: dict[str, float] = {}
         self.smallest: dict[str, float] = {}
@@ -127,30 +142,41 @@ class TermFrequencies:
             self.smallest[kind] = 1.0 / total
         if counts["name"]:
             self._count_namesakes(counts, by_source, parts)
+        #: Emails that contacts of different names state (a household's 'smithfamily@'): how many people
+        self.households = {email: people for email, contacts in stating.items()
+                           if len(contacts) > 1 and (people := _people(contacts)) > 1}  # fmt: skip
 
-    def _count_namesakes(self, counts: dict[str, Counter[str]], by_source: dict[str, dict[str, Counter[str]]],
+    def _count_namesakes(self, counts: dict[str, Counter[str]], by_source: dict[str, dict[str, dict[str, int]]],
                          parts: dict[str, tuple[str, str]]) -> None:  # fmt: skip
         """Full names' frequencies over other persons' records, the namesake prior from given x family."""
         given, persons_g = estimate_holders(by_source["given"], single=SOCIAL, prior_mean=lambda v: 0.5)
         family, persons_f = estimate_holders(by_source["family"], single=SOCIAL, prior_mean=lambda v: 0.5)
         persons = max(persons_g, persons_f)
+        initials: dict[str, float] = {}  # 'm martin' may be any given name starting with m
+        for value, of_given in given.items():
+            initials[value[0]] = initials.get(value[0], 0.0) + of_given.persons
 
         def namesakes(name: str) -> float:
             g, f = parts[name]
-            if not f:
+            if not f or f not in family or g not in given:
                 return 0.5
-            return self.AFFINITY * given[g].persons * family[f].persons / persons if g in given and f in family else 0.5
+            given_holders = initials[g] if len(g) == 1 else given[g].persons
+            return self.AFFINITY * given_holders * family[f].persons / persons
 
-        holders, _ = estimate_holders(by_source["name"], single=SOCIAL, prior_mean=namesakes)
+        of_name, _ = estimate_holders(by_source["name"], single=SOCIAL, prior_mean=namesakes)
         total = sum(counts["name"].values())
         given_total = sum(counts["given"].values()) or 1
         frequency = {}
         for name, count in counts["name"].items():
-            frequency[name] = count * holders[name].others / total
+            frequency[name] = count * of_name[name].others / total
             if " " not in name:  # a given name alone: as common as that given name on any record
                 frequency[name] = max(frequency[name], counts["given"][name] / given_total)
         self.frequency["name"] = frequency
         self.mean["name"] = sum(count / total * frequency[name] for name, count in counts["name"].items()) or 1.0
+
+    def email_holders(self, a: Record, b: Record) -> int:
+        """How many people the emails ``a`` and ``b`` share are stated for (1 unless a household's)."""
+        return max((self.households.get(email, 1) for email in a.emails & b.emails), default=1)
 
     def chance(self, kind: str, value: str) -> float:
         """The chance that a record of someone else holds exactly ``value``: its frequency among records, for a
@@ -162,7 +188,16 @@ class TermFrequencies:
         frequency = self.frequency.get(kind, {}).get(value)
         if frequency is None:
             return 1.0
-        return min(50.0, max(0.05, frequency / self.mean[kind]))
+        return min(50.0, max(self._FLOORS.get(kind, 0.05), frequency / self.mean[kind]))
+
+
+def _people(contacts: Sequence[Record]) -> int:
+    """How many people ``contacts`` are at least, going by their names (greedy: each joins the first it fits)."""
+    groups: list[Record] = []
+    for contact in contacts:
+        if not any(same_person_names(contact, first) for first in groups):
+            groups.append(contact)
+    return len(groups)
 
 
 #: Levels that agree on one exact value (the same name, the same username core): their u is at least that
@@ -179,10 +214,12 @@ def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -
             return "name", a.name
         if level in (2, 3, 4):
             return "family", a.family or b.family
-        if level == 5:  # the nameless side's username fits the other's name: as rare as that username
-            other = b if a.name else a
-            cores = sorted({other.handle_core, *other.email_locals} - {""})
-            return ("username", cores[0]) if cores else None
+        if level == 5:  # the nameless side's username fits the other's name
+            named, other = (a, b) if a.name else (b, a)
+            cores = {other.handle_core, *other.email_locals} - {""}
+            if {named.given + named.family, named.family + named.given} & cores:
+                return "name", named.name  # it spells the whole name: as rare as the name's namesakes
+            return ("username", min(cores)) if cores else None  # 'jsmith': as rare as that username
     if comparison == USERNAME and level in (1, 3):
         shared = ({a.handle_core, *a.email_locals} & {b.handle_core, *b.email_locals}) - {""}
         return ("username", min(shared)) if shared else None
@@ -207,6 +244,10 @@ class MatchModel:
             if (comparison, level) in _EXACT:  # agreeing on a common value is as likely as the value ('jacksmith')
                 u = max(u, self.tf.chance(*adjust))
         weight = math.log2(self.m[comparison][level] / max(u, _FLOOR))
+        if comparison == EMAIL and level == 1 and a is not None and b is not None:
+            holders = self.tf.email_holders(a, b)
+            if holders > 1:  # a household's email: it says one of `holders` people, no more
+                weight = min(weight, -math.log2(self.prior / (1 - self.prior)) - math.log2(holders - 1))
         # Two accounts on one platform is a warning, never evidence for a match: where random pairs seldom
         # hold two social accounts (a CRM-heavy graph), u is tiny and the ratio alone would turn it positive.
         return min(0.0, weight) if comparison == PLATFORM else weight
@@ -345,6 +386,9 @@ def estimate_model(
 #: Comparisons whose agreement alone settles a pair: their pairs show how the *other* fields of true
 #: matches look, independently of those fields (Splink's "estimate m by blocking on the email").
 _ANCHORS = frozenset({"email", "phone", "link"})
+#: Comparisons read off the anchors' own values: a contact's email locals and numbers come from its emails,
+#: so pairs that agree on an email agree on those too and say nothing about them.
+_DERIVED = {"username": ("email",), "number": ("email",)}
 _ANCHOR_STRENGTH = 20.0  # pseudo-pairs of the EM estimate blended in
 _ANCHOR_MIN = 30  # comparable anchor pairs needed before a comparison's m is measured on them
 
@@ -357,21 +401,22 @@ def _m_from_anchors(model: MatchModel, free: Counter[Levels], fixed: Counter[tup
     learns m from the pairs it already believes: a loop that the anchors, chosen without looking at
     those fields, break. Accepted review decisions count as anchors too.
     """
-    anchor_levels = [i for i, c in enumerate(COMPARISONS) if c.name in _ANCHORS]
-    counts = [[0.0] * len(c.levels) for c in COMPARISONS]
-    for levels, count in free.items():
-        if any(levels[i] == 1 for i in anchor_levels):
-            for c, level in enumerate(levels):
-                counts[c][level] += count
-    for (levels, is_match), count in fixed.items():
-        if is_match:
-            for c, level in enumerate(levels):
-                counts[c][level] += count
+    anchors = {c.name: i for i, c in enumerate(COMPARISONS) if c.name in _ANCHORS}
     for c, comparison in enumerate(COMPARISONS):
-        comparable = sum(counts[c][1:]) if _conditional(c) else sum(counts[c])
-        if comparison.name in _ANCHORS or comparable < _ANCHOR_MIN:
+        if comparison.name in _ANCHORS:
             continue
-        blended = [n + _ANCHOR_STRENGTH * m for n, m in zip(counts[c], model.m[c], strict=True)]
+        independent = [i for name, i in anchors.items() if name not in _DERIVED.get(comparison.name, ())]
+        counts = [0.0] * len(comparison.levels)
+        for levels, count in free.items():
+            if any(levels[i] == 1 for i in independent):
+                counts[levels[c]] += count
+        for (levels, is_match), count in fixed.items():
+            if is_match:
+                counts[levels[c]] += count
+        comparable = sum(counts[1:]) if _conditional(c) else sum(counts)
+        if comparable < _ANCHOR_MIN:
+            continue
+        blended = [n + _ANCHOR_STRENGTH * m for n, m in zip(counts, model.m[c], strict=True)]
         model.m[c] = _normalise(blended, _conditional(c))
 
 

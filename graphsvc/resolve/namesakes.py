@@ -25,7 +25,9 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+
+import numpy as np
+from scipy.special import gammaln
 
 __all__ = ["Holders", "estimate_holders"]
 
@@ -48,55 +50,38 @@ def estimate_holders(
     ``single`` names the sources where a person holds at most one record (social platforms);
     ``prior_mean(value)`` is the expected number of holders beyond the first.
     """
-    records: Counter[str] = Counter()
-    for sources in by_source.values():
-        records.update(sources)
-    persons = float(sum(_least(sources, single) for sources in by_source.values())) or 1.0
-    found: dict[str, Holders] = {}
-    for _ in range(_ROUNDS):
-        share = {s: min(0.95, n / persons) for s, n in records.items() if s in single}
-        rate = {s: n / persons for s, n in records.items() if s not in single}
-        never = sum(math.log1p(-p) for p in share.values()) - sum(rate.values())  # per holder, nothing seen
-
-        @cache
-        def likelihood(signature: tuple[tuple[str, int], ...], least: int) -> tuple[float, ...]:
-            """log P(counts | K) for K = least, least + 1, ...: the part that depends on K."""
-            out = []
-            for k in range(least, least + _SPAN):
-                value = k * never
-                for source, count in signature:
-                    if source in single:  # C(k, c) p^c (1-p)^(k-c): the (1-p)^k part is in `never`
-                        p = share[source]
-                        value += _log_choose(k, count) + count * (math.log(p) - math.log1p(-p))
-                    else:  # (k r)^c e^(-k r) / c!: e^(-k r) is in `never`
-                        value += count * math.log(k * rate[source])
-                out.append(value)
-            return tuple(out)
-
-        total = 0.0
-        for value, sources in by_source.items():
-            least = _least(sources, single)
-            logs = likelihood(tuple(sorted(sources.items())), least)
-            mean = max(prior_mean(value), 1e-12)
-            posterior = [log + _log_poisson(k - 1, mean) for k, log in zip(range(least, least + _SPAN), logs, strict=True)]
-            top = max(posterior)
-            weights = [math.exp(x - top) for x in posterior]
-            norm = sum(weights)
-            expected = sum(k * w for k, w in zip(range(least, least + _SPAN), weights, strict=True)) / norm
-            others = sum((k - 1) / k * w for k, w in zip(range(least, least + _SPAN), weights, strict=True)) / norm
-            found[value] = Holders(persons=expected, others=others)
-            total += expected
-        persons = total or 1.0
+    values = list(by_source)
+    if not values:
+        return {}, 0.0
+    sources = sorted({source for counts in by_source.values() for source in counts})
+    column = {source: n for n, source in enumerate(sources)}
+    counts = np.zeros((len(values), len(sources)))
+    for row, value in enumerate(values):
+        for source, count in by_source[value].items():
+            counts[row, column[source]] = count
+    is_single = np.array([source in single for source in sources])
+    least = np.maximum(1.0, (counts * is_single).max(axis=1))
+    k = least[:, None] + np.arange(_SPAN)  # (values, span): the holder counts weighed
+    mean = np.maximum(np.array([prior_mean(value) for value in values], dtype=float), 1e-12)[:, None]
+    # Poisson(k - 1; mean) without its e^-mean (the same for every k), and what the counts say
+    # that does not depend on the shares: C(k, c) on single sources, k^c on the others.
+    fixed = (k - 1) * np.log(mean) - gammaln(k)
+    single_counts, multi_counts = counts[:, is_single], counts[:, ~is_single]
+    kk = k[:, :, None]
+    fixed += (gammaln(kk + 1) - gammaln(kk - single_counts[:, None, :] + 1)).sum(axis=2)
+    fixed += (multi_counts[:, None, :] * np.log(kk)).sum(axis=2)
+    records = counts.sum(axis=0)
+    persons = float(least.sum())
+    for _ in range(_ROUNDS):  # the shares of persons per source depend on the number of persons
+        share = np.minimum(0.95, records / persons)
+        # per holder: (1-p) on each single source, e^-r on each other one; p/(1-p) per single record, r per other
+        never = np.log1p(-share[is_single]).sum() - share[~is_single].sum()
+        per_record = np.where(is_single, np.log(share) - np.log1p(-np.minimum(share, 0.95)), np.log(records / persons))
+        log_posterior = fixed + k * never + (counts @ per_record)[:, None]
+        weights = np.exp(log_posterior - log_posterior.max(axis=1, keepdims=True))
+        weights /= weights.sum(axis=1, keepdims=True)
+        expected = (weights * k).sum(axis=1)
+        persons = float(expected.sum())
+    others = (weights * ((k - 1) / k)).sum(axis=1)
+    found = {value: Holders(persons=e, others=o) for value, e, o in zip(values, expected.tolist(), others.tolist(), strict=True)}
     return found, persons
-
-
-def _least(sources: Mapping[str, int], single: frozenset[str]) -> int:
-    return max([count for source, count in sources.items() if source in single] or [1])
-
-
-def _log_choose(n: int, k: int) -> float:
-    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-
-
-def _log_poisson(k: int, mean: float) -> float:
-    return k * math.log(mean) - mean - math.lgamma(k + 1)

@@ -20,7 +20,7 @@ import jellyfish
 from graphsvc.errors import InputError
 from graphsvc.ingest.normalize import fold, parse_handle
 
-__all__ = ["SOCIAL", "Record", "contact_record", "identity_record", "keep_rare_bio_terms", "record_key"]
+__all__ = ["SOCIAL", "Record", "contact_record", "identity_record", "keep_rare_bio_terms", "record_key", "username_numbers"]
 
 #: Platforms whose key is a chosen username (comparable across platforms).
 SOCIAL = frozenset({"twitter", "facebook", "linkedin", "instagram", "github", "forum", "mastodon", "reddit"})
@@ -35,6 +35,9 @@ _NOT_NAME = re.compile(r"[^a-z ]+")
 _SEPARATORS = re.compile(r"[._\-]+")
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z]{4,}")
+#: The number a username ends with, when it may be a year: two digits, or four starting 19 or 20.
+_NUMBER = re.compile(r"(?<![0-9])(?:19|20)?([0-9]{2})$")
+_LINKEDIN_SUFFIX = re.compile(r"-[0-9a-f]{8}$")  # the id LinkedIn appends to a taken vanity name
 
 
 def record_key(kind: str, source: str, key: str) -> str:
@@ -70,6 +73,7 @@ class Record:
     postcode: str = ""
     birth: str = ""  # YYYYMMDD
     avatar: str = ""
+    numbers: frozenset[str] = frozenset()  # two-digit numbers its usernames end with ('jsmith84' -> '84')
     links: frozenset[str] = frozenset()  # record keys of identities this one points to (bio, url)
     ties: frozenset[str] = frozenset()  # its rare connections (person ids where resolved, else identity keys)
     bio: str = ""
@@ -102,6 +106,17 @@ def _core(handle: str) -> str:
     return _DIGITS.sub("", _SEPARATORS.sub("", handle))
 
 
+def username_numbers(*usernames: str) -> frozenset[str]:
+    """The numbers the usernames end with, as two digits: 'jsmith84', 'john.smith1984' and 'jsmith_84' give
+    '84' (mostly a birth year, which people reuse across accounts); 'jsmith7' and 'jsmith123' give nothing."""
+    found = set()
+    for username in usernames:
+        match = _NUMBER.search(_LINKEDIN_SUFFIX.sub("", username))
+        if match:
+            found.add(match.group(1))
+    return frozenset(found)
+
+
 def _links(*texts: str | None) -> frozenset[str]:
     found: set[str] = set()
     for text in texts:
@@ -131,10 +146,12 @@ def identity_record(row: Mapping[str, Any]) -> Record:
     _with_name(record, row.get("displayName"))
     if platform in SOCIAL:
         record.handle, record.handle_core = key, _core(key)
+        record.numbers = username_numbers(key)
     elif platform == "email":
         match_key = row.get("matchKey") or key
         record.emails = frozenset({match_key})
         record.email_locals = frozenset({_core(match_key.split("@")[0])})
+        record.numbers = username_numbers(match_key.split("@")[0])
     elif platform == "phone":
         record.phones = frozenset({key})
     record.city = _location(row.get("location"))
@@ -155,6 +172,7 @@ def contact_record(row: Mapping[str, Any], points: Iterable[Mapping[str, Any]] =
     emails = {p.get("matchKey") or p["key"] for p in points if p["platform"] == "email"}
     record.emails = frozenset(emails)
     record.email_locals = frozenset(_core(e.split("@")[0]) for e in emails)
+    record.numbers = username_numbers(*(e.split("@")[0] for e in emails))
     record.phones = frozenset(p["key"] for p in points if p["platform"] == "phone")
     record.city = _location(row.get("city"))
     record.country = fold(row.get("country"))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import COMPARISONS, compare
 from graphsvc.resolve.evaluate import evaluate
 from graphsvc.resolve.model import MatchModel
-from graphsvc.resolve.records import Record, identity_record, keep_rare_bio_terms
+from graphsvc.resolve.records import Record, contact_record, identity_record, keep_rare_bio_terms, username_numbers
 
 NO_PLATFORMS: list[frozenset[str]] = [frozenset()] * 10
 
@@ -156,3 +158,24 @@ def test_bios_compare_on_their_rare_words_only() -> None:
     assert levels[compare(a, c)[bio]] == "bios share a rare word"
     assert levels[compare(b, account("e", "Shepherd in Wales"))[bio]] == "bios share no rare word"
     assert compare(a, d)[bio] == 0  # nothing rare to compare
+
+
+def test_usernames_ending_with_the_same_year_agree_on_it() -> None:
+    number = next(i for i, c in enumerate(COMPARISONS) if c.name == "number")
+    levels = COMPARISONS[number].levels
+    assert username_numbers("chloe_sanderson65", "csanderson1965", "ana-silva-21558c35") == {"65"}  # LinkedIn's id is no year
+    assert not username_numbers("jsmith7", "jsmith123", "jsmith")
+    insta = identity_record({"platform": "instagram", "key": "chloe_sanderson65"})
+    mail = identity_record({"platform": "email", "key": "csanderson65@gmail.com"})
+    other = identity_record({"platform": "twitter", "key": "chloesand91"})
+    crm = contact_record({"source": "hubspot", "sourceId": "1", "name": "Chloe Sanderson", "birthDate": "1965-03-02"})
+    assert levels[compare(insta, mail)[number]] == "usernames end with the same number (or the birth year)"
+    assert levels[compare(crm, insta)[number]] == "usernames end with the same number (or the birth year)"
+    assert levels[compare(insta, other)[number]] == "different numbers"
+    assert compare(insta, identity_record({"platform": "github", "key": "chloes"}))[number] == 0
+
+
+@given(st.from_regex(r"[a-z]{1,12}[._-]?", fullmatch=True), st.integers(0, 99), st.booleans())
+def test_a_username_ending_with_a_year_gives_its_two_digits(stem: str, year: int, long: bool) -> None:
+    digits = f"{1900 + year}" if long else f"{year:02d}"
+    assert username_numbers(stem + digits) == {f"{year:02d}"}

@@ -1,15 +1,17 @@
-"""Counting the persons behind a name: pure functions, known answers and invariants."""
+"""Counting the persons behind a name or an email: pure functions, known answers and invariants."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graphsvc.resolve.model import TermFrequencies
+from graphsvc.resolve.compare import COMPARISONS
+from graphsvc.resolve.model import MatchModel, TermFrequencies
 from graphsvc.resolve.namesakes import estimate_holders
-from graphsvc.resolve.records import SOCIAL, Record
+from graphsvc.resolve.records import SOCIAL, Record, contact_record
 
 PLATFORMS = ("twitter", "facebook", "linkedin", "instagram")
 
@@ -73,3 +75,22 @@ def test_a_given_name_alone_is_as_common_as_the_given_name() -> None:
     records += [identity("facebook", "derek1", "derek")]
     tf = TermFrequencies(records)
     assert tf.frequency["name"]["derek"] >= 20 / 201
+
+
+def crm(source: str, name: str, email: str) -> Record:
+    return contact_record({"source": source, "sourceId": name, "name": name}, [{"platform": "email", "key": email}])
+
+
+def test_a_household_email_says_one_of_its_people_no_more() -> None:
+    email = next(i for i, c in enumerate(COMPARISONS) if c.name == "email")
+    anna, tom = crm("hubspot", "Anna Smith", "smithfamily@example.com"), crm("hubspot", "Tom Smith", "smithfamily@example.com")
+    ana, ana_again = crm("hubspot", "Ana Lopez", "ana@example.com"), crm("salesforce", "Ana López", "ana@example.com")
+    tf = TermFrequencies([anna, tom, ana, ana_again])
+    assert tf.email_holders(anna, tom) == 2 and tf.email_holders(ana, ana_again) == 1  # one person in two CRMs
+    m = [[1.0] + [0.5] * (len(c.levels) - 1) for c in COMPARISONS]
+    u = [[1.0] + [0.5] * (len(c.levels) - 1) for c in COMPARISONS]
+    m[email], u[email] = [1.0, 0.9, 0.1], [1.0, 1e-8, 1.0 - 1e-8]
+    model = MatchModel(m=m, u=u, prior=1e-4, tf=tf)
+    levels = tuple(1 if c == email else 0 for c in range(len(COMPARISONS)))
+    assert model.probability(levels, anna, tom) == pytest.approx(0.5)  # which of the two: the other fields say
+    assert model.probability(levels, ana, ana_again) > 0.99
