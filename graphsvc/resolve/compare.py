@@ -204,13 +204,16 @@ def _bio(a: Record, b: Record) -> int:
     return 1 if shared >= 2 else 2 if shared else 3
 
 
-def _numbers(record: Record) -> frozenset[str]:
-    return (record.numbers | {record.birth[2:4]}) if len(record.birth) >= 4 else record.numbers
-
-
 def _number(a: Record, b: Record) -> int:
-    """'chloe_sanderson65' and 'csanderson65@': the year people append to their usernames, kept across accounts."""
-    left, right = _numbers(a), _numbers(b)
+    """'chloe_sanderson65' and 'csanderson65@': the year people append to their usernames, kept across accounts.
+
+    A contact's birth year counts against a username's number; two birth dates are the birth-date
+    comparison's, and two records sharing an email share its number too: neither says anything more here.
+    """
+    if not (a.numbers or b.numbers) or a.emails & b.emails:
+        return 0
+    left = (a.numbers | {a.birth[2:4]}) if len(a.birth) >= 4 else a.numbers
+    right = (b.numbers | {b.birth[2:4]}) if len(b.birth) >= 4 else b.numbers
     if not (left and right):
         return 0
     return 1 if left & right else 2

@@ -179,3 +179,14 @@ def test_usernames_ending_with_the_same_year_agree_on_it() -> None:
 def test_a_username_ending_with_a_year_gives_its_two_digits(stem: str, year: int, long: bool) -> None:
     digits = f"{1900 + year}" if long else f"{year:02d}"
     assert username_numbers(stem + digits) == {f"{year:02d}"}
+
+
+def test_a_number_is_not_counted_twice() -> None:
+    number = next(i for i, c in enumerate(COMPARISONS) if c.name == "number")
+    born = contact_record({"source": "hubspot", "sourceId": "1", "name": "Chloe Sanderson", "birthDate": "1965-03-02"})
+    again = contact_record({"source": "salesforce", "sourceId": "2", "name": "Chloe Sanderson", "birthDate": "1965-03-02"})
+    assert compare(born, again)[number] == 0  # two birth dates: the birth-date comparison's business
+    points = [{"platform": "email", "key": "csanderson65@gmail.com"}]
+    one = contact_record({"source": "hubspot", "sourceId": "1", "name": "Chloe Sanderson"}, points)
+    two = contact_record({"source": "salesforce", "sourceId": "2", "name": "Chloe Sanderson"}, points)
+    assert compare(one, two)[number] == 0  # the shared email says it already
