@@ -97,7 +97,7 @@ class TermFrequencies:
 
     A full name's frequency counts only the records of *other* persons holding it (``namesakes``):
     the records of one person are not namesakes of each other. A name of one word ("Derek") is as
-    common as that given name.
+    common as that given name. The same pass finds the emails a household shares (``households``).
     """
 
     KINDS = ("name", "family", "username", "given")
