@@ -32,6 +32,8 @@ _LINK = re.compile(
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _NOT_NAME = re.compile(r"[^a-z ]+")
+#: What display names carry besides the name: '(she/her)', '[Acme]', '| Marketing', ' · Founder'.
+_DECORATION = re.compile(r"\([^)]*\)|\[[^\]]*\]|\s[|·•]\s?.*$|\s[|·•]$")
 _SEPARATORS = re.compile(r"[._\-]+")
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z]{4,}")
@@ -88,7 +90,8 @@ _NOT_NAME_PARTS = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir
 
 
 def _name_parts(name: str | None, given: str | None = None, family: str | None = None) -> tuple[str, str, str]:
-    words = _NOT_NAME.sub(" ", fold(name or " ".join(p for p in (given, family) if p))).split()
+    shown = _DECORATION.sub(" ", name) if name else " ".join(p for p in (given, family) if p)
+    words = _NOT_NAME.sub(" ", fold(shown)).split()
     full = [w for w in words if w not in _NOT_NAME_PARTS]
     if not full:
         return "", "", ""

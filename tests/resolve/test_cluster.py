@@ -190,3 +190,10 @@ def test_a_number_is_not_counted_twice() -> None:
     one = contact_record({"source": "hubspot", "sourceId": "1", "name": "Chloe Sanderson"}, points)
     two = contact_record({"source": "salesforce", "sourceId": "2", "name": "Chloe Sanderson"}, points)
     assert compare(one, two)[number] == 0  # the shared email says it already
+
+
+def test_display_name_decorations_are_not_part_of_the_name() -> None:
+    for shown in ("Ewelina Fugiel (she/her)", "Ewelina Fugiel | surfing", "Dr. Ewelina Fugiel, PhD", "Ewelina Fugiel · Founder"):
+        record = named("ef", shown)
+        assert (record.name, record.given, record.family) == ("ewelina fugiel", "ewelina", "fugiel"), shown
+    assert named("an", "Anna (Ania) Nowak").name == "anna nowak"
