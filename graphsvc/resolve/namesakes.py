@@ -73,10 +73,11 @@ def estimate_holders(
     records = counts.sum(axis=0)
     persons = float(least.sum())
     for _ in range(_ROUNDS):  # the shares of persons per source depend on the number of persons
-        share = np.minimum(0.95, records / persons)
+        rate = records / persons  # records per person: a share of persons on the single sources
+        share = np.minimum(0.95, rate)
         # per holder: (1-p) on each single source, e^-r on each other one; p/(1-p) per single record, r per other
-        never = np.log1p(-share[is_single]).sum() - share[~is_single].sum()
-        per_record = np.where(is_single, np.log(share) - np.log1p(-np.minimum(share, 0.95)), np.log(records / persons))
+        never = np.log1p(-share[is_single]).sum() - rate[~is_single].sum()
+        per_record = np.where(is_single, np.log(share) - np.log1p(-share), np.log(rate))
         log_posterior = fixed + k * never + (counts @ per_record)[:, None]
         weights = np.exp(log_posterior - log_posterior.max(axis=1, keepdims=True))
         weights /= weights.sum(axis=1, keepdims=True)
