@@ -204,6 +204,10 @@ def _bio(a: Record, b: Record) -> int:
     return 1 if shared >= 2 else 2 if shared else 3
 
 
+def _numbers_and_birth_year(record: Record) -> frozenset[str]:
+    return (record.numbers | {record.birth[2:4]}) if len(record.birth) >= 4 else record.numbers
+
+
 def _number(a: Record, b: Record) -> int:
     """'chloe_sanderson65' and 'csanderson65@': the year people append to their usernames, kept across accounts.
 
@@ -212,8 +216,7 @@ def _number(a: Record, b: Record) -> int:
     """
     if not (a.numbers or b.numbers) or a.emails & b.emails:
         return 0
-    left = (a.numbers | {a.birth[2:4]}) if len(a.birth) >= 4 else a.numbers
-    right = (b.numbers | {b.birth[2:4]}) if len(b.birth) >= 4 else b.numbers
+    left, right = _numbers_and_birth_year(a), _numbers_and_birth_year(b)
     if not (left and right):
         return 0
     return 1 if left & right else 2

@@ -165,12 +165,11 @@ class TermFrequencies:
 
         of_name, _ = estimate_holders(by_source["name"], single=SOCIAL, prior_mean=namesakes)
         total = sum(counts["name"].values())
-        given_total = sum(counts["given"].values()) or 1
         frequency = {}
         for name, count in counts["name"].items():
             frequency[name] = count * of_name[name].others / total
             if " " not in name:  # a given name alone: as common as that given name on any record
-                frequency[name] = max(frequency[name], counts["given"][name] / given_total)
+                frequency[name] = max(frequency[name], self.frequency["given"].get(name, 0.0))
         self.frequency["name"] = frequency
         self.mean["name"] = sum(count / total * frequency[name] for name, count in counts["name"].items()) or 1.0
 
