@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
+import neo4j.time
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as nx
 
@@ -57,6 +58,44 @@ def translate_errors(uri: str = "") -> Iterator[None]:
 
 #: Tries of one ``Database.read`` before a retryable failure (a dropped connection...) is reported.
 READ_ATTEMPTS = 3
+
+#: Value types a record holds as they are; anything else (nodes, relationships, paths, points) is
+#: left to ``Record.data()``.
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes, neo4j.time.DateTime, neo4j.time.Date,
+                    neo4j.time.Time, neo4j.time.Duration})  # fmt: skip
+
+
+class _NotPlain(Exception):
+    """A record holds a value ``Record.data()`` must convert."""
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {key: _plain(item) for key, item in value.items()}
+    if kind is list:
+        return [_plain(item) for item in value]
+    raise _NotPlain
+
+
+def _rows(result: neo4j.Result) -> list[Row]:
+    """The records of ``result`` as ``[record.data() for record in result]`` gives them, faster.
+
+    graphsvc's queries return maps and lists of plain values, which ``Record.data()`` walks with
+    abstract-base-class checks on every value: half the CPU of reading a page of 20 persons. Exact
+    type checks pass those through; a record holding anything else goes to ``Record.data()``.
+    """
+    keys = result.keys()
+    rows = []
+    for record in result:
+        try:
+            rows.append({key: _plain(value) for key, value in zip(keys, record, strict=True)})
+        except _NotPlain:
+            rows.append(record.data())
+    return rows
+
 
 _BATCHED = re.compile(r"\bIN\s+(?:\d+\s+CONCURRENT\s+)?TRANSACTIONS\b", re.IGNORECASE)
 
@@ -124,7 +163,7 @@ class Database:
             for attempt in range(READ_ATTEMPTS):
                 try:
                     with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-                        return [record.data() for record in session.run(text, params)]
+                        return _rows(session.run(text, params))
                 except (nx.Neo4jError, nx.DriverError) as exc:
                     if attempt + 1 == READ_ATTEMPTS or not exc.is_retryable():
                         raise
@@ -134,7 +173,7 @@ class Database:
     def write(self, name: str, **params: Any) -> list[Row]:
         """Rows of the named write query."""
         text = query(name)
-        return self.write_tx(lambda tx: [record.data() for record in tx.run(text, params)])
+        return self.write_tx(lambda tx: _rows(tx.run(text, params)))
 
     def write_summary(self, name: str, **params: Any) -> neo4j.SummaryCounters:
         """Run a named write query; returns the server's counters (nodes created, properties set...)."""
@@ -171,12 +210,12 @@ class Database:
             if allow_write and _BATCHED.search(text):
                 # CALL { ... } IN TRANSACTIONS commits batch by batch: only an auto-commit transaction may run it
                 result = session.run(neo4j.Query(text), params)  # the analyst's own text, as EXPLAIN above
-                return list(result.keys()), [record.data() for record in result], kind
+                return list(result.keys()), _rows(result), kind
             work = session.execute_write if allow_write else session.execute_read
 
             def run(tx: ManagedTransaction) -> tuple[list[str], list[Row]]:
                 result = tx.run(text, params)
-                return list(result.keys()), [record.data() for record in result]
+                return list(result.keys()), _rows(result)
 
             keys, rows = work(run)
             return keys, rows, kind
