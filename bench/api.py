@@ -1,6 +1,6 @@
 """Benchmark the GraphQL API over real HTTP against the raw driver on the same data.
 
-    python bench/api.py [--people N] [--clients C] [--seconds S] [--rounds R] [--warmup W] [--seed S]
+    python bench/api.py [--people N] [--clients C] [--workers P] [--seconds S] [--rounds R] [--warmup W] [--seed S]
 
 Writes N persons (default 100000) into the benchmark's own Neo4j (GRAPHSVC_BENCH_DIR, default
 .graphsvc/bench): each with one to three social identities, scores and a community, a CRM contact
@@ -14,10 +14,12 @@ with an email for 30%, a marketing denial for 3% (not timed). Then, for two quer
 it runs C concurrent clients (default 16) for S seconds per query and side (default 12), split into
 R rounds (default 3) that alternate the sides, after W unmeasured seconds per query and side
 (default 10: Neo4j plans and JIT-compiles for tens of seconds after a load, and whichever side ran
-first would otherwise pay for it). **ours** is `graphsvc serve`'s app (production mode, an API key of role viewer) under
-uvicorn in its own process, asked over HTTP on 127.0.0.1 by an asyncio httpx client; **raw** is
-C threads calling the bare driver in this process with the same Cypher (``api.influencers``, same
-parameters) and a one-round-trip hand-written person query (``bench_api.person_with_identities``).
+first would otherwise pay for it). **ours** is `graphsvc serve` (production mode, an API key of
+role viewer) with P worker processes (default: one per CPU core), asked over HTTP on 127.0.0.1 by
+an asyncio aiohttp client; **raw** is the bare driver with the same parallelism: P processes of
+C/P threads each, with the same Cypher (``api.influencers``, same parameters) and a one-round-trip
+hand-written person query (``bench_api.person_with_identities``). Both sides thus have as many
+Python processes, so the ratio is what the API layer (HTTP, GraphQL, our code) costs.
 
 Prints one JSON object: per query p50 and p99 latency (ms) and requests per second for ours and
 raw; ``"p99_ms"`` is the worst of our two p99s and ``"ratio"`` the worst of our p99 over raw p99.
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import random
 import statistics
@@ -35,6 +38,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,12 +92,12 @@ def summary(latencies: list[float], seconds: float) -> dict[str, float]:
 
 # -- ours: the app in its own process, asked over HTTP ------------------------------------------
 def serve(settings_json: str, port: int) -> None:
-    """The server process: `graphsvc serve`'s app against the benchmark's Neo4j."""
-    from graphsvc.api import create_app, run_server
+    """The server process: what `graphsvc serve` runs, against the benchmark's Neo4j."""
+    from graphsvc.api import run_server
 
     settings = Settings.model_validate_json(settings_json)
     with Database.from_settings(settings, autostart=False) as db:
-        run_server(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning")
+        run_server(settings, host="127.0.0.1", port=port, db=db, log_level="warning")
 
 
 def _free_port() -> int:
@@ -171,6 +175,19 @@ def _thread_load(call: Any, clients: int, seconds: float) -> tuple[list[float], 
     return latencies, elapsed
 
 
+_RAW: dict[str, Any] = {}
+
+
+def _raw_process_init(settings_json: str, ids: list[str]) -> None:
+    """A raw-side process: its own driver, as each of our worker processes has."""
+    db = Database.from_settings(Settings.model_validate_json(settings_json), autostart=False)
+    _RAW.update(db=db, calls=raw_calls(db, ids))
+
+
+def _raw_process_load(name: str, clients: int, seconds: float) -> tuple[list[float], float]:
+    return _thread_load(_RAW["calls"][name], clients, seconds)
+
+
 def raw_calls(db: Database, ids: list[str]) -> dict[str, Any]:
     influencers_text = query("api.influencers")
     person_text = query("bench_api.person_with_identities")
@@ -191,8 +208,7 @@ def raw_calls(db: Database, ids: list[str]) -> dict[str, Any]:
     return {"influencers": influencers, "person": person}
 
 
-def _start_server(settings: Settings) -> tuple[subprocess.Popen[bytes], str]:
-    served = settings.model_copy(update={"mode": "production"})
+def _start_server(served: Settings) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     server = subprocess.Popen([sys.executable, __file__, "--serve", served.model_dump_json(), str(port)],
                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
@@ -214,6 +230,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server worker processes, and raw-driver processes (default: CPU cores)")
     parser.add_argument("--seconds", type=float, default=12.0, help="measured seconds per query and side")
     parser.add_argument("--rounds", type=int, default=3, help="alternations of raw and ours the seconds are split into")
     parser.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds per query and side first")
@@ -231,17 +249,23 @@ def main() -> None:
             load(db, rows)
         ids = [row["id"] for row in rows]
         _, secret = create_key(db, name="bench", role="viewer")
-        raw_call = raw_calls(db, ids)
+        served = settings.model_copy(update={"mode": "production", "workers": args.workers})
+        clients_per_process = [len(range(n, args.clients, args.workers)) for n in range(args.workers)]
+        spawn = multiprocessing.get_context("spawn")
+        raw_pool = ProcessPoolExecutor(args.workers, mp_context=spawn, initializer=_raw_process_init,
+                                       initargs=(settings.model_dump_json(), ids))  # fmt: skip
         makers = {"influencers": lambda rng: {"query": INFLUENCERS},
                   "person": lambda rng: {"query": PERSON, "variables": {"id": rng.choice(ids)}}}  # fmt: skip
-        server, base = _start_server(settings)
+        server, base = _start_server(served)
         try:
 
             def ours_load(name: str, seconds: float) -> tuple[list[float], float]:
                 return asyncio.run(_http_load(base, secret, makers[name], args.clients, seconds))
 
             def raw_load(name: str, seconds: float) -> tuple[list[float], float]:
-                return _thread_load(raw_call[name], args.clients, seconds)
+                parts = [raw_pool.submit(_raw_process_load, name, clients, seconds) for clients in clients_per_process]
+                results = [part.result() for part in parts]
+                return [took for latencies, _ in results for took in latencies], max(took for _, took in results)
 
             # Neo4j compiles plans and JIT-warms for tens of seconds after a load: warm both sides
             # up unmeasured, then alternate them (raw first in odd rounds, ours first in even ones)
@@ -263,12 +287,14 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            raw_pool.shutdown()
 
     ours = {name: summary(*measured["ours"][name]) for name in makers}
     raw = {name: summary(*measured["raw"][name]) for name in makers}
     ratios = {name: round(ours[name]["p99_ms"] / raw[name]["p99_ms"], 2) for name in ours}
     print_result({
-        "benchmark": "api", "people": args.people, "clients": args.clients, "seconds": args.seconds,
+        "benchmark": "api", "people": args.people, "clients": args.clients, "workers": args.workers,
+        "seconds": args.seconds,
         "rounds": args.rounds, "warmup_seconds": args.warmup, "load_seconds": round(loading.seconds, 1),
         "ours": ours, "raw": raw, "ratios": ratios,
         "p99_ms": max(result["p99_ms"] for result in ours.values()), "ratio": max(ratios.values()),

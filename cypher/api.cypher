@@ -258,15 +258,7 @@ RETURN score,
 
 // name: job_run
 MATCH (j:JobRun {id: $id})
-RETURN j {.id, .kind, .status, .params, .stats, .error, .startedAt, .finishedAt} AS job;
-
-// name: latest_job_since
-// The newest run of $kind started at or after $since: the one this process has just begun.
-MATCH (j:JobRun {kind: $kind})
-WHERE j.startedAt >= $since
-RETURN j.id AS id
-ORDER BY j.startedAt DESC
-LIMIT 1;
+RETURN j {.id, .kind, .status, .params, .stats, .error, .startedAt, .finishedAt, .phase, .done, .total} AS job;
 
 // name: segment_rows
 // A segment's members in id order. With $export, the columns of an export as well; the PII

@@ -46,3 +46,7 @@ CREATE CONSTRAINT suppression_hash IF NOT EXISTS FOR (s:Suppression) REQUIRE s.h
 CREATE CONSTRAINT audit_id IF NOT EXISTS FOR (a:AuditEvent) REQUIRE a.id IS UNIQUE;
 CREATE INDEX audit_person IF NOT EXISTS FOR (a:AuditEvent) ON (a.personId, a.at);
 CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name);
+
+// name: v5
+// One analytics job at a time, across processes (CLI and every API worker): the lock node.
+CREATE CONSTRAINT joblock_name IF NOT EXISTS FOR (l:JobLock) REQUIRE l.name IS UNIQUE;

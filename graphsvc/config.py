@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     # -- the service --------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address `graphsvc serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `graphsvc serve` binds to.")
+    workers: int = Field(
+        1, ge=1, le=64, description="Processes `graphsvc serve` runs, each with its own Neo4j connections: one "
+        "per CPU core lets the API use every core (Python runs one request's code at a time per process).",
+    )
     mode: Literal["development", "production"] = Field(
         "development", description="'production' masks internal error details in GraphQL responses."
     )

@@ -11,7 +11,8 @@ occur (``graphsvc.db``, ``graphsvc.neo4j_local``), so callers never see a
     |   |-- InputError             a bad row, field or argument (names the place)
     |   |-- QueryNotFound          a Cypher name that no file in cypher/ defines
     |   |-- CypherError            a query the server rejected (syntax, constraint)
-    |   `-- NotFound               a requested entity does not exist
+    |   |-- NotFound               a requested entity does not exist
+    |   `-- Conflict               the state of the graph forbids it now (a job is running)
     |-- EnvironmentProblem         this machine lacks something (Java, Maven)
     |-- ServerError                the managed Neo4j server could not start/stop
     `-- DatabaseUnavailable        Neo4j cannot be reached now: transient, retry
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "Conflict",
     "CypherError",
     "DatabaseUnavailable",
     "EnvironmentProblem",
@@ -92,6 +94,12 @@ class NotFound(UsageError):
     """The entity asked for does not exist."""
 
     code = "NOT_FOUND"
+
+
+class Conflict(UsageError):
+    """What was asked conflicts with what is under way (one analytics job runs at a time)."""
+
+    code = "CONFLICT"
 
 
 class EnvironmentProblem(GraphsvcError):

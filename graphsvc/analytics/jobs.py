@@ -2,7 +2,10 @@
 
 ``run_job(db, "influence" | "communities" | "all", JobParams(...))``:
 
-1. a ``JobRun {id, kind, params, status: 'running', startedAt}`` is written;
+1. the job claims the analytics lock (one job at a time, across processes: a second is refused with
+   ``Conflict``), then a ``JobRun {id, kind, params, status: 'running', startedAt}`` is written;
+   every second while it runs, its phase and counts go on the JobRun (``phase``, ``done``,
+   ``total``) and the claim is renewed; a claim not renewed for ``STALE_SECONDS`` is taken over;
 2. the social map is projected (``project``) at identity and person level;
 3. influence (both levels), topic influence and advocates/detractors, and/or Louvain communities
    with their summaries, are computed by the pure functions of this package;
@@ -15,12 +18,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import networkx as nx
@@ -31,12 +36,20 @@ from graphsvc.analytics.influence import InfluenceResult, measure_influence, pag
 from graphsvc.analytics.project import EdgeWeights, Projection, project
 from graphsvc.analytics.writeback import SCORE_FIELDS, clear_stale, write_rows
 from graphsvc.db import Database
-from graphsvc.errors import InputError
+from graphsvc.errors import Conflict, GraphsvcError, InputError
 
-__all__ = ["KINDS", "JobParams", "JobReport", "list_jobs", "run_job"]
+__all__ = ["HEARTBEAT_SECONDS", "KINDS", "STALE_SECONDS", "JobParams", "JobReport", "list_jobs", "new_run_id",
+           "run_job"]  # fmt: skip
 
 KINDS = ("influence", "communities", "all")
 Progress = Callable[[str, int, int | None], None]
+
+#: Seconds between a running job's heartbeats: its progress on the JobRun and the renewal of its claim.
+HEARTBEAT_SECONDS = 1.0
+#: A claim not renewed for this long belongs to a process that died; the next job takes it over.
+STALE_SECONDS = 60.0
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,29 +90,84 @@ class JobReport:
         return asdict(self)
 
 
-def _new_run_id(kind: str) -> str:
+def new_run_id(kind: str) -> str:
     return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
 
-def run_job(db: Database, kind: str, params: JobParams = JobParams(), *,
-            progress: Progress | None = None) -> JobReport:  # fmt: skip
-    """Run one analytics job end to end; the returned report is also stored on the JobRun."""
+def run_job(db: Database, kind: str, params: JobParams = JobParams(), *, progress: Progress | None = None,
+            run_id: str | None = None) -> JobReport:  # fmt: skip
+    """Run one analytics job end to end; the returned report is also stored on the JobRun.
+
+    Raises ``Conflict`` while another job runs (in this process or any other).
+    """
     if kind not in KINDS:
         raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", where="KIND")
-    report = JobReport(id=_new_run_id(kind), kind=kind)
+    report = JobReport(id=run_id or new_run_id(kind), kind=kind)
     began = time.perf_counter()
-    db.write("analytics.start_job", id=report.id, kind=kind, params=params.as_json(), startedAt=datetime.now(UTC))
+    _claim(db, report.id)
     try:
-        _run(db, kind, params, report, progress)
-    except BaseException as exc:
-        report.status = "failed"
+        db.write("analytics.start_job", id=report.id, kind=kind, params=params.as_json(), startedAt=datetime.now(UTC))
+        try:
+            with _Heartbeat(db, report.id, progress) as heartbeat:
+                _run(db, kind, params, report, heartbeat.report)
+        except BaseException as exc:
+            report.status = "failed"
+            report.seconds["total"] = round(time.perf_counter() - began, 3)
+            _finish(db, report, error=f"{type(exc).__name__}: {exc}")
+            raise
+        report.status = "succeeded"
         report.seconds["total"] = round(time.perf_counter() - began, 3)
-        _finish(db, report, error=f"{type(exc).__name__}: {exc}")
-        raise
-    report.status = "succeeded"
-    report.seconds["total"] = round(time.perf_counter() - began, 3)
-    _finish(db, report)
+        _finish(db, report)
+    finally:
+        try:
+            db.write("analytics.release_jobs", id=report.id)
+        except GraphsvcError as exc:  # the claim lapses by itself after STALE_SECONDS
+            _log.warning("could not release the analytics lock held by %s: %s", report.id, exc)
     return report
+
+
+def _claim(db: Database, run_id: str) -> None:
+    now = datetime.now(UTC)
+    row = db.write("analytics.claim_jobs", id=run_id, now=now,
+                   staleBefore=now - timedelta(seconds=STALE_SECONDS))[0]  # fmt: skip
+    if not row["free"]:
+        raise Conflict(f"an analytics job is already running ({row['previous']})",
+                       hint="watch it (graphsvc jobs list, or the jobProgress subscription), then retry")  # fmt: skip
+
+
+class _Heartbeat:
+    """While a job runs, a thread writes its latest progress to its JobRun and renews its claim
+    every ``HEARTBEAT_SECONDS``; ``report`` records the progress (and passes it on to ``forward``)."""
+
+    def __init__(self, db: Database, run_id: str, forward: Progress | None) -> None:
+        self.db = db
+        self.run_id = run_id
+        self.forward = forward
+        self.latest: tuple[str, int, int | None] = ("starting", 0, None)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"graphsvc-heartbeat-{run_id}", daemon=True)
+
+    def report(self, phase: str, done: int, total: int | None) -> None:
+        self.latest = (phase, done, total)
+        if self.forward is not None:
+            self.forward(phase, done, total)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            phase, done, total = self.latest
+            try:
+                self.db.write("analytics.job_heartbeat", id=self.run_id, phase=phase, done=done, total=total,
+                              now=datetime.now(UTC))  # fmt: skip
+            except GraphsvcError as exc:  # a missed beat is not the job's failure; the next may land
+                _log.warning("job %s: heartbeat not written: %s", self.run_id, exc)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _finish(db: Database, report: JobReport, error: str | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -34,7 +35,7 @@ from graphsvc.db import Database
 from graphsvc.errors import DatabaseUnavailable, GraphsvcError
 from graphsvc.service.jobruns import JobRunner
 
-__all__ = ["create_app", "error_code", "run_server"]
+__all__ = ["app_from_environment", "create_app", "error_code", "run_server"]
 
 #: Threads for the synchronous driver's calls: enough for many concurrent requests' queries.
 WORKER_THREADS = 64
@@ -109,8 +110,14 @@ def _format_error(error: Any) -> dict[str, Any]:
     return dict(formatted)
 
 
-def create_app(settings: Settings, db: Database | None = None) -> Starlette:
-    """The ASGI app. With ``db`` given the caller owns it; otherwise the lifespan opens and closes one."""
+def create_app(settings: Settings, db: Database | None = None, *, freeze: bool = False) -> Starlette:
+    """The ASGI app. With ``db`` given the caller owns it; otherwise the lifespan opens and closes one.
+
+    ``freeze`` (for a server process): once started, what exists (modules, the schema, the driver)
+    lives as long as the process, so it is moved out of the garbage collector's reach: full
+    collections otherwise walk it all and stall requests (p99 241 -> 134 ms for the person query
+    in bench/api.py).
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -118,6 +125,9 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
         workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="graphsvc-api")
         asyncio.get_running_loop().set_default_executor(workers)
         app.state.db = db if db is not None else await asyncio.to_thread(Database.from_settings, settings)
+        if freeze:
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:
@@ -152,15 +162,28 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
     return app
 
 
-def run_server(app: Starlette, *, host: str, port: int, log_level: str = "info") -> None:
-    """Run ``app`` under uvicorn until interrupted: the process entry point of ``graphsvc serve``.
+#: Where `graphsvc serve --workers N` hands its settings to the worker processes (as JSON).
+SETTINGS_VARIABLE = "GRAPHSVC_SERVE_SETTINGS"
 
-    What exists before serving (modules, the schema, the driver) lives as long as the process, so it
-    is moved out of the garbage collector's reach first: full collections otherwise walk it all and
-    stall requests (p99 241 -> 134 ms for the person query in bench/api.py).
+
+def app_from_environment() -> Starlette:
+    """The app of one worker process of ``run_server``: the parent's settings, its own driver."""
+    return create_app(Settings.model_validate_json(os.environ[SETTINGS_VARIABLE]), freeze=True)
+
+
+def run_server(settings: Settings, *, host: str, port: int, db: Database | None = None,
+               log_level: str = "info") -> None:  # fmt: skip
+    """Serve until interrupted: the process entry point of ``graphsvc serve``.
+
+    With ``settings.workers`` above 1, uvicorn starts that many worker processes on one listening
+    socket (the kernel spreads connections over them), each building the app from the same settings
+    with its own Neo4j driver; ``db`` serves the single-process case only.
     """
     import uvicorn
 
-    gc.collect()
-    gc.freeze()
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings, db, freeze=True), host=host, port=port, log_level=log_level)
+        return
+    os.environ[SETTINGS_VARIABLE] = settings.model_dump_json()
+    uvicorn.run("graphsvc.api.app:app_from_environment", factory=True, workers=settings.workers, host=host,
+                port=port, log_level=log_level)  # fmt: skip

@@ -1,8 +1,8 @@
 """The Subscription root: ``jobProgress`` over graphql-transport-ws.
 
-The subscription polls the job's JobRun in Neo4j (so it follows a job started by any process)
-and adds the phase the job last reported when it runs in this process; it sends an update
-whenever either changes and ends after the run has succeeded or failed.
+The subscription polls the job's JobRun in Neo4j, where a running job writes its phase every
+second (so it follows a job started by any process: the CLI or another API worker); it sends an
+update whenever the status or the phase changes and ends after the run has succeeded or failed.
 """
 
 from __future__ import annotations
@@ -32,12 +32,11 @@ class Subscription:
         last: tuple[object, ...] | None = None
         while True:
             row = await context.call(jobruns.job_run, str(id))
-            step = context.jobs.progress(str(id))
-            state = (row["status"], step)
+            state = (row["status"], row.get("phase"), row.get("done"), row.get("total"))
             if state != last:
                 last = state
-                yield JobProgress(job=JobRun.from_row(row), phase=step.phase if step else None,
-                                  done=step.done if step else None, total=step.total if step else None)  # fmt: skip
+                yield JobProgress(job=JobRun.from_row(row), phase=row.get("phase"), done=row.get("done"),
+                                  total=row.get("total"))  # fmt: skip
             if row["status"] != "running":
                 return
             await asyncio.sleep(POLL_SECONDS)

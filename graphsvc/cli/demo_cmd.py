@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from graphsvc.api import create_app, run_server
+from graphsvc.api import run_server
 from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.config import get_settings
 from graphsvc.db import Database, migrate
@@ -41,6 +41,6 @@ def demo(
              + (f"Point a browser at [bold]{url}[/] (GraphiQL) and run: {_EXAMPLE}\nCtrl+C stops the API; "
                 "`graphsvc neo4j stop` stops Neo4j." if serve else ""))  # fmt: skip
         if serve:
-            run_server(create_app(settings, db), host=settings.host, port=settings.port, log_level="warning")
+            run_server(settings, host=settings.host, port=settings.port, db=db, log_level="warning")
     finally:
         db.close()

@@ -59,6 +59,7 @@ def emit(data: dict[str, Any], as_json: bool, human: Callable[[dict[str, Any]], 
     """Print ``data`` as JSON, or call ``human`` (or print the string) for people."""
     if as_json:
         sys.stdout.write(json.dumps(to_jsonable(data), ensure_ascii=False) + "\n")
+        sys.stdout.flush()  # a long-running command (serve) is read line by line while it runs
     elif callable(human):
         human(data)
     else:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from graphsvc.api import create_app, run_server
+from graphsvc.api import run_server
 from graphsvc.cli.output import JsonFlag, console, emit
 from graphsvc.config import get_settings
 from graphsvc.db import Database, migrate
@@ -15,19 +15,24 @@ from graphsvc.db import Database, migrate
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default GRAPHSVC_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default GRAPHSVC_PORT).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Worker processes (default GRAPHSVC_WORKERS; "
+                                                "one per CPU core uses every core).")] = None,  # fmt: skip
     as_json: JsonFlag = False,
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser), /healthz and /readyz."""
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    if workers is not None:
+        settings = settings.model_copy(update={"workers": workers})
     db = Database.from_settings(settings)
     migrate(db)
     try:
         url = f"http://{host}:{port}/graphql"
-        emit({"url": url, "neo4j": db.uri, "event": "serving"}, as_json,
-             f"graphsvc is serving GraphQL at [bold]{url}[/] (Neo4j at {db.uri}); Ctrl+C stops it.")  # fmt: skip
-        run_server(create_app(settings, db), host=host, port=port, log_level="warning" if as_json else "info")
+        emit({"url": url, "neo4j": db.uri, "workers": settings.workers, "event": "serving"}, as_json,
+             f"graphsvc is serving GraphQL at [bold]{url}[/] (Neo4j at {db.uri}, {settings.workers} "
+             f"worker{'s' if settings.workers > 1 else ''}); Ctrl+C stops it.")  # fmt: skip
+        run_server(settings, host=host, port=port, db=db, log_level="warning" if as_json else "info")
     finally:
         db.close()
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import networkx as nx
 import pytest
 
 from graphsvc.analytics import JobParams, list_jobs, run_job
+from graphsvc.analytics.jobs import HEARTBEAT_SECONDS, STALE_SECONDS
 from graphsvc.db import Database
+from graphsvc.errors import Conflict
+from graphsvc.service.jobruns import job_run
 from tests.analytics.graphs import read_scores, rows, weighted_digraph, write_graph, write_posts
 
 # a and a2 are one person (P1) on two platforms; b is the most followed; f reaches P1 only in two hops.
@@ -168,6 +173,47 @@ def test_a_failing_job_is_recorded_as_failed(social: Database) -> None:
     assert job["status"] == "failed" and "PowerIterationFailedConvergence" in job["error"]
     assert json.loads(rows(social, "MATCH (j:JobRun) RETURN j.params AS p")[0]["p"])["alpha"] == 1.5
     assert read_scores(social, "Person") == {}
+
+
+def _hold_lock(db: Database, holder: str, seconds_ago: float) -> None:
+    """A claim on the analytics lock by ``holder`` (a running JobRun), last renewed ``seconds_ago``."""
+    beat = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    db.adhoc("CREATE (:JobLock {name: 'analytics', holder: $id, heartbeatAt: $beat}) "
+             "CREATE (:JobRun {id: $id, kind: 'all', status: 'running', startedAt: $beat})",
+             {"id": holder, "beat": beat}, allow_write=True)  # fmt: skip
+
+
+def test_a_second_job_is_refused_while_one_runs_in_any_process(social: Database) -> None:
+    _hold_lock(social, "all-elsewhere", seconds_ago=1)  # another process's job, alive
+    with pytest.raises(Conflict, match="already running \\(all-elsewhere\\)"):
+        run_job(social, "influence")
+    assert [job["id"] for job in list_jobs(social)] == ["all-elsewhere"]  # nothing started, nothing written
+    assert read_scores(social, "Person") == {}
+
+
+def test_a_dead_processs_claim_is_taken_over_and_its_run_marked_failed(social: Database) -> None:
+    _hold_lock(social, "all-dead", seconds_ago=STALE_SECONDS + 5)
+    report = run_job(social, "influence")
+    assert report.status == "succeeded"
+    dead = job_run(social, "all-dead")
+    assert dead["status"] == "failed" and dead["error"].startswith("abandoned")
+    lock = rows(social, "MATCH (l:JobLock) RETURN l.holder AS holder, count(*) AS n")
+    assert lock == [{"holder": None, "n": 1}]  # released: the next job may run
+    assert run_job(social, "communities").status == "succeeded"
+
+
+def test_a_running_job_shows_its_phase_on_its_job_run(social: Database) -> None:
+    seen: dict[str, Any] = {}
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        if phase == "project" and not seen:  # hold the job in its first phase past a heartbeat or two
+            run_id = rows(social, "MATCH (j:JobRun {status: 'running'}) RETURN j.id AS id")[0]["id"]
+            time.sleep(HEARTBEAT_SECONDS * 2.5)
+            seen.update(job_run(social, run_id))
+
+    report = run_job(social, "influence", progress=progress)
+    assert seen["id"] == report.id and seen["status"] == "running"
+    assert seen["phase"] == "project" and seen["done"] == 0
 
 
 def test_platform_filter_scores_only_that_platform(social: Database) -> None:

@@ -126,3 +126,11 @@ def test_run_job_and_follow_its_progress_over_websocket(api: str, social_map: Da
     assert run["status"] == "succeeded" and run["stats"]["counts"]["persons"] >= 9
     influence = social_map.adhoc("MATCH (p:Person {id: 'p1'}) RETURN p.scoresJobRun AS run", {}, allow_write=False)[1]
     assert influence == [{"run": started["id"]}]  # the job's results replaced the fixture's
+
+
+def test_run_job_while_another_runs_is_a_conflict(api: str, social_map: Database, keys: dict[str, str]) -> None:
+    social_map.adhoc("CREATE (:JobLock {name: 'analytics', holder: 'all-cli', heartbeatAt: datetime()})", {},
+                     allow_write=True)  # a `graphsvc jobs run` in another process  # fmt: skip
+    failed = error(ask(api, "mutation { runJob(kind: INFLUENCE) { id } }", key=keys["analyst"]))
+    assert failed["extensions"]["code"] == "CONFLICT" and "all-cli" in failed["message"]
+    assert failed["path"] == ["runJob"]

@@ -1,0 +1,62 @@
+"""`graphsvc serve` as a user runs it: a real process, several workers, stopped by Ctrl+C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from graphsvc.config import Settings
+from graphsvc.db import Database
+from tests.support import cli_command, cli_env, free_port, graphql
+
+
+def _workers(pid: int) -> list[int]:
+    """The uvicorn worker processes of ``pid`` (multiprocessing's spawned children)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+def test_serve_with_two_workers_answers_and_stops_cleanly(settings: Settings, social_map: Database,
+                                                           keys: dict[str, str]) -> None:  # fmt: skip
+    port = free_port()
+    env = dict(cli_env(settings), GRAPHSVC_MODE="production")
+    with subprocess.Popen(cli_command("serve", "--workers", "2", "--port", str(port), "--json"), env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as server:  # fmt: skip
+        try:
+            workers = _check_serving(server, port, keys)
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=30)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def _check_serving(server: subprocess.Popen[str], port: int, keys: dict[str, str]) -> list[int]:
+    """What a user checks: the announced URL, readiness, two workers, answers; returns the workers."""
+    assert server.stdout is not None
+    announced = json.loads(server.stdout.readline())
+    assert announced["event"] == "serving" and announced["workers"] == 2
+    assert announced["url"] == f"http://127.0.0.1:{port}/graphql"
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline and server.poll() is None, server.stderr.read() if server.stderr else ""
+        time.sleep(0.2)
+    workers = _workers(server.pid)
+    assert len(workers) == 2
+    auth = {"Authorization": f"Bearer {keys['viewer']}"}
+    for _ in range(10):  # whichever worker takes the connection answers alike
+        body = graphql(base, '{ person(id: "p1") { id name } }', **auth)
+        assert body == {"data": {"person": {"id": "p1", "name": "Ada Lovelace"}}}
+    anonymous = graphql(base, '{ person(id: "p1") { id } }')  # production: no key, no data
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    return workers
