@@ -15,7 +15,8 @@ it runs C concurrent clients (default 16) for S seconds per query and side (defa
 R rounds (default 3) that alternate the sides, after W unmeasured seconds per query and side
 (default 10: Neo4j plans and JIT-compiles for tens of seconds after a load, and whichever side ran
 first would otherwise pay for it). **ours** is `graphsvc serve` (production mode, an API key of
-role viewer) with P worker processes (default: one per CPU core), asked over HTTP on 127.0.0.1 by
+role viewer) with P worker processes (default 1: Neo4j shares this machine's cores, and a second
+worker added no throughput on two cores), asked over HTTP on 127.0.0.1 by
 an asyncio aiohttp client; **raw** is the bare driver with the same parallelism: P processes of
 C/P threads each, with the same Cypher (``api.influencers``, same parameters) and a one-round-trip
 hand-written person query (``bench_api.person_with_identities``). Both sides thus have as many
@@ -230,8 +231,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="server worker processes, and raw-driver processes (default: CPU cores)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server worker processes, and as many raw-driver processes (default 1: with Neo4j on "
+                             "the same cores, more add no throughput)")
     parser.add_argument("--seconds", type=float, default=12.0, help="measured seconds per query and side")
     parser.add_argument("--rounds", type=int, default=3, help="alternations of raw and ours the seconds are split into")
     parser.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds per query and side first")

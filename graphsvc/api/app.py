@@ -30,6 +30,7 @@ from graphsvc import __version__
 from graphsvc.api.auth import KeyCache, resolve_principal, secret_from
 from graphsvc.api.context import Context
 from graphsvc.api.schema import MASKED_MESSAGE, build_schema
+from graphsvc.api.workers import SETTINGS_VARIABLE, serve_workers
 from graphsvc.config import Settings
 from graphsvc.db import Database
 from graphsvc.errors import DatabaseUnavailable, GraphsvcError
@@ -162,10 +163,6 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
     return app
 
 
-#: Where `graphsvc serve --workers N` hands its settings to the worker processes (as JSON).
-SETTINGS_VARIABLE = "GRAPHSVC_SERVE_SETTINGS"
-
-
 def app_from_environment() -> Starlette:
     """The app of one worker process of ``run_server``: the parent's settings, its own driver."""
     return create_app(Settings.model_validate_json(os.environ[SETTINGS_VARIABLE]), freeze=True)
@@ -175,15 +172,13 @@ def run_server(settings: Settings, *, host: str, port: int, db: Database | None 
                log_level: str = "info") -> None:  # fmt: skip
     """Serve until interrupted: the process entry point of ``graphsvc serve``.
 
-    With ``settings.workers`` above 1, uvicorn starts that many worker processes on one listening
-    socket (the kernel spreads connections over them), each building the app from the same settings
-    with its own Neo4j driver; ``db`` serves the single-process case only.
+    With ``settings.workers`` above 1, that many worker processes (``graphsvc.api.workers``), each
+    building the app from the same settings with its own Neo4j driver; ``db`` serves the
+    single-process case only.
     """
     import uvicorn
 
-    if settings.workers == 1:
-        uvicorn.run(create_app(settings, db, freeze=True), host=host, port=port, log_level=log_level)
+    if settings.workers > 1:
+        serve_workers(settings, host=host, port=port, log_level=log_level)
         return
-    os.environ[SETTINGS_VARIABLE] = settings.model_dump_json()
-    uvicorn.run("graphsvc.api.app:app_from_environment", factory=True, workers=settings.workers, host=host,
-                port=port, log_level=log_level)  # fmt: skip
+    uvicorn.run(create_app(settings, db, freeze=True), host=host, port=port, log_level=log_level)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import typer
 
@@ -63,11 +64,36 @@ def _root(
     """graphsvc command line."""
 
 
+def _usage_error_as_json(exc: Any) -> dict[str, str | None]:
+    """A bad option or argument, as ``--json`` callers read errors: the GraphsvcError shape."""
+    context = getattr(exc, "ctx", None)
+    hint = f"{context.get_usage()} (see {context.command_path} --help)" if context is not None else None
+    return {"error": "UsageError", "code": "BAD_USER_INPUT", "message": exc.format_message(), "hint": hint}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; graphsvc errors become one clear message (or JSON with --json) and an exit code."""
+    """Run the CLI; graphsvc errors become one clear message (or JSON with --json) and an exit code.
+
+    With ``--json``, a bad option or argument is reported as JSON too (click would print text);
+    without, click's own rendering of it stays.
+    """
     args = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in args
     try:
-        app(args=args, prog_name="graphsvc")  # click's standalone mode: usage errors print and exit 2
+        if not as_json:
+            app(args=args, prog_name="graphsvc")  # click's standalone mode: usage errors print and exit 2
+            return 0
+        try:
+            code = app(args=args, prog_name="graphsvc", standalone_mode=False)
+        except typer.Abort:
+            return 1
+        except Exception as exc:
+            # click's own errors (typer vendors click, so matched by what they offer, not their class)
+            if isinstance(exc, GraphsvcError) or not hasattr(exc, "format_message") or not hasattr(exc, "exit_code"):
+                raise
+            sys.stdout.write(json.dumps(_usage_error_as_json(exc), ensure_ascii=False) + "\n")
+            return int(exc.exit_code)
+        return code if isinstance(code, int) else 0
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except GraphsvcError as exc:

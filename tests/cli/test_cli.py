@@ -58,3 +58,21 @@ def test_bad_setting_names_the_variable(settings: Settings) -> None:
                           check=False)  # fmt: skip
     assert proc.returncode == 2
     assert "GRAPHSVC_PORT" in proc.stderr and "'eighty'" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["resolve", "--threshold", "1.5"], "Invalid value for '--threshold'"),
+        (["serve", "--workers", "0"], "Invalid value for '--workers'"),
+        (["review", "list", "--no-such-option"], "No such option: --no-such-option"),
+    ],
+)
+def test_a_bad_option_is_reported_as_json_with_json(settings: Settings, args: list[str], message: str) -> None:
+    as_json = run_cli(settings, *args, "--json", check=False)
+    assert as_json.returncode == 2 and as_json.stderr == ""
+    error = json.loads(as_json.stdout)
+    assert error["code"] == "BAD_USER_INPUT" and message in error["message"]
+    assert error["hint"].startswith("Usage: graphsvc ")
+    as_text = run_cli(settings, *args, check=False)  # for people: click's own rendering
+    assert as_text.returncode == 2 and message in as_text.stderr and as_text.stdout == ""

@@ -1,0 +1,104 @@
+"""`graphsvc serve --workers N`: N server processes, each with its own listening socket on the port.
+
+Python runs one request's code at a time per process, so using every core takes several
+processes. Each worker binds the port with ``SO_REUSEPORT``, and the kernel spreads new
+connections over the workers by a hash of the addresses. (uvicorn's own ``--workers`` shares one
+socket, and the worker that wakes first accepts a whole burst of connections: with 16 keep-alive
+clients, one worker held all 16 while the other idled.) The parent only watches: it restarts a
+worker that dies, gives up when one dies during start-up, and stops them all on SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from graphsvc.config import Settings
+from graphsvc.errors import ServerError
+
+__all__ = ["SETTINGS_VARIABLE", "serve_workers"]
+
+#: Where the parent hands its settings to the worker processes (as JSON).
+SETTINGS_VARIABLE = "GRAPHSVC_SERVE_SETTINGS"
+
+#: A worker that exits sooner than this after its start failed to start: the parent stops.
+_START_GRACE_SECONDS = 10.0
+_STOP_SECONDS = 30.0
+
+_log = logging.getLogger("graphsvc.serve")
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror}",
+                          hint="choose another port with --port or GRAPHSVC_PORT") from None  # fmt: skip
+    return sock
+
+
+def _worker(settings_json: str, host: str, port: int, log_level: str) -> None:  # pragma: no cover - a child
+    import uvicorn
+
+    os.environ[SETTINGS_VARIABLE] = settings_json
+    sock = _bind(host, port)
+    config = uvicorn.Config("graphsvc.api.app:app_from_environment", factory=True, log_level=log_level)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def serve_workers(settings: Settings, *, host: str, port: int, log_level: str) -> None:
+    """Run ``settings.workers`` server processes on ``host:port`` until SIGINT or SIGTERM."""
+    _bind(host, port).close()  # a port another program holds fails here, with a clear error
+    context = multiprocessing.get_context("spawn")
+    args = (settings.model_dump_json(), host, port, log_level)
+
+    def start() -> tuple[BaseProcess, float]:
+        process = context.Process(target=_worker, args=args, name="graphsvc-worker", daemon=False)
+        process.start()
+        return process, time.monotonic()
+
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    workers = [start() for _ in range(settings.workers)]
+    failure: str | None = None
+    try:
+        while not stop.wait(0.5):
+            for n, (process, began) in enumerate(workers):
+                if process.is_alive():
+                    continue
+                if time.monotonic() - began < _START_GRACE_SECONDS:
+                    failure = f"a worker process exited while starting (exit code {process.exitcode})"
+                    stop.set()
+                    break
+                _log.warning("worker %s exited (code %s); starting another", process.pid, process.exitcode)
+                workers[n] = start()
+    finally:
+        _stop_all([process for process, _ in workers])
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if failure:
+        raise ServerError(failure, hint="its error is printed above; `graphsvc health` checks Neo4j")
+
+
+def _stop_all(processes: list[Any]) -> None:
+    for process in processes:
+        if process.is_alive():
+            process.terminate()  # SIGTERM: uvicorn finishes the requests in flight, then exits
+    deadline = time.monotonic() + _STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
