@@ -26,7 +26,7 @@ from graphsvc.resolve.compare import COMPARISONS, EMAIL, NAME, PLATFORM, USERNAM
 from graphsvc.resolve.namesakes import estimate_holders
 from graphsvc.resolve.records import SOCIAL, Record
 
-__all__ = ["MatchModel", "TermFrequencies", "estimate_model"]
+__all__ = ["MatchModel", "Scorer", "TermFrequencies", "estimate_model"]
 
 Levels = tuple[int, ...]
 _FLOOR = 1e-9  # a level never seen still gets a finite weight
@@ -204,6 +204,12 @@ def _people(contacts: Sequence[Record]) -> int:
 _EXACT = frozenset({(NAME, 1), (USERNAME, 1), (USERNAME, 3)})
 
 
+def _depends_on_records(comparison: int, level: int) -> bool:
+    """Whether a level's weight may differ from pair to pair (term frequencies, households)."""
+    return level > 0 and ((comparison == NAME and level <= 5) or (comparison == USERNAME and level in (1, 3))
+                          or (comparison == EMAIL and level == 1))  # fmt: skip
+
+
 def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -> tuple[str, str] | None:
     """Which value's frequency adjusts this level's u, if any."""
     if a is None or b is None:
@@ -257,14 +263,7 @@ class MatchModel:
         A name and a username usually say the same thing twice ('Anna Nowak' and 'annanowak'),
         so when both agree only the stronger counts in full and the weaker a ``_CORRELATED`` share.
         """
-        weights = [self.level_weight(c, level, a, b) for c, level in enumerate(levels)]
-        name, user = weights[NAME], weights[USERNAME]
-        if name > 0 and user > 0:
-            if name >= user:
-                weights[USERNAME] = user * _CORRELATED
-            else:
-                weights[NAME] = name * _CORRELATED
-        return weights
+        return _uncorrelated([self.level_weight(c, level, a, b) for c, level in enumerate(levels)])
 
     def weight(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> float:
         return sum(self.level_weights(levels, a, b))
@@ -275,12 +274,7 @@ class MatchModel:
 
     def evidence(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> list[dict[str, Any]]:
         """The levels that weigh, strongest first: what the review queue shows."""
-        weights = self.level_weights(levels, a, b)
-        items = [
-            {"comparison": COMPARISONS[c].name, "level": COMPARISONS[c].levels[level], "weight": round(weights[c], 2)}
-            for c, level in enumerate(levels) if level
-        ]  # fmt: skip
-        return sorted(items, key=lambda item: -abs(item["weight"]))
+        return evidence(levels, self.level_weights(levels, a, b))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -292,6 +286,63 @@ class MatchModel:
                 for c, comparison in enumerate(COMPARISONS)
             },
         }  # fmt: skip
+
+
+def _uncorrelated(weights: list[float]) -> list[float]:
+    name, user = weights[NAME], weights[USERNAME]
+    if name > 0 and user > 0:
+        if name >= user:
+            weights[USERNAME] = user * _CORRELATED
+        else:
+            weights[NAME] = name * _CORRELATED
+    return weights
+
+
+def evidence(levels: Levels, weights: Sequence[float]) -> list[dict[str, Any]]:
+    """The levels that weigh, strongest first, from their weights: what the review queue shows."""
+    items = [
+        {"comparison": COMPARISONS[c].name, "level": COMPARISONS[c].levels[level], "weight": round(weights[c], 2)}
+        for c, level in enumerate(levels) if level
+    ]  # fmt: skip
+    return sorted(items, key=lambda item: -abs(item["weight"]))
+
+
+class Scorer:
+    """A learnt model's weights for many pairs: ``MatchModel``'s numbers, computed once per pattern.
+
+    Most levels weigh the same for every pair (only names, usernames and emails read the records'
+    term frequencies and households), so each distinct pattern of levels keeps its fixed weights and
+    the comparisons left to compute per pair. Holds a snapshot: build it after the model has learnt.
+    """
+
+    def __init__(self, model: MatchModel) -> None:
+        self.model = model
+        self.log_prior = math.log2(model.prior / (1 - model.prior))
+        self._plans: dict[Levels, tuple[list[float], list[int]]] = {}
+
+    def _plan(self, levels: Levels) -> tuple[list[float], list[int]]:
+        fixed, per_pair = [], []
+        for c, level in enumerate(levels):
+            if _depends_on_records(c, level):
+                fixed.append(0.0)
+                per_pair.append(c)
+            else:
+                fixed.append(self.model.level_weight(c, level))
+        plan = self._plans[levels] = (fixed, per_pair)
+        return plan
+
+    def level_weights(self, levels: Levels, a: Record, b: Record) -> list[float]:
+        """``MatchModel.level_weights(levels, a, b)``."""
+        fixed, per_pair = self._plans.get(levels) or self._plan(levels)
+        weights = fixed.copy()
+        for c in per_pair:
+            weights[c] = self.model.level_weight(c, levels[c], a, b)
+        return _uncorrelated(weights)
+
+    def probability(self, levels: Levels, a: Record, b: Record) -> float:
+        """``MatchModel.probability(levels, a, b)``."""
+        log_odds = sum(self.level_weights(levels, a, b)) + self.log_prior
+        return 1.0 / (1.0 + 2.0 ** -max(-60.0, min(60.0, log_odds)))
 
 
 def _random_levels(records: Sequence[Record], unit_of: Sequence[int], samples: int, seed: int) -> Counter[Levels]:

@@ -24,7 +24,7 @@ from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import COMPARISONS, compare, with_connections
 from graphsvc.resolve.history import audit_event, write_audit
-from graphsvc.resolve.model import MatchModel, TermFrequencies, estimate_model
+from graphsvc.resolve.model import MatchModel, Scorer, TermFrequencies, estimate_model, evidence
 from graphsvc.resolve.records import Record, contact_record, identity_record, keep_rare_bio_terms, member_of
 from graphsvc.resolve.survivorship import DEFAULT_PRIORITY, Rule, golden_record
 
@@ -286,7 +286,8 @@ def _resolve(
         lap("compare")
         model = stored or estimate_model(records, unit_of, levels, labels=labels, seed=options.seed, tf=frequencies)
         model.tf = frequencies
-        scores = {pair: model.probability(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
+        scorer = Scorer(model)
+        scores = {pair: scorer.probability(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
         lap("score")
         edges: dict[tuple[int, int], float] = {}
         for (a, b), p in scores.items():
@@ -428,6 +429,7 @@ def _write_candidates(
     scope: set[int], focus: set[int] | None, run: str, now: datetime,
 ) -> None:  # fmt: skip
     records = loaded.records
+    scorer = Scorer(model)
     rows = []
     for (a, b), p in scores.items():
         ra, rb = records[a], records[b]
@@ -438,10 +440,11 @@ def _write_candidates(
         summary.auto += status == "auto"
         summary.pending += status == "pending"
         lv = levels[(a, b)]
+        weights = scorer.level_weights(lv, ra, rb)
         value = math.log10(1 + max(ra.followers, rb.followers)) + 2.0 * (ra.kind == "contact" or rb.kind == "contact")
         value += 10.0 * max(loaded.influence.get(ra.key, 0.0), loaded.influence.get(rb.key, 0.0))
         rows.append({"pairId": pair_id(ra.key, rb.key), "a": {"id": ra.key, **member_of(ra.key)}, "b": {"id": rb.key, **member_of(rb.key)},
-                     "score": round(p, 6), "weight": round(model.weight(lv, ra, rb), 3), "evidence": json.dumps(model.evidence(lv, ra, rb)),
+                     "score": round(p, 6), "weight": round(sum(weights), 3), "evidence": json.dumps(evidence(lv, weights)),
                      "value": round(value, 3), "status": status})  # fmt: skip
     for start in range(0, len(rows), options.batch_size):
         db.write("resolve.write_candidates", rows=rows[start : start + options.batch_size], now=now, run=run)

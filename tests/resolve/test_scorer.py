@@ -1,0 +1,57 @@
+"""The Scorer gives exactly MatchModel's weights and probabilities, for every kind of pair."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graphsvc.resolve.compare import COMPARISONS, compare
+from graphsvc.resolve.model import MatchModel, Scorer, TermFrequencies
+from graphsvc.resolve.records import Record, contact_record
+
+
+def _identity(platform: str, handle: str, name: str) -> Record:
+    parts = name.split()
+    return Record(key=f"identity:{platform}:{handle}", kind="identity", source=platform, handle=handle, name=name,
+                  given=parts[0] if parts else "", family=parts[-1] if len(parts) > 1 else "")  # fmt: skip
+
+
+def _contact(name: str, email: str, phone: str = "") -> Record:
+    points = [{"platform": "email", "key": email}] + ([{"platform": "phone", "key": phone}] if phone else [])
+    return contact_record({"source": "hubspot", "sourceId": f"{name}|{email}", "name": name}, points)
+
+
+#: Pairs that agree on names, usernames, numbers, household and personal emails, phones, or nothing.
+POOL = [
+    _contact("Anna Smith", "smithfamily@example.com", "+14155550100"),
+    _contact("Tom Smith", "smithfamily@example.com"),
+    _contact("Anna Smith", "anna.smith84@example.com", "+14155550100"),
+    _contact("Marcos Teixeira", "mteixeira92@example.com"),
+    _identity("twitter", "annasmith84", "Anna Smith"),
+    _identity("github", "annasmith", ""),
+    _identity("linkedin", "mteixeira92", "Marcos Vinicius Teixeira"),
+    _identity("twitter", "mteixeira", "marcos"),
+    _identity("facebook", "tom.smith", "Tom Smith"),
+    _identity("twitter", "jsmith", "J Smith"),
+]
+
+TF = TermFrequencies(POOL)
+probabilities = st.floats(min_value=0.001, max_value=1.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data(), st.floats(min_value=1e-6, max_value=0.5))
+def test_the_scorer_equals_the_model(data: st.DataObject, prior: float) -> None:
+    m = [[1.0] + [data.draw(probabilities) for _ in c.levels[1:]] for c in COMPARISONS]
+    u = [[1.0] + [data.draw(probabilities) for _ in c.levels[1:]] for c in COMPARISONS]
+    model = MatchModel(m=m, u=u, prior=prior, tf=TF)
+    scorer = Scorer(model)
+    seen = set()
+    for a, b in combinations(POOL, 2):
+        levels = compare(a, b)
+        seen.add(levels)
+        assert scorer.level_weights(levels, a, b) == model.level_weights(levels, a, b)
+        assert scorer.probability(levels, a, b) == model.probability(levels, a, b)
+    assert len(seen) >= 9  # the pool covers many patterns, each planned once and reused
