@@ -115,6 +115,12 @@ def _name(a: Record, b: Record) -> int:
     return 6
 
 
+def local_part_names(local: str, named: Record) -> bool:
+    """Whether an email's local part (its core) points at this person: it fits the name ('jsmith',
+    'annasmith') or starts with the given name ('jadwiga', 'annas')."""
+    return _username_fits_name(local, named) or (len(named.given) >= 3 and local.startswith(named.given))
+
+
 def same_person_names(a: Record, b: Record) -> bool:
     """Whether two named records may carry one person's name (the same, a nickname or initial, a typo)."""
     return _name(a, b) in (1, 2, 3)

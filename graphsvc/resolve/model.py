@@ -22,9 +22,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphsvc.resolve.compare import COMPARISONS, EMAIL, NAME, PLATFORM, USERNAME, compare, same_person_names
+from graphsvc.resolve.compare import (
+    COMPARISONS, EMAIL, NAME, PLATFORM, USERNAME, compare, local_part_names, same_person_names,
+)
 from graphsvc.resolve.namesakes import estimate_holders
-from graphsvc.resolve.records import SOCIAL, Record
+from graphsvc.resolve.records import SOCIAL, Record, local_core
 
 __all__ = ["MatchModel", "Scorer", "TermFrequencies", "estimate_model"]
 
@@ -142,9 +144,10 @@ class TermFrequencies:
             self.smallest[kind] = 1.0 / total
         if counts["name"]:
             self._count_namesakes(counts, by_source, parts)
-        #: Emails that contacts of different names state (a household's 'smithfamily@'): how many people
+        #: Emails that contacts of different names state (a household's 'smithfamily@'): one named
+        #: contact per person who states it
         self.households = {email: people for email, contacts in stating.items()
-                           if len(contacts) > 1 and (people := _people(contacts)) > 1}  # fmt: skip
+                           if len(contacts) > 1 and len(people := _people(contacts)) > 1}  # fmt: skip
 
     def _count_namesakes(self, counts: dict[str, Counter[str]], by_source: dict[str, dict[str, dict[str, int]]],
                          parts: dict[str, tuple[str, str]]) -> None:  # fmt: skip
@@ -174,8 +177,23 @@ class TermFrequencies:
         self.mean["name"] = sum(count / total * frequency[name] for name, count in counts["name"].items()) or 1.0
 
     def email_holders(self, a: Record, b: Record) -> int:
-        """How many people the emails ``a`` and ``b`` share are stated for (1 unless a household's)."""
-        return max((self.households.get(email, 1) for email in a.emails & b.emails), default=1)
+        """How many people the emails ``a`` and ``b`` share may belong to (1 unless a household's).
+
+        A household's address that names one of its people ('jadwiga@' of Jadwiga Lochel and Peter
+        Deck) is that person's: for a pair whose named records are that person it is no household's.
+        """
+        holders = 1
+        for email in a.emails & b.emails:
+            people = self.households.get(email)
+            if people is None:
+                continue
+            local = local_core(email)
+            owners = [person for person in people if local_part_names(local, person)]
+            named = [record for record in (a, b) if record.name]
+            if len(owners) == 1 and named and all(same_person_names(record, owners[0]) for record in named):
+                continue
+            holders = max(holders, len(people))
+        return holders
 
     def chance(self, kind: str, value: str) -> float:
         """The chance that a record of someone else holds exactly ``value``: its frequency among records, for a
@@ -190,13 +208,13 @@ class TermFrequencies:
         return min(50.0, max(self._FLOORS.get(kind, 0.05), frequency / self.mean[kind]))
 
 
-def _people(contacts: Sequence[Record]) -> int:
-    """How many people ``contacts`` are at least, going by their names (greedy: each joins the first it fits)."""
+def _people(contacts: Sequence[Record]) -> list[Record]:
+    """One contact per person among ``contacts``, going by their names (greedy: each joins the first it fits)."""
     groups: list[Record] = []
     for contact in contacts:
         if not any(same_person_names(contact, first) for first in groups):
             groups.append(contact)
-    return len(groups)
+    return groups
 
 
 #: Levels that agree on one exact value (the same name, the same username core): their u is at least that

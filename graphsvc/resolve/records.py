@@ -109,6 +109,11 @@ def _core(handle: str) -> str:
     return _DIGITS.sub("", _SEPARATORS.sub("", handle))
 
 
+def local_core(email: str) -> str:
+    """An email's local part as usernames are compared: without separators and digits."""
+    return _core(email.split("@")[0])
+
+
 def username_numbers(*usernames: str) -> frozenset[str]:
     """The numbers the usernames end with, as two digits: 'jsmith84', 'john.smith1984' and 'jsmith_84' give
     '84' (mostly a birth year, which people reuse across accounts); 'jsmith7' and 'jsmith123' give nothing."""
@@ -174,7 +179,7 @@ def contact_record(row: Mapping[str, Any], points: Iterable[Mapping[str, Any]] =
     _with_name(record, row.get("name"), row.get("givenName"), row.get("familyName"))
     emails = {p.get("matchKey") or p["key"] for p in points if p["platform"] == "email"}
     record.emails = frozenset(emails)
-    record.email_locals = frozenset(_core(e.split("@")[0]) for e in emails)
+    record.email_locals = frozenset(local_core(e) for e in emails)
     record.numbers = username_numbers(*(e.split("@")[0] for e in emails))
     record.phones = frozenset(p["key"] for p in points if p["platform"] == "phone")
     record.city = _location(row.get("city"))

@@ -94,3 +94,15 @@ def test_a_household_email_says_one_of_its_people_no_more() -> None:
     levels = tuple(1 if c == email else 0 for c in range(len(COMPARISONS)))
     assert model.probability(levels, anna, tom) == pytest.approx(0.5)  # which of the two: the other fields say
     assert model.probability(levels, ana, ana_again) > 0.99
+
+
+def test_a_household_address_that_names_one_of_its_people_is_that_persons() -> None:
+    jadwiga, peter = crm("hubspot", "Jadwiga Lochel", "jadwiga@ladeck.de"), crm("hubspot", "Peter Deck", "jadwiga@ladeck.de")
+    helen, tom = crm("hubspot", "Helen Sanderson", "sanderson.home@gmail.com"), crm("hubspot", "Tom Sanderson",
+                                                                                    "sanderson.home@gmail.com")  # fmt: skip
+    address, home = (Record(key=f"identity:email:{email}", kind="identity", source="email", emails=frozenset({email}))
+                     for email in ("jadwiga@ladeck.de", "sanderson.home@gmail.com"))  # fmt: skip
+    tf = TermFrequencies([jadwiga, peter, helen, tom, address, home])
+    assert tf.email_holders(jadwiga, address) == 1  # 'jadwiga@' is Jadwiga's
+    assert tf.email_holders(peter, address) == 2 and tf.email_holders(jadwiga, peter) == 2
+    assert tf.email_holders(helen, home) == 2  # 'sanderson.home@' names both Sandersons: still either
