@@ -23,7 +23,7 @@ from typing import Any
 from graphsvc.config import Settings
 from graphsvc.errors import ServerError
 
-__all__ = ["SETTINGS_VARIABLE", "serve_workers"]
+__all__ = ["SETTINGS_VARIABLE", "ensure_port_free", "serve_workers"]
 
 #: Where the parent hands its settings to the worker processes (as JSON).
 SETTINGS_VARIABLE = "GRAPHSVC_SERVE_SETTINGS"
@@ -49,6 +49,25 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _in_use(host: str, port: int) -> bool:
+    """Whether something already listens there: a socket with SO_REUSEPORT of the same user would
+    bind the port anyway and share its connections with ours."""
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    try:
+        with socket.create_connection((target, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Raise ``ServerError`` when ``host:port`` cannot be served: something listens there, or binds it."""
+    if _in_use(host, port):
+        raise ServerError(f"something already listens on {host}:{port}",
+                          hint="stop it, or choose another port with --port or GRAPHSVC_PORT")  # fmt: skip
+    _bind(host, port).close()
+
+
 def _worker(settings_json: str, host: str, port: int, log_level: str) -> None:  # pragma: no cover - a child
     import uvicorn
 
@@ -60,7 +79,7 @@ def _worker(settings_json: str, host: str, port: int, log_level: str) -> None:  
 
 def serve_workers(settings: Settings, *, host: str, port: int, log_level: str) -> None:
     """Run ``settings.workers`` server processes on ``host:port`` until SIGINT or SIGTERM."""
-    _bind(host, port).close()  # a port another program holds fails here, with a clear error
+    ensure_port_free(host, port)
     context = multiprocessing.get_context("spawn")
     args = (settings.model_dump_json(), host, port, log_level)
 

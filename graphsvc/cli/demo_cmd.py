@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from graphsvc.api import run_server
+from graphsvc.api.workers import ensure_port_free
 from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.config import get_settings
 from graphsvc.db import Database, migrate
@@ -23,6 +24,8 @@ def demo(
 ) -> None:
     """Start Neo4j, apply the schema, load the demo data once, and serve the API."""
     settings = get_settings()
+    if serve:
+        ensure_port_free(settings.host, settings.port)  # before minutes of loading
     with console.status("Starting Neo4j and applying the schema..."):
         db = Database.from_settings(settings)
         report = migrate(db)

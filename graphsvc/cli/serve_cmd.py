@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from graphsvc.api import run_server
+from graphsvc.api.workers import ensure_port_free
 from graphsvc.cli.output import JsonFlag, console, emit
 from graphsvc.config import get_settings
 from graphsvc.db import Database, migrate
@@ -25,6 +26,7 @@ def serve(
     port = port or settings.port
     if workers is not None:
         settings = settings.model_copy(update={"workers": workers})
+    ensure_port_free(host, port)  # before announcing anything
     db = Database.from_settings(settings)
     migrate(db)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ import httpx
 
 from graphsvc.config import Settings
 from graphsvc.db import Database
-from tests.support import cli_command, cli_env, free_port, graphql
+from tests.support import cli_command, cli_env, free_port, graphql, run_json
 
 
 def _workers(pid: int) -> list[int]:
@@ -60,3 +61,10 @@ def _check_serving(server: subprocess.Popen[str], port: int, keys: dict[str, str
     anonymous = graphql(base, '{ person(id: "p1") { id } }')  # production: no key, no data
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     return workers
+
+
+def test_a_second_server_on_a_taken_port_is_refused(settings: Settings, db: Database) -> None:
+    port = free_port()
+    with socket.create_server(("127.0.0.1", port), reuse_port=True):  # even a holder that allows sharing
+        refused = run_json(settings, "serve", "--workers", "2", "--port", str(port), check=False, timeout=120)
+    assert refused["code"] == "SERVER" and f"127.0.0.1:{port}" in refused["message"]
