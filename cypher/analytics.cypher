@@ -75,7 +75,8 @@ RETURN j.id AS id;
 // name: recent_jobs
 MATCH (j:JobRun)
 RETURN j.id AS id, j.kind AS kind, j.status AS status, j.params AS params, j.stats AS stats,
-       j.error AS error, j.startedAt AS startedAt, j.finishedAt AS finishedAt
+       j.error AS error, j.startedAt AS startedAt, j.finishedAt AS finishedAt,
+       CASE WHEN j.status = 'running' THEN j.phase END AS phase
 ORDER BY j.startedAt DESC
 LIMIT $limit;
 

@@ -80,7 +80,8 @@ def list_command(
         table = Table("id", "kind", "status", "started", "seconds")
         for job in d["jobs"]:
             seconds = (job["stats"] or {}).get("seconds", {}).get("total", "")
-            table.add_row(job["id"], job["kind"], job["status"], str(job["startedAt"]), str(seconds))
+            status = f"{job['status']} ({job['phase']})" if job.get("phase") else job["status"]
+            table.add_row(job["id"], job["kind"], status, str(job["startedAt"]), str(seconds))
         console.print(table)
 
     emit({"jobs": jobs}, as_json, human)

@@ -209,11 +209,13 @@ def test_a_running_job_shows_its_phase_on_its_job_run(social: Database) -> None:
         if phase == "project" and not seen:  # hold the job in its first phase past a heartbeat or two
             run_id = rows(social, "MATCH (j:JobRun {status: 'running'}) RETURN j.id AS id")[0]["id"]
             time.sleep(HEARTBEAT_SECONDS * 2.5)
-            seen.update(job_run(social, run_id))
+            seen.update(job_run(social, run_id), listed=list_jobs(social)[0])
 
     report = run_job(social, "influence", progress=progress)
     assert seen["id"] == report.id and seen["status"] == "running"
     assert seen["phase"] == "project" and seen["done"] == 0
+    assert seen["listed"]["id"] == report.id and seen["listed"]["phase"] == "project"  # `graphsvc jobs list`
+    assert list_jobs(social)[0]["phase"] is None  # once finished, no phase
 
 
 def test_platform_filter_scores_only_that_platform(social: Database) -> None:
