@@ -108,7 +108,7 @@ def serve_workers(settings: Settings, *, host: str, port: int, log_level: str) -
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if failure:
-        raise ServerError(failure, hint="its error is printed above; `graphsvc health` checks Neo4j")
+        raise ServerError(failure, hint="its error is printed above; `graphsvc neo4j status` checks Neo4j")
 
 
 def _stop_all(processes: list[Any]) -> None:
