@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except GraphsvcError as exc:
-        if "--json" in args:
+        if as_json:
             sys.stdout.write(json.dumps(exc.as_dict(), ensure_ascii=False) + "\n")
         else:
             err_console.print(f"[red]error:[/] {exc.message}", markup=True, soft_wrap=True)

@@ -183,13 +183,13 @@ class TermFrequencies:
         Deck) is that person's: for a pair whose named records are that person it is no household's.
         """
         holders = 1
+        named = [record for record in (a, b) if record.name]
         for email in a.emails & b.emails:
             people = self.households.get(email)
             if people is None:
                 continue
             local = local_core(email)
             owners = [person for person in people if local_part_names(local, person)]
-            named = [record for record in (a, b) if record.name]
             if len(owners) == 1 and named and all(same_person_names(record, owners[0]) for record in named):
                 continue
             holders = max(holders, len(people))
@@ -229,7 +229,7 @@ def _depends_on_records(comparison: int, level: int) -> bool:
 
 
 def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -> tuple[str, str] | None:
-    """Which value's frequency adjusts this level's u, if any."""
+    """Which value's frequency adjusts this level's u, if any (``_depends_on_records`` names these levels)."""
     if a is None or b is None:
         return None
     if comparison == NAME:
@@ -287,8 +287,7 @@ class MatchModel:
         return sum(self.level_weights(levels, a, b))
 
     def probability(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> float:
-        log_odds = self.weight(levels, a, b) + math.log2(self.prior / (1 - self.prior))
-        return 1.0 / (1.0 + 2.0 ** -max(-60.0, min(60.0, log_odds)))
+        return _probability(self.weight(levels, a, b) + math.log2(self.prior / (1 - self.prior)))
 
     def evidence(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> list[dict[str, Any]]:
         """The levels that weigh, strongest first: what the review queue shows."""
@@ -304,6 +303,10 @@ class MatchModel:
                 for c, comparison in enumerate(COMPARISONS)
             },
         }  # fmt: skip
+
+
+def _probability(log_odds: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** -max(-60.0, min(60.0, log_odds)))
 
 
 def _uncorrelated(weights: list[float]) -> list[float]:
@@ -359,8 +362,7 @@ class Scorer:
 
     def probability(self, levels: Levels, a: Record, b: Record) -> float:
         """``MatchModel.probability(levels, a, b)``."""
-        log_odds = sum(self.level_weights(levels, a, b)) + self.log_prior
-        return 1.0 / (1.0 + 2.0 ** -max(-60.0, min(60.0, log_odds)))
+        return _probability(sum(self.level_weights(levels, a, b)) + self.log_prior)
 
 
 def _random_levels(records: Sequence[Record], unit_of: Sequence[int], samples: int, seed: int) -> Counter[Levels]:

@@ -158,7 +158,7 @@ def identity_record(row: Mapping[str, Any]) -> Record:
     elif platform == "email":
         match_key = row.get("matchKey") or key
         record.emails = frozenset({match_key})
-        record.email_locals = frozenset({_core(match_key.split("@")[0])})
+        record.email_locals = frozenset({local_core(match_key)})
         record.numbers = username_numbers(match_key.split("@")[0])
     elif platform == "phone":
         record.phones = frozenset({key})

@@ -314,7 +314,7 @@ def _resolve(
 
     person_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
     _write(db, options, summary, loaded, index_of, clusters, ids, previous_in_scope, run, now, lap)
-    _write_candidates(db, options, summary, loaded, model, levels, scores, person_of, scope, focus, run, now)
+    _write_candidates(db, options, summary, loaded, scorer, levels, scores, person_of, scope, focus, run, now)
     lap("write_candidates")
     db.write("resolve.finish_run", run=run, status="succeeded", stats=json.dumps(summary.as_dict()),
              model=json.dumps({"m": model.m, "u": model.u, "prior": model.prior}) if focus is None else None)  # fmt: skip
@@ -424,12 +424,11 @@ def _write(
 
 
 def _write_candidates(
-    db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, model: MatchModel,
+    db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, scorer: Scorer,
     levels: dict[tuple[int, int], tuple[int, ...]], scores: dict[tuple[int, int], float], person_of: dict[str, str],
     scope: set[int], focus: set[int] | None, run: str, now: datetime,
 ) -> None:  # fmt: skip
     records = loaded.records
-    scorer = Scorer(model)
     rows = []
     for (a, b), p in scores.items():
         ra, rb = records[a], records[b]

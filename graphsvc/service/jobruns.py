@@ -39,14 +39,13 @@ class JobRunner:
         if kind not in KINDS:
             raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", where="kind")
         run_id = new_run_id(kind)
-        begun = threading.Event()
-        started: list[bool] = []
+        begun = threading.Event()  # the job has started, or failed before it could
+        started = threading.Event()  # the job has written its JobRun (its first report comes after)
         failure: list[BaseException] = []
 
         def report(phase: str, done: int, total: int | None) -> None:
-            if not started:  # the first report comes once the JobRun is written
-                started.append(True)
-                begun.set()
+            started.set()
+            begun.set()
 
         def work() -> None:
             try:
@@ -59,7 +58,7 @@ class JobRunner:
         threading.Thread(target=work, name=f"graphsvc-job-{kind}", daemon=True).start()
         if not begun.wait(_START_TIMEOUT):
             raise GraphsvcError(f"the {kind} job did not start within {_START_TIMEOUT:.0f} s")
-        if not started:
+        if not started.is_set():
             error = failure[0] if failure else None
             if isinstance(error, GraphsvcError):
                 raise error
