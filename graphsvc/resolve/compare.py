@@ -30,7 +30,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("email", ("missing", "same email", "different emails")),
     Comparison("phone", ("missing", "same phone", "different phones")),
     Comparison("username", ("missing", "same username", "similar username", "same username made from the name",
-                            "different usernames")),  # fmt: skip
+                            "different usernames", "different usernames, each made from the name")),  # fmt: skip
     Comparison("name", ("missing", "same name", "nickname, initial or extra name", "similar name (typo, transliteration)",
                         "same family name only", "username matches name", "different names")),  # fmt: skip
     Comparison("location", ("missing", "same city", "different cities")),
@@ -77,7 +77,14 @@ def _username(a: Record, b: Record) -> int:
         made_from_name = any(_username_fits_name(x, a) or _username_fits_name(x, b) for x in shared)
         return 3 if made_from_name else 1
     best = max(JaroWinkler.similarity(x, y) for x in left for y in right)
-    return 2 if best >= 0.92 else 4
+    if best >= 0.92:
+        return 2
+    # 'isabelle.seguin' and 'seguin_isabelle@': people vary how they write their name from platform to platform
+    for named, other in ((a, b), (b, a)):
+        if (named.name and (not other.name or same_person_names(a, b)) and any(_username_fits_name(x, named) for x in left)
+                and any(_username_fits_name(y, named) for y in right)):  # fmt: skip
+            return 5
+    return 4
 
 
 def _username_fits_name(handle: str, named: Record) -> bool:

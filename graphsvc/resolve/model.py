@@ -43,7 +43,7 @@ _CORRELATED = 0.3
 _PRIOR_M: tuple[tuple[float, ...], ...] = (
     (0.0, 0.6, 0.4),  # email
     (0.0, 0.75, 0.25),  # phone
-    (0.0, 0.35, 0.2, 0.25, 0.2),  # username
+    (0.0, 0.35, 0.2, 0.25, 0.1, 0.1),  # username
     (0.0, 0.55, 0.12, 0.2, 0.03, 0.06, 0.04),  # name
     (0.0, 0.85, 0.15),  # location
     (0.8, 0.15, 0.05),  # link (presence only)
@@ -60,7 +60,7 @@ _PRIOR_M: tuple[tuple[float, ...], ...] = (
 _PRIOR_U: tuple[tuple[float, ...], ...] = (
     (0.0, 1e-6, 0.999999),  # two different people rarely share an email: random pairs tell how rarely
     (0.0, 1e-6, 0.999999),
-    (0.0, 1e-5, 0.01, 0.004, 0.98599),
+    (0.0, 1e-5, 0.01, 0.004, 0.98399, 0.002),
     (0.0, 0.002, 0.002, 0.005, 0.01, 0.002, 0.979),
     (0.0, 0.05, 0.95),
     (0.99998, 0.00001, 0.00001),
@@ -97,9 +97,14 @@ class TermFrequencies:
     ``f_v`` rather than the average ``sum(f^2)``; the u of an agreement level is scaled by
     ``f_v / sum(f^2)`` (clipped), as Fellegi-Sunter term-frequency adjustment does.
 
-    A full name's frequency counts only the records of *other* persons holding it (``namesakes``):
-    the records of one person are not namesakes of each other. A name of one word ("Derek") is as
-    common as that given name. The same pass finds the emails a household shares (``households``).
+    A full name's or a username's frequency counts only the records of *other* persons holding it
+    (``namesakes``): the records of one person are not namesakes of each other. A name of one word
+    ("Derek") is as common as that given name. The same pass finds the emails a household shares
+    (``households``).
+
+    The count also tells how likely a person's *other* records are to hold the value (``kin``): three
+    records named 'dorothea_the' on three platforms are most likely one person's, so two of her
+    records agreeing on it is what to expect of her, not the rare event the average m says.
     """
 
     KINDS = ("name", "family", "username", "given")
@@ -109,10 +114,13 @@ class TermFrequencies:
     #: How far below the average frequency a value's may count. A full name's frequency is its expected
     #: namesakes' share, an estimate rather than a count, and a unique name may weigh more than others.
     _FLOORS = {"name": 0.001}
+    #: Expected holders of a username beyond the first, before counting its records: people pick
+    #: handles to be theirs ('dorothea_the'); the counts per platform show the shared ones ('mike').
+    USERNAME_NAMESAKES = 0.1
 
     def __init__(self, records: Iterable[Record] = ()) -> None:
         counts: dict[str, Counter[str]] = {kind: Counter() for kind in self.KINDS}
-        placed: dict[str, Counter[tuple[str, str]]] = {kind: Counter() for kind in ("name", "given", "family")}
+        placed: dict[str, Counter[tuple[str, str]]] = {kind: Counter() for kind in self.KINDS}
         parts: dict[str, tuple[str, str]] = {}
         stating: dict[str, list[Record]] = {}  # email -> the named contacts that state it
         for record in records:
@@ -127,13 +135,17 @@ class TermFrequencies:
                 placed["given"][record.given, source] += 1
             if record.family:
                 placed["family"][record.family, source] += 1
-            counts["username"].update({record.handle_core, *record.email_locals} - {""})
+            if record.handle_core:
+                placed["username"][record.handle_core, source] += 1
+            for local in record.email_locals - {""}:  # one person may have several addresses: never 'single'
+                placed["username"][local, "email" if record.kind == "identity" else source] += 1
         by_source: dict[str, dict[str, dict[str, int]]] = {}
         for kind, pairs in placed.items():
             by_source[kind] = {}
             for (value, source), count in pairs.items():
                 by_source[kind].setdefault(value, {})[source] = count
                 counts[kind][value] += count
+        self.counts = counts  # records holding each value, per kind
         self.frequency: dict[str, dict[str, float]] = {}
         self.mean: dict[str, float] = {}
         self.smallest: dict[str, float] = {}
@@ -142,8 +154,15 @@ class TermFrequencies:
             self.frequency[kind] = {value: count / total for value, count in counter.items()}
             self.mean[kind] = sum(f * f for f in self.frequency[kind].values()) or 1.0
             self.smallest[kind] = 1.0 / total
+        #: The expected share of a value's records held by persons other than a given holder.
+        self.others: dict[str, dict[str, float]] = {"name": {}, "username": {}}
+        self.records_per_person = 2.0
         if counts["name"]:
             self._count_namesakes(counts, by_source, parts)
+        if by_source["username"]:
+            holders, _ = estimate_holders(by_source["username"], single=SOCIAL,
+                                          prior_mean=lambda value: self.USERNAME_NAMESAKES)  # fmt: skip
+            self.others["username"] = {value: found.others for value, found in holders.items()}
         #: Emails that contacts of different names state (a household's 'smithfamily@'): one named
         #: contact per person who states it
         self.households = {email: people for email, contacts in stating.items()
@@ -168,8 +187,10 @@ class TermFrequencies:
 
         of_name, _ = estimate_holders(by_source["name"], single=SOCIAL, prior_mean=namesakes)
         total = sum(counts["name"].values())
+        self.records_per_person = max(1.5, total / persons) if persons else 2.0
         frequency = {}
         for name, count in counts["name"].items():
+            self.others["name"][name] = of_name[name].others
             frequency[name] = count * of_name[name].others / total
             if " " not in name:  # a given name alone: as common as that given name on any record
                 frequency[name] = max(frequency[name], self.frequency["given"].get(name, 0.0))
@@ -196,10 +217,22 @@ class TermFrequencies:
         return holders
 
     def chance(self, kind: str, value: str) -> float:
-        """The chance that a record of someone else holds exactly ``value``: its frequency among records, for a
-        value held by three or more (two records sharing a value may be all there is of it: no bound then)."""
+        """The chance that a record of someone else holds exactly ``value``: for a username, its frequency among
+        the records of other persons; otherwise its frequency among records, for a value held by three or more
+        (two records sharing a value may be all there is of it: no bound then)."""
         frequency = self.frequency.get(kind, {}).get(value, 0.0)
+        if kind == "username":
+            return frequency * self.others["username"].get(value, 1.0)
         return frequency if frequency >= 3 * self.smallest.get(kind, 1.0) else 0.0
+
+    def kin(self, kind: str, value: str) -> float:
+        """The chance that another record of a holder's own person holds ``value`` too (a full name or a
+        username): its records less the others' share, over the records a person has. 0 when unknown."""
+        count = self.counts[kind][value] if kind in self.counts else 0
+        others = self.others.get(kind, {}).get(value)
+        if not count or others is None:
+            return 0.0
+        return min(1.0, max(0.0, count * (1.0 - others) - 1.0) / max(0.5, self.records_per_person - 1.0))
 
     def ratio(self, kind: str, value: str) -> float:
         frequency = self.frequency.get(kind, {}).get(value)
@@ -220,6 +253,10 @@ def _people(contacts: Sequence[Record]) -> list[Record]:
 #: Levels that agree on one exact value (the same name, the same username core): their u is at least that
 #: value's frequency among records when three or more hold it.
 _EXACT = frozenset({(NAME, 1), (USERNAME, 1), (USERNAME, 3)})
+#: Levels whose m is at least the value's ``kin``: agreeing on a value its holder's own records share. Not a
+#: username made from the name: 'annanowak' on three platforms may be two Anna Nowaks.
+_KIN = frozenset({(NAME, 1), (USERNAME, 1)})
+_NAME_VARIANTS = COMPARISONS[USERNAME].level("different usernames, each made from the name")
 
 
 def _depends_on_records(comparison: int, level: int) -> bool:
@@ -260,19 +297,23 @@ class MatchModel:
     def level_weight(self, comparison: int, level: int, a: Record | None = None, b: Record | None = None) -> float:
         if level == 0:
             return 0.0
-        u = self.u[comparison][level]
+        m, u = self.m[comparison][level], self.u[comparison][level]
         adjust = _tf_value(comparison, level, a, b)
         if adjust is not None:
             u *= self.tf.ratio(*adjust)
             if (comparison, level) in _EXACT:  # agreeing on a common value is as likely as the value ('jacksmith')
                 u = max(u, self.tf.chance(*adjust))
-        weight = math.log2(self.m[comparison][level] / max(u, _FLOOR))
+            if (comparison, level) in _KIN:
+                m = max(m, self.tf.kin(*adjust))
+        weight = math.log2(m / max(u, _FLOOR))
         if comparison == EMAIL and level == 1 and a is not None and b is not None:
             holders = self.tf.email_holders(a, b)
             if holders > 1:  # a household's email: it says one of `holders` people, no more
                 weight = min(weight, -math.log2(self.prior / (1 - self.prior)) - math.log2(holders - 1))
         # Two accounts on one platform is a warning, never evidence for a match: where random pairs seldom
         # hold two social accounts (a CRM-heavy graph), u is tiny and the ratio alone would turn it positive.
+        if comparison == USERNAME and level == _NAME_VARIANTS:  # the name's evidence, already counted: at most neutral
+            return min(0.0, weight)
         return min(0.0, weight) if comparison == PLATFORM else weight
 
     def level_weights(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> list[float]:

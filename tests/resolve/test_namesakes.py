@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from graphsvc.resolve.compare import COMPARISONS
 from graphsvc.resolve.model import MatchModel, TermFrequencies
 from graphsvc.resolve.namesakes import estimate_holders
-from graphsvc.resolve.records import SOCIAL, Record, contact_record
+from graphsvc.resolve.records import SOCIAL, Record, contact_record, identity_record
 
 PLATFORMS = ("twitter", "facebook", "linkedin", "instagram")
 
@@ -106,3 +107,26 @@ def test_a_household_address_that_names_one_of_its_people_is_that_persons() -> N
     assert tf.email_holders(jadwiga, address) == 1  # 'jadwiga@' is Jadwiga's
     assert tf.email_holders(peter, address) == 2 and tf.email_holders(jadwiga, peter) == 2
     assert tf.email_holders(helen, home) == 2  # 'sanderson.home@' names both Sandersons: still either
+
+
+def test_a_handle_one_person_holds_on_several_platforms_weighs_more_than_one_several_people_hold() -> None:
+    username = next(i for i, c in enumerate(COMPARISONS) if c.name == "username")
+    def account(platform: str, handle: str, name: str) -> Record:
+        return identity_record({"platform": platform, "key": handle, "displayName": name})
+
+    records = [account(p, f"u{n}{p}", f"Given{n} Family{n}") for n in range(300) for p in PLATFORMS[n % 2 :][:2]]
+    dorothea = [account(p, "dorothea_the", "Dorothea Plath") for p in PLATFORMS[:3]]  # one person, three accounts
+    mikes = [account("twitter", f"mike{n}", f"Mike Family{n}") for n in range(3)]  # three people, one platform
+    mikes += [account("facebook", "mike", "Mike Other")]
+    tf = TermFrequencies([*records, *dorothea, *mikes])
+    assert tf.kin("username", "dorotheathe") > 0.9  # her other records hold it as well
+    assert tf.kin("username", "mike") < 0.5  # the facebook 'mike' may be one of the three: no more likely
+    assert tf.chance("username", "dorotheathe") < 0.2 * tf.chance("username", "mike")
+    assert tf.others["username"]["mike"] >= 0.6  # three accounts on one platform: three people at least
+    m = [[1.0] + [0.05] * (len(c.levels) - 1) for c in COMPARISONS]
+    u = [[1.0] + [1e-9] * (len(c.levels) - 1) for c in COMPARISONS]
+    model = MatchModel(m=m, u=u, prior=1e-3, tf=tf)
+    levels = tuple(1 if c == username else 0 for c in range(len(COMPARISONS)))
+    # m for her handle is her records' kin (about 1), not the average 0.05: 4 bits more than the bare ratio
+    assert model.weight(levels, dorothea[0], dorothea[1]) > math.log2(0.05 / tf.chance("username", "dorotheathe")) + 4
+    assert model.probability(levels, dorothea[0], dorothea[1]) > 0.5 > 4 * model.probability(levels, mikes[0], mikes[3])
