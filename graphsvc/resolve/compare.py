@@ -111,7 +111,10 @@ def _name(a: Record, b: Record) -> int:
         return 1
     if len(a.tokens) == 1 or len(b.tokens) == 1:  # a given name alone ('Ryan'): fits 'Ryan Holland' or says nothing
         alone, full = (a, b) if len(a.tokens) == 1 else (b, a)
-        return 0 if _compatible(alone.given, full.given, nicknames=True) else 6
+        if not _compatible(alone.given, full.given, nicknames=True):
+            return 6
+        # 'Penelope' whose handle is 'pbriggs' tells the rest of her name: as a nameless 'pbriggs' would
+        return 5 if any(_username_fits_name(x, full) for x in _usernames(alone)) else 0
     if _compatible(a.given, b.given, nicknames=True) and (
             _compatible(a.family, b.family, nicknames=False) or _contained(a.tokens, b.tokens)):  # fmt: skip
         return 2

@@ -274,8 +274,8 @@ def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -
             return "name", a.name
         if level in (2, 3, 4):
             return "family", a.family or b.family
-        if level == 5:  # the nameless side's username fits the other's name
-            named, other = (a, b) if a.name else (b, a)
+        if level == 5:  # the username of the nameless side (or of a given name alone) fits the other's name
+            named, other = (a, b) if len(a.tokens) > len(b.tokens) else (b, a)
             cores = {other.handle_core, *other.email_locals} - {""}
             if {named.given + named.family, named.family + named.given} & cores:
                 return "name", named.name  # it spells the whole name: as rare as the name's namesakes

@@ -22,9 +22,10 @@ from typing import Any
 from graphsvc.db import Database, query
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
-from graphsvc.resolve.compare import COMPARISONS, compare, with_connections
+from graphsvc.resolve.compare import COMPARISONS, same_person_names, with_connections
 from graphsvc.resolve.history import audit_event, write_audit
 from graphsvc.resolve.model import MatchModel, Scorer, TermFrequencies, estimate_model, evidence
+from graphsvc.resolve.parallel import compare_pairs, score_pairs
 from graphsvc.resolve.records import Record, contact_record, identity_record, keep_rare_bio_terms, member_of
 from graphsvc.resolve.survivorship import DEFAULT_PRIORITY, Rule, golden_record
 
@@ -102,13 +103,12 @@ def _load(db: Database) -> _Loaded:
     previous: dict[str, str] = {}
     imported: dict[str, Any] = {}
     influence: dict[str, float] = {}
-    point_owners: Counter[str] = Counter()
-    contact_points: list[tuple[int, list[str]]] = []
+    owners: dict[str, list[int]] = {}  # email/phone identity key -> the contacts that state it
     for row in db.read("resolve.contacts"):
         record = contact_record(_with_times(row["contact"]), row["points"])
         keys = [f"identity:{p['platform']}:{p['key']}" for p in row["points"]]
-        point_owners.update(keys)
-        contact_points.append((len(records), keys))
+        for key in keys:
+            owners.setdefault(key, []).append(len(records))
         records.append(record)
         imported[record.key] = record.display["importedAt"]
         if row["person"]:
@@ -125,11 +125,18 @@ def _load(db: Database) -> _Loaded:
     keep_rare_bio_terms(records)
     ties = _attach_ties(db, records, index_of, previous)
     unit_of = list(range(len(records)))
-    for contact_index, keys in contact_points:
-        for key in keys:  # a point shared by two contacts (a family email) stays a unit of its own
-            if point_owners[key] == 1 and key in index_of:
-                unit_of[index_of[key]] = contact_index
+    for key, contacts in owners.items():
+        # A point stated by contacts of different names (a family's email, a shared landline) stays a unit of
+        # its own; one that contacts of one name state (the same person in two CRMs) goes with the first.
+        if key in index_of and (len(contacts) == 1 or _one_name(records, contacts)):
+            unit_of[index_of[key]] = contacts[0]
     return _Loaded(records, unit_of, previous, imported, influence, ties)
+
+
+def _one_name(records: Sequence[Record], indexes: Sequence[int]) -> bool:
+    """Whether these records are all named, with names one person may carry."""
+    first = records[indexes[0]]
+    return all(records[i].name for i in indexes) and all(same_person_names(first, records[i]) for i in indexes[1:])
 
 
 def _attach_ties(db: Database, records: list[Record], index_of: dict[str, int], previous: dict[str, str],
@@ -282,12 +289,12 @@ def _resolve(
         if second:  # only the connections level can differ from the first pass
             levels = {pair: with_connections(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
         else:
-            levels = {pair: compare(records[pair[0]], records[pair[1]]) for pair in pairs}
+            levels = compare_pairs(records, list(pairs))
         lap("compare")
         model = stored or estimate_model(records, unit_of, levels, labels=labels, seed=options.seed, tf=frequencies)
         model.tf = frequencies
         scorer = Scorer(model)
-        scores = {pair: scorer.probability(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
+        scores = score_pairs(records, levels, scorer)
         lap("score")
         edges: dict[tuple[int, int], float] = {}
         for (a, b), p in scores.items():

@@ -125,6 +125,10 @@ def test_a_given_name_alone_neither_agrees_nor_disagrees_with_a_full_name() -> N
     assert compare(named("rob", "Rob"), named("robert", "Robert Holland"))[name] == 0  # a nickname fits too
     assert COMPARISONS[name].levels[compare(ryan, named("ml", "Maria Lopez"))[name]] == "different names"
     assert COMPARISONS[name].levels[compare(ryan, named("ryan2", "Ryan"))[name]] == "same name"
+    # unless its username spells the rest of the name: 'Penelope' at 'pbriggs' is Penelope Briggs's namesake at most
+    penelope = named("pbriggs", "Penelope")
+    assert COMPARISONS[name].levels[compare(penelope, named("pb", "Penelope Briggs"))[name]] == "username matches name"
+    assert compare(penelope, named("pw", "Penelope Wise"))[name] == 0
 
 
 def test_two_accounts_on_one_platform_never_count_for_a_match() -> None:

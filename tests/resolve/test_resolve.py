@@ -17,7 +17,7 @@ from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import ResolveOptions, resolve
 from graphsvc.resolve.review import decide, review_queue
 from graphsvc.resolve.run import load_records, pair_id
-from tests.ingest.test_import import write_csv
+from tests.ingest.test_import import CONTACT_HEADER, write_csv
 from tests.resolve.conftest import IDENTITY_HEADER, TRUTH
 from tests.support import run_json
 
@@ -179,6 +179,22 @@ def test_ties_are_loaded_as_persons_and_hubs_are_ignored(small_crm: Database, tm
     steven = person_of(small_crm, "identity:twitter:stevensmith")
     # Ada's two accounts both follow Steven: as persons, they share that connection
     assert by_key["identity:twitter:ada_lovelace"].ties == by_key["identity:github:adal"].ties == {steven}
+
+
+def test_a_point_stated_under_one_name_joins_its_contact_a_familys_stays_apart(db: Database, tmp_path: Path) -> None:
+    rows = [["hubspot", "1", "Anna Smith", "", "", "smithfamily@example.org", "+44 113 496 0000", "", "", "", "GB", ""],
+            ["hubspot", "2", "Tom Smith", "", "", "smithfamily@example.org", "", "", "", "", "GB", ""],
+            ["salesforce", "3", "Steven Smith", "", "", "steven.smith@acme.example", "+44 113 496 0000", "", "", "", "GB", ""],
+            ["hubspot", "4", "Steve Smith", "", "", "steven.smith@acme.example", "", "", "", "", "GB", ""]]  # fmt: skip
+    import_files(db, "contacts", [write_csv(tmp_path / "contacts.csv", CONTACT_HEADER, rows)])
+    records, unit_of = load_records(db)
+    unit = {r.key: unit_of[i] for i, r in enumerate(records)}
+    # the same man in two CRMs: his address goes with the first contact that states it
+    assert unit["identity:email:steven.smith@acme.example"] in {unit["contact:salesforce:3"], unit["contact:hubspot:4"]}
+    # a family's address and a phone that Anna and Steven both state stay units of their own
+    family, phone = unit["identity:email:smithfamily@example.org"], unit["identity:phone:+441134960000"]
+    assert family not in {unit[f"contact:hubspot:{n}"] for n in (1, 2)}
+    assert phone not in {unit["contact:hubspot:1"], unit["contact:salesforce:3"]}
 
 
 def graph_state(db: Database) -> tuple[Any, ...]:
