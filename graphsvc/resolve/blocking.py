@@ -18,12 +18,12 @@ At 100k people those pairs were most of all pairs, and few of them true.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from nicknames import NickNamer
 
-from graphsvc.resolve.records import Record
+from graphsvc.resolve.records import Record, family_tokens, name_usernames
 
 __all__ = ["blocking_keys", "candidate_pairs", "canonical_given_names"]
 
@@ -39,22 +39,6 @@ def canonical_given_names(given: str) -> frozenset[str]:
     return frozenset({given, *(_NICKNAMES.canonicals_of(given) or ())})
 
 
-def _name_usernames(record: Record) -> Iterator[str]:
-    """Usernames people make from their name, for every family-name token ('debora frias tejada'
-    gives 'deborafrias' as well as 'deboratejada'): jsmith, johnsmith, smithjohn, johns, smithj."""
-    g = record.given
-    for f in _family_tokens(record):
-        yield from (g + f, f + g, g[0] + f, g + f[0], f + g[0])
-
-
-def _family_tokens(record: Record) -> list[str]:
-    """The family name and the other tokens after the given name (double surnames, maiden names)."""
-    if not record.given:
-        return []
-    tokens = [t for t in record.name.split() if len(t) > 1 and t != record.given]
-    return sorted({record.family, *tokens} - {""})
-
-
 def blocking_keys(record: Record) -> set[str]:
     keys: set[str] = {f"e:{email}" for email in record.emails}
     keys.update(f"p:{phone}" for phone in record.phones)
@@ -62,14 +46,14 @@ def blocking_keys(record: Record) -> set[str]:
     if len(record.handle_core) >= 4:
         keys.add(f"u:{record.handle_core}")
     used = {record.handle_core, *record.email_locals}
-    keys.update(f"d:{name}" for name in _name_usernames(record) if len(name) >= 5 and name not in used)
+    keys.update(f"d:{name}" for name in name_usernames(record) if len(name) >= 5 and name not in used)
     if record.name:
         keys.add(f"n:{' '.join(sorted(record.tokens))}")
         if record.city:
             keys.add(f"nc:{' '.join(sorted(record.tokens))}|{record.city}")
             if record.phonetic:
                 keys.update(f"ph:{record.phonetic}|{canon}|{record.city}" for canon in canonical_given_names(record.given))
-            keys.update(f"gf:{record.given}|{family}|{record.city}" for family in _family_tokens(record))
+            keys.update(f"gf:{record.given}|{family}|{record.city}" for family in family_tokens(record))
     if record.avatar:
         keys.add(f"a:{record.avatar}")
     if record.birth:

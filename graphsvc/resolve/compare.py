@@ -14,7 +14,7 @@ from rapidfuzz.distance import JaroWinkler
 from graphsvc.resolve.blocking import canonical_given_names
 from graphsvc.resolve.records import SOCIAL, Record
 
-__all__ = ["COMPARISONS", "Comparison", "compare", "same_person_names"]
+__all__ = ["COMPARISONS", "Comparison", "compare", "local_part_names", "same_person_names", "username_fits_name"]
 
 
 @dataclass(frozen=True)
@@ -74,20 +74,20 @@ def _username(a: Record, b: Record) -> int:
     shared = {x for x in left & right if len(x) >= 4}
     if shared:
         # 'annanowak' says little beyond the name 'Anna Nowak' that many people share
-        made_from_name = any(_username_fits_name(x, a) or _username_fits_name(x, b) for x in shared)
+        made_from_name = any(username_fits_name(x, a) or username_fits_name(x, b) for x in shared)
         return 3 if made_from_name else 1
     best = max(JaroWinkler.similarity(x, y) for x in left for y in right)
     if best >= 0.92:
         return 2
     # 'isabelle.seguin' and 'seguin_isabelle@': people vary how they write their name from platform to platform
     for named, other in ((a, b), (b, a)):
-        if (named.name and (not other.name or same_person_names(a, b)) and any(_username_fits_name(x, named) for x in left)
-                and any(_username_fits_name(y, named) for y in right)):  # fmt: skip
+        if (named.name and (not other.name or same_person_names(a, b)) and any(username_fits_name(x, named) for x in left)
+                and any(username_fits_name(y, named) for y in right)):  # fmt: skip
             return 5
     return 4
 
 
-def _username_fits_name(handle: str, named: Record) -> bool:
+def username_fits_name(handle: str, named: Record) -> bool:
     """'jsmith', 'smithj', 'johnsmith' fit John Smith (any family-name token: 'deborafrias' fits
     Débora Frías Tejada)."""
     g = named.given
@@ -104,7 +104,7 @@ def _usernames(record: Record) -> set[str]:
 def _name(a: Record, b: Record) -> int:
     if not (a.name and b.name):
         named, other = (a, b) if a.name else (b, a)
-        if named.name and any(_username_fits_name(x, named) for x in _usernames(other)):
+        if named.name and any(username_fits_name(x, named) for x in _usernames(other)):
             return 5
         return 0
     if a.name == b.name or a.tokens == b.tokens:
@@ -114,7 +114,7 @@ def _name(a: Record, b: Record) -> int:
         if not _compatible(alone.given, full.given, nicknames=True):
             return 6
         # 'Penelope' whose handle is 'pbriggs' tells the rest of her name: as a nameless 'pbriggs' would
-        return 5 if any(_username_fits_name(x, full) for x in _usernames(alone)) else 0
+        return 5 if any(username_fits_name(x, full) for x in _usernames(alone)) else 0
     if _compatible(a.given, b.given, nicknames=True) and (
             _compatible(a.family, b.family, nicknames=False) or _contained(a.tokens, b.tokens)):  # fmt: skip
         return 2
@@ -128,7 +128,7 @@ def _name(a: Record, b: Record) -> int:
 def local_part_names(local: str, named: Record) -> bool:
     """Whether an email's local part (its core) points at this person: it fits the name ('jsmith',
     'annasmith') or starts with the given name ('jadwiga', 'annas')."""
-    return _username_fits_name(local, named) or (len(named.given) >= 3 and local.startswith(named.given))
+    return username_fits_name(local, named) or (len(named.given) >= 3 and local.startswith(named.given))
 
 
 def same_person_names(a: Record, b: Record) -> bool:

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphsvc.resolve.compare import (
-    COMPARISONS, EMAIL, NAME, PLATFORM, USERNAME, compare, local_part_names, same_person_names,
+    COMPARISONS, EMAIL, NAME, PLATFORM, USERNAME, compare, local_part_names, same_person_names, username_fits_name,
 )
 from graphsvc.resolve.namesakes import estimate_holders
-from graphsvc.resolve.records import SOCIAL, Record, local_core
+from graphsvc.resolve.records import SOCIAL, Record, local_core, name_usernames
 
 __all__ = ["MatchModel", "Scorer", "TermFrequencies", "estimate_model"]
 
@@ -107,13 +107,13 @@ class TermFrequencies:
     records agreeing on it is what to expect of her, not the rare event the average m says.
     """
 
-    KINDS = ("name", "family", "username", "given")
+    KINDS = ("name", "family", "username", "given", "fits")
     #: Given and family names co-occur more often than independence predicts (both come from one
     #: culture): the expected namesakes of a full name are this many times the product estimate.
     AFFINITY = 4.0
     #: How far below the average frequency a value's may count. A full name's frequency is its expected
     #: namesakes' share, an estimate rather than a count, and a unique name may weigh more than others.
-    _FLOORS = {"name": 0.001}
+    _FLOORS = {"name": 0.001, "fits": 0.001}
     #: Expected holders of a username beyond the first, before counting its records: people pick
     #: handles to be theirs ('dorothea_the'); the counts per platform show the shared ones ('mike').
     USERNAME_NAMESAKES = 0.1
@@ -135,6 +135,8 @@ class TermFrequencies:
                 placed["given"][record.given, source] += 1
             if record.family:
                 placed["family"][record.family, source] += 1
+            for username in name_usernames(record, family_alone=True):  # 'ramosl' fits every L. Ramos
+                placed["fits"][username, source] += 1
             if record.handle_core:
                 placed["username"][record.handle_core, source] += 1
             for local in record.email_locals - {""}:  # one person may have several addresses: never 'single'
@@ -155,7 +157,7 @@ class TermFrequencies:
             self.mean[kind] = sum(f * f for f in self.frequency[kind].values()) or 1.0
             self.smallest[kind] = 1.0 / total
         #: The expected share of a value's records held by persons other than a given holder.
-        self.others: dict[str, dict[str, float]] = {"name": {}, "username": {}}
+        self.others: dict[str, dict[str, float]] = {"name": {}, "username": {}, "fits": {}}
         self.records_per_person = 2.0
         if counts["name"]:
             self._count_namesakes(counts, by_source, parts)
@@ -163,6 +165,14 @@ class TermFrequencies:
             holders, _ = estimate_holders(by_source["username"], single=SOCIAL,
                                           prior_mean=lambda value: self.USERNAME_NAMESAKES)  # fmt: skip
             self.others["username"] = {value: found.others for value, found in holders.items()}
+        if by_source["fits"]:  # a username fits the names of how many persons: their records, less one person's
+            holders, _ = estimate_holders(by_source["fits"], single=SOCIAL, prior_mean=lambda value: 0.5)
+            total = sum(counts["fits"].values())
+            fits = self.frequency["fits"] = {}
+            for value, found in holders.items():
+                self.others["fits"][value] = found.others
+                fits[value] = counts["fits"][value] * found.others / total
+            self.mean["fits"] = sum(counts["fits"][v] / total * f for v, f in fits.items()) or 1.0
         #: Emails that contacts of different names state (a household's 'smithfamily@'): one named
         #: contact per person who states it
         self.households = {email: people for email, contacts in stating.items()
@@ -279,7 +289,10 @@ def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -
             cores = {other.handle_core, *other.email_locals} - {""}
             if {named.given + named.family, named.family + named.given} & cores:
                 return "name", named.name  # it spells the whole name: as rare as the name's namesakes
-            return ("username", min(cores)) if cores else None  # 'jsmith': as rare as that username
+            fitting = sorted(core for core in cores if username_fits_name(core, named))
+            if fitting:  # 'ramosl': as rare as the persons whose names it fits
+                return "fits", fitting[0]
+            return ("username", min(cores)) if cores else None
     if comparison == USERNAME and level in (1, 3):
         shared = ({a.handle_core, *a.email_locals} & {b.handle_core, *b.email_locals}) - {""}
         return ("username", min(shared)) if shared else None

@@ -20,7 +20,8 @@ import jellyfish
 from graphsvc.errors import InputError
 from graphsvc.ingest.normalize import fold, parse_handle
 
-__all__ = ["SOCIAL", "Record", "contact_record", "identity_record", "keep_rare_bio_terms", "record_key", "username_numbers"]
+__all__ = ["SOCIAL", "Record", "contact_record", "family_tokens", "identity_record", "keep_rare_bio_terms", "name_usernames",
+           "record_key", "username_numbers"]
 
 #: Platforms whose key is a chosen username (comparable across platforms).
 SOCIAL = frozenset({"twitter", "facebook", "linkedin", "instagram", "github", "forum", "mastodon", "reddit"})
@@ -139,6 +140,26 @@ def _links(*texts: str | None) -> frozenset[str]:
         for match in _EMAIL.finditer(text):
             found.add(record_key("identity", "email", match.group(0).lower()))
     return frozenset(found)
+
+
+def family_tokens(record: Record) -> list[str]:
+    """The family name and the other tokens after the given name (double surnames, maiden names)."""
+    if not record.given:
+        return []
+    tokens = [t for t in record.name.split() if len(t) > 1 and t != record.given]
+    return sorted({record.family, *tokens} - {""})
+
+
+def name_usernames(record: Record, *, family_alone: bool = False) -> set[str]:
+    """Usernames people make from their name, for every family-name token ('debora frias tejada' gives
+    'deborafrias' as well as 'deboratejada'): johnsmith, smithjohn, jsmith, johns, smithj (and 'smith')."""
+    g = record.given
+    found: set[str] = set()
+    for f in family_tokens(record):
+        found.update((g + f, f + g, g[0] + f, g + f[0], f + g[0]))
+        if family_alone:
+            found.add(f)
+    return found
 
 
 def _with_name(record: Record, name: str | None, given: str | None = None, family: str | None = None) -> None:

@@ -109,11 +109,12 @@ def test_a_household_address_that_names_one_of_its_people_is_that_persons() -> N
     assert tf.email_holders(helen, home) == 2  # 'sanderson.home@' names both Sandersons: still either
 
 
+def account(platform: str, handle: str, name: str) -> Record:
+    return identity_record({"platform": platform, "key": handle, "displayName": name})
+
+
 def test_a_handle_one_person_holds_on_several_platforms_weighs_more_than_one_several_people_hold() -> None:
     username = next(i for i, c in enumerate(COMPARISONS) if c.name == "username")
-    def account(platform: str, handle: str, name: str) -> Record:
-        return identity_record({"platform": platform, "key": handle, "displayName": name})
-
     records = [account(p, f"u{n}{p}", f"Given{n} Family{n}") for n in range(300) for p in PLATFORMS[n % 2 :][:2]]
     dorothea = [account(p, "dorothea_the", "Dorothea Plath") for p in PLATFORMS[:3]]  # one person, three accounts
     mikes = [account("twitter", f"mike{n}", f"Mike Family{n}") for n in range(3)]  # three people, one platform
@@ -130,3 +131,20 @@ def test_a_handle_one_person_holds_on_several_platforms_weighs_more_than_one_sev
     # m for her handle is her records' kin (about 1), not the average 0.05: 4 bits more than the bare ratio
     assert model.weight(levels, dorothea[0], dorothea[1]) > math.log2(0.05 / tf.chance("username", "dorotheathe")) + 4
     assert model.probability(levels, dorothea[0], dorothea[1]) > 0.5 > 4 * model.probability(levels, mikes[0], mikes[3])
+
+
+def test_a_username_that_fits_one_persons_name_weighs_more_than_one_that_fits_many() -> None:
+    name = next(i for i, c in enumerate(COMPARISONS) if c.name == "name")
+    records = [account(p, f"u{n}{p}", f"Given{n} Family{n}") for n in range(300) for p in PLATFORMS[n % 2 :][:2]]
+    lunna = account("twitter", "lunna_ramos", "Lunna Ramos")
+    ramos = [account("twitter", f"r{n}", f"{given} Ramos") for n, given in enumerate(("Luis", "Lara", "Leo", "Lia", "Lucas"))]
+    sign_ups = [Record(key=f"identity:email:{local}@gmail.com", kind="identity", source="email",
+                       email_locals=frozenset({local})) for local in ("ramosl", "nowakz")]  # fmt: skip
+    zofia = account("twitter", "zofia_n", "Zofia Nowak")  # the only Z. Nowak
+    tf = TermFrequencies([*records, lunna, *ramos, zofia, *sign_ups])
+    assert tf.chance("fits", "nowakz") < tf.chance("fits", "ramosl") / 3  # six L. Ramos, one Z. Nowak
+    m = [[1.0] + [0.2] * (len(c.levels) - 1) for c in COMPARISONS]
+    u = [[1.0] + [1e-4] * (len(c.levels) - 1) for c in COMPARISONS]
+    model = MatchModel(m=m, u=u, prior=1e-3, tf=tf)
+    levels = tuple(5 if c == name else 0 for c in range(len(COMPARISONS)))
+    assert model.weight(levels, zofia, sign_ups[1]) > model.weight(levels, lunna, sign_ups[0]) + 2
