@@ -117,12 +117,14 @@ class TermFrequencies:
     #: Expected holders of a username beyond the first, before counting its records: people pick
     #: handles to be theirs ('dorothea_the'); the counts per platform show the shared ones ('mike').
     USERNAME_NAMESAKES = 0.1
+    _GROUPED = 60  # values held by more records are common whatever their names say: not grouped by name
 
     def __init__(self, records: Iterable[Record] = ()) -> None:
         counts: dict[str, Counter[str]] = {kind: Counter() for kind in self.KINDS}
         placed: dict[str, Counter[tuple[str, str]]] = {kind: Counter() for kind in self.KINDS}
         parts: dict[str, tuple[str, str]] = {}
         stating: dict[str, list[Record]] = {}  # email -> the named contacts that state it
+        fitting: dict[str, list[Record]] = {}  # username a name suggests -> the records whose names suggest it
         for record in records:
             if record.kind == "contact" and record.name:
                 for email in record.emails:
@@ -137,6 +139,7 @@ class TermFrequencies:
                 placed["family"][record.family, source] += 1
             for username in name_usernames(record, family_alone=True):  # 'ramosl' fits every L. Ramos
                 placed["fits"][username, source] += 1
+                fitting.setdefault(username, []).append(record)
             if record.handle_core:
                 placed["username"][record.handle_core, source] += 1
             for local in record.email_locals - {""}:  # one person may have several addresses: never 'single'
@@ -166,7 +169,9 @@ class TermFrequencies:
                                           prior_mean=lambda value: self.USERNAME_NAMESAKES)  # fmt: skip
             self.others["username"] = {value: found.others for value, found in holders.items()}
         if by_source["fits"]:  # a username fits the names of how many persons: their records, less one person's
-            holders, _ = estimate_holders(by_source["fits"], single=SOCIAL, prior_mean=lambda value: 0.5)
+            # 'Lunna Ramos' and 'Luis Ramos' both suggest 'ramosl': two names, two persons at least
+            names = {value: len(_people(found)) for value, found in fitting.items() if 1 < len(found) <= self._GROUPED}
+            holders, _ = estimate_holders(by_source["fits"], single=SOCIAL, prior_mean=lambda value: 0.5, at_least=names)
             total = sum(counts["fits"].values())
             fits = self.frequency["fits"] = {}
             for value, found in holders.items():
@@ -251,12 +256,12 @@ class TermFrequencies:
         return min(50.0, max(self._FLOORS.get(kind, 0.05), frequency / self.mean[kind]))
 
 
-def _people(contacts: Sequence[Record]) -> list[Record]:
-    """One contact per person among ``contacts``, going by their names (greedy: each joins the first it fits)."""
+def _people(records: Sequence[Record]) -> list[Record]:
+    """One record per person among named ``records``, going by their names (greedy: each joins the first it fits)."""
     groups: list[Record] = []
-    for contact in contacts:
-        if not any(same_person_names(contact, first) for first in groups):
-            groups.append(contact)
+    for record in records:
+        if not any(same_person_names(record, first) for first in groups):
+            groups.append(record)
     return groups
 
 

@@ -43,12 +43,14 @@ class Holders:
 
 
 def estimate_holders(
-    by_source: Mapping[str, Mapping[str, int]], *, single: frozenset[str], prior_mean: Callable[[str], float]
+    by_source: Mapping[str, Mapping[str, int]], *, single: frozenset[str], prior_mean: Callable[[str], float],
+    at_least: Mapping[str, int] | None = None,
 ) -> tuple[dict[str, Holders], float]:
     """Holders of every value in ``by_source`` (value -> source -> records) and the number of persons.
 
     ``single`` names the sources where a person holds at most one record (social platforms);
-    ``prior_mean(value)`` is the expected number of holders beyond the first.
+    ``prior_mean(value)`` is the expected number of holders beyond the first; ``at_least`` the holders a
+    value is known to have from elsewhere (its records carry that many different names).
     """
     values = list(by_source)
     if not values:
@@ -61,6 +63,8 @@ def estimate_holders(
             counts[row, column[source]] = count
     is_single = np.array([source in single for source in sources])
     least = np.maximum(1.0, (counts * is_single).max(axis=1))
+    if at_least:
+        least = np.maximum(least, np.array([at_least.get(value, 1) for value in values], dtype=float))
     k = least[:, None] + np.arange(_SPAN)  # (values, span): the holder counts weighed
     mean = np.maximum(np.array([prior_mean(value) for value in values], dtype=float), 1e-12)[:, None]
     # Poisson(k - 1; mean) without its e^-mean (the same for every k), and what the counts say

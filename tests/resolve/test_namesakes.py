@@ -148,3 +148,11 @@ def test_a_username_that_fits_one_persons_name_weighs_more_than_one_that_fits_ma
     model = MatchModel(m=m, u=u, prior=1e-3, tf=tf)
     levels = tuple(5 if c == name else 0 for c in range(len(COMPARISONS)))
     assert model.weight(levels, zofia, sign_ups[1]) > model.weight(levels, lunna, sign_ups[0]) + 2
+
+
+def test_holders_known_from_elsewhere_raise_the_estimate() -> None:
+    by_source = population({"ramosl": {"twitter": 1, "facebook": 1, "crm:hubspot": 1}})
+    plain, _ = estimate_holders(by_source, single=SOCIAL, prior_mean=lambda v: 0.5)
+    named, _ = estimate_holders(by_source, single=SOCIAL, prior_mean=lambda v: 0.5, at_least={"ramosl": 3})
+    assert plain["ramosl"].persons < 2.0 <= 3.0 <= named["ramosl"].persons  # three different names: three people
+    assert named["ramosl"].others >= 2 / 3 - 1e-9 > plain["ramosl"].others
