@@ -172,12 +172,7 @@ class TermFrequencies:
             # 'Lunna Ramos' and 'Luis Ramos' both suggest 'ramosl': two names, two persons at least
             names = {value: len(_people(found)) for value, found in fitting.items() if 1 < len(found) <= self._GROUPED}
             holders, _ = estimate_holders(by_source["fits"], single=SOCIAL, prior_mean=lambda value: 0.5, at_least=names)
-            total = sum(counts["fits"].values())
-            fits = self.frequency["fits"] = {}
-            for value, found in holders.items():
-                self.others["fits"][value] = found.others
-                fits[value] = counts["fits"][value] * found.others / total
-            self.mean["fits"] = sum(counts["fits"][v] / total * f for v, f in fits.items()) or 1.0
+            self._of_others("fits", counts["fits"], {value: found.others for value, found in holders.items()})
         #: Emails that contacts of different names state (a household's 'smithfamily@'): one named
         #: contact per person who states it
         self.households = {email: people for email, contacts in stating.items()
@@ -201,16 +196,20 @@ class TermFrequencies:
             return self.AFFINITY * given_holders * family[f].persons / persons
 
         of_name, _ = estimate_holders(by_source["name"], single=SOCIAL, prior_mean=namesakes)
-        total = sum(counts["name"].values())
-        self.records_per_person = max(1.5, total / persons) if persons else 2.0
-        frequency = {}
-        for name, count in counts["name"].items():
-            self.others["name"][name] = of_name[name].others
-            frequency[name] = count * of_name[name].others / total
-            if " " not in name:  # a given name alone: as common as that given name on any record
-                frequency[name] = max(frequency[name], self.frequency["given"].get(name, 0.0))
-        self.frequency["name"] = frequency
-        self.mean["name"] = sum(count / total * frequency[name] for name, count in counts["name"].items()) or 1.0
+        self.records_per_person = max(1.5, sum(counts["name"].values()) / persons) if persons else 2.0
+        # a given name alone ("Derek") is as common as that given name on any record
+        alone = {name: self.frequency["given"].get(name, 0.0) for name in counts["name"] if " " not in name}
+        self._of_others("name", counts["name"], {name: found.others for name, found in of_name.items()}, alone)
+
+    def _of_others(self, kind: str, counts: Counter[str], others: dict[str, float],
+                   least: Mapping[str, float] | None = None) -> None:  # fmt: skip
+        """A kind's frequencies as the share of its records that other persons hold (at least ``least``)."""
+        total = sum(counts.values())
+        self.others[kind] = others
+        frequency = {value: max(count * others[value] / total, (least or {}).get(value, 0.0))
+                     for value, count in counts.items()}  # fmt: skip
+        self.frequency[kind] = frequency
+        self.mean[kind] = sum(count / total * frequency[value] for value, count in counts.items()) or 1.0
 
     def email_holders(self, a: Record, b: Record) -> int:
         """How many people the emails ``a`` and ``b`` share may belong to (1 unless a household's).
@@ -294,10 +293,8 @@ def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -
             cores = {other.handle_core, *other.email_locals} - {""}
             if {named.given + named.family, named.family + named.given} & cores:
                 return "name", named.name  # it spells the whole name: as rare as the name's namesakes
-            fitting = sorted(core for core in cores if username_fits_name(core, named))
-            if fitting:  # 'ramosl': as rare as the persons whose names it fits
-                return "fits", fitting[0]
-            return ("username", min(cores)) if cores else None
+            fitting = min((core for core in cores if username_fits_name(core, named)), default=None)
+            return ("fits", fitting) if fitting else None  # 'ramosl': as rare as the persons whose names it fits
     if comparison == USERNAME and level in (1, 3):
         shared = ({a.handle_core, *a.email_locals} & {b.handle_core, *b.email_locals}) - {""}
         return ("username", min(shared)) if shared else None
@@ -328,10 +325,10 @@ class MatchModel:
             holders = self.tf.email_holders(a, b)
             if holders > 1:  # a household's email: it says one of `holders` people, no more
                 weight = min(weight, -math.log2(self.prior / (1 - self.prior)) - math.log2(holders - 1))
-        # Two accounts on one platform is a warning, never evidence for a match: where random pairs seldom
-        # hold two social accounts (a CRM-heavy graph), u is tiny and the ratio alone would turn it positive.
         if comparison == USERNAME and level == _NAME_VARIANTS:  # the name's evidence, already counted: at most neutral
             return min(0.0, weight)
+        # Two accounts on one platform is a warning, never evidence for a match: where random pairs seldom
+        # hold two social accounts (a CRM-heavy graph), u is tiny and the ratio alone would turn it positive.
         return min(0.0, weight) if comparison == PLATFORM else weight
 
     def level_weights(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> list[float]:
