@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from graphsvc.ingest.parallel import worker_count
@@ -78,7 +78,7 @@ def _split(items: list[Any], workers: int) -> list[list[Any]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def compare_pairs(records: Sequence[Record], pairs: Sequence[Pair], workers: int | None = None) -> dict[Pair, Levels]:
+def compare_pairs(records: Sequence[Record], pairs: Iterable[Pair], workers: int | None = None) -> dict[Pair, Levels]:
     """``compare`` for every pair, on ``workers`` processes (default: the cores this process may use)."""
     ordered = list(pairs)
     count = _workers(len(ordered), workers)

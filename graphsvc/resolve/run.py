@@ -289,7 +289,7 @@ def _resolve(
         if second:  # only the connections level can differ from the first pass
             levels = {pair: with_connections(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
         else:
-            levels = compare_pairs(records, list(pairs))
+            levels = compare_pairs(records, pairs)
         lap("compare")
         model = stored or estimate_model(records, unit_of, levels, labels=labels, seed=options.seed, tf=frequencies)
         model.tf = frequencies
