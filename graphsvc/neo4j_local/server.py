@@ -33,7 +33,7 @@ from graphsvc.config import NEO4J_VERSION, Settings
 from graphsvc.errors import ServerError
 from graphsvc.neo4j_local.toolchain import ensure_server_jars, find_java
 
-__all__ = ["LocalServer", "ServerStatus"]
+__all__ = ["LocalServer", "ServerStatus", "new_password"]
 
 _ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 # Servers this process started: kept referenced so that they are reaped here (no zombies) and
@@ -74,6 +74,14 @@ class ServerStatus:
         return asdict(self)
 
 
+def new_password() -> str:
+    """A random password for a new server. Never one starting with '-': neo4j-admin would read it as an
+    option and refuse to set it ("Missing required parameter"), one fresh start in 64."""
+    while (password := secrets.token_urlsafe(18)).startswith("-"):
+        pass
+    return password
+
+
 class LocalServer:
     """The managed Neo4j community server of one state directory."""
 
@@ -101,7 +109,7 @@ class LocalServer:
         if given is not None:
             return ("neo4j", given[1])
         if not self.password_file.is_file():
-            self._write_private(self.password_file, secrets.token_urlsafe(18))
+            self._write_private(self.password_file, new_password())
         return ("neo4j", self.password_file.read_text(encoding="utf-8").strip())
 
     @staticmethod

@@ -15,6 +15,7 @@ from graphsvc.config import Settings
 from graphsvc.db import Database
 from graphsvc.errors import EnvironmentProblem, ServerError
 from graphsvc.neo4j_local import LocalServer
+from graphsvc.neo4j_local.server import new_password
 from graphsvc.neo4j_local.toolchain import find_java, find_maven
 from tests.support import free_port, serve_in_thread
 
@@ -113,3 +114,10 @@ def test_missing_java_or_maven_names_what_to_install(monkeypatch: pytest.MonkeyP
     with pytest.raises(EnvironmentProblem) as maven:
         find_maven()
     assert "Maven" in maven.value.message and "apt-get install maven" in (maven.value.hint or "")
+
+
+def test_a_generated_password_never_reads_as_an_option() -> None:
+    # neo4j-admin takes a password starting with '-' for an option and refuses to start the server
+    passwords = [new_password() for _ in range(5000)]  # about 78 would start with '-' by chance
+    assert not [p for p in passwords if p.startswith("-")]
+    assert len(set(passwords)) == len(passwords) and min(map(len, passwords)) >= 24
