@@ -119,7 +119,8 @@ class GovernanceQuery:
 
     @strawberry.field(description="What a resolve run would merge and split (nothing is written).",
                       extensions=needs("analyst"))  # fmt: skip
-    async def merge_preview(self, info: Ctx, threshold: float = 0.9, review_min: float = 0.3) -> MergePreview:
+    async def merge_preview(self, info: Ctx, threshold: float = ResolveOptions.threshold,
+                            review_min: float = ResolveOptions.review_min) -> MergePreview:
         if not 0.5 <= threshold <= 1.0 or not 0.0 <= review_min < threshold:
             raise InputError(f"expected 0.5 <= threshold <= 1 and 0 <= reviewMin < threshold, got {threshold} and "
                              f"{review_min}", where="mergePreview")  # fmt: skip

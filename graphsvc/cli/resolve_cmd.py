@@ -27,8 +27,8 @@ changes) and writes nothing. --evaluate DIR measures the persons now in the grap
 def resolve_command(
     incremental: Annotated[bool, typer.Option("--incremental", help="Only records imported or decided since the last run.")] = False,
     evaluate_dir: Annotated[Path | None, typer.Option("--evaluate", help="Compare the graph's persons with DIR's truth; writes nothing.")] = None,
-    threshold: Annotated[float, typer.Option(min=0.5, max=1.0, help="Merge automatically at or above this probability.")] = 0.9,
-    review_min: Annotated[float, typer.Option(min=0.0, max=1.0, help="Queue for review from this probability.")] = 0.3,
+    threshold: Annotated[float, typer.Option(min=0.5, max=1.0, help="Merge automatically at or above this probability.")] = ResolveOptions.threshold,
+    review_min: Annotated[float, typer.Option(min=0.0, max=1.0, help="Queue for review from this probability.")] = ResolveOptions.review_min,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Preview what would merge and split; write nothing.")] = False,
     as_json: JsonFlag = False,
 ) -> None:

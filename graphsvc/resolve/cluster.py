@@ -29,8 +29,8 @@ __all__ = ["ClusterOptions", "assign_ids", "cluster_units", "new_person_id"]
 
 @dataclass(frozen=True)
 class ClusterOptions:
-    threshold: float = 0.9  # probability at which an edge may merge automatically
-    strong: float = 0.995  # an edge this sure may bridge large clusters and same-platform accounts
+    threshold: float = 0.7  # probability at which an edge may merge automatically
+    strong: float = 0.999  # an edge this sure may bridge large clusters and same-platform accounts
     min_support: float = 0.5  # share of cross pairs (of the smaller side) that must be linked to bridge
     max_size: int = 40
 

@@ -107,7 +107,9 @@ def _location(text: str | None) -> str:
 
 
 def _core(handle: str) -> str:
-    return _DIGITS.sub("", _SEPARATORS.sub("", handle))
+    """'john.smith84' -> 'johnsmith'; LinkedIn's id suffix goes too ('anna-schmidt-f8224be2' -> 'annaschmidt',
+    not 'annaschmidtfbe', which reads as merely similar to every other 'annaschmidt')."""
+    return _DIGITS.sub("", _SEPARATORS.sub("", _LINKEDIN_SUFFIX.sub("", handle)))
 
 
 def local_core(email: str) -> str:

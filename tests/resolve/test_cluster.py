@@ -56,7 +56,9 @@ def test_two_accounts_on_one_platform_need_strong_evidence() -> None:
 
 
 def test_threshold_and_size_cap() -> None:
-    assert len(cluster_units(2, {(0, 1): 0.89}, unit_platforms=NO_PLATFORMS[:2])) == 2
+    threshold = ClusterOptions().threshold
+    assert len(cluster_units(2, {(0, 1): threshold - 0.01}, unit_platforms=NO_PLATFORMS[:2])) == 2
+    assert len(cluster_units(2, {(0, 1): threshold}, unit_platforms=NO_PLATFORMS[:2])) == 1
     capped = cluster_units(6, clique(range(6), 0.999), unit_platforms=NO_PLATFORMS[:6], options=ClusterOptions(max_size=4))
     assert max(len(c) for c in capped) <= 4
 
@@ -183,6 +185,18 @@ def test_usernames_ending_with_the_same_year_agree_on_it() -> None:
 def test_a_username_ending_with_a_year_gives_its_two_digits(stem: str, year: int, long: bool) -> None:
     digits = f"{1900 + year}" if long else f"{year:02d}"
     assert username_numbers(stem + digits) == {f"{year:02d}"}
+
+
+def test_a_linkedin_id_suffix_is_not_part_of_the_username() -> None:
+    username = next(i for i, c in enumerate(COMPARISONS) if c.name == "username")
+    levels = COMPARISONS[username].levels
+    linkedin = identity_record({"platform": "linkedin", "key": "anna-schmidt-f8224be2", "displayName": "Anna Schmidt"})
+    assert linkedin.handle_core == "annaschmidt"  # not 'annaschmidtfbe', 'similar' to every other annaschmidt
+    mail = identity_record({"platform": "email", "key": "anna-schmidt78@gmail.com", "displayName": "Anna Schmidt"})
+    assert levels[compare(linkedin, mail)[username]] == "same username made from the name"  # the name's, not rare
+    own = identity_record({"platform": "twitter", "key": "rambling_rose", "displayName": "Dorothea Thé"})
+    suffixed = identity_record({"platform": "linkedin", "key": "rambling-rose-0a1b2c3d"})
+    assert levels[compare(own, suffixed)[username]] == "same username"
 
 
 def test_a_number_is_not_counted_twice() -> None:
