@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphsvc.resolve.compare import COMPARISONS, compare
-from graphsvc.resolve.model import MatchModel, Scorer, TermFrequencies
-from graphsvc.resolve.records import Record, contact_record
+from graphsvc.resolve.model import _PRIOR_M, _PRIOR_U, MatchModel, Scorer, TermFrequencies, _normalise
+from graphsvc.resolve.records import Record, contact_record, identity_record
 
 
 def _identity(platform: str, handle: str, name: str) -> Record:
@@ -55,3 +55,22 @@ def test_the_scorer_equals_the_model(data: st.DataObject, prior: float) -> None:
         assert scorer.level_weights(levels, a, b) == model.level_weights(levels, a, b)
         assert scorer.probability(levels, a, b) == model.probability(levels, a, b)
     assert len(seen) >= 9  # the pool covers many patterns, each planned once and reused
+
+
+def test_a_username_that_fits_the_name_makes_the_others_difference_no_evidence() -> None:
+    name, username = (next(i for i, c in enumerate(COMPARISONS) if c.name == n) for n in ("name", "username"))
+    m = [_normalise(row, n not in {"link", "platform"}) for n, row in zip((c.name for c in COMPARISONS), _PRIOR_M)]
+    u = [_normalise(row, n not in {"link", "platform"}) for n, row in zip((c.name for c in COMPARISONS), _PRIOR_U)]
+    pool = [identity_record({"platform": "email", "key": "a.nguyen@example.com"}),
+            identity_record({"platform": "twitter", "key": "ashley_photo", "displayName": "Ashley Nguyen"}),
+            identity_record({"platform": "forum", "key": "travels_far", "displayName": "Ashley Nguyen"})]  # fmt: skip
+    model = MatchModel(m=m, u=u, prior=1e-4, tf=TermFrequencies(pool))
+    mail, twitter, forum = pool
+    fits = compare(mail, twitter)
+    assert COMPARISONS[name].levels[fits[name]] == "username matches name"
+    assert COMPARISONS[username].levels[fits[username]] == "different usernames"
+    assert model.level_weights(fits, mail, twitter)[username] == 0.0  # 'anguyen' spelled her name: that was the evidence
+    named = compare(forum, twitter)  # the same name, and usernames that differ: that still counts against
+    assert COMPARISONS[username].levels[named[username]] == "different usernames"
+    assert model.level_weights(named, forum, twitter)[username] < 0
+    assert Scorer(model).level_weights(fits, mail, twitter) == model.level_weights(fits, mail, twitter)
