@@ -66,8 +66,13 @@ def cluster_units(
     must_link: Iterable[tuple[int, int]] = (),
     cannot_link: Iterable[tuple[int, int]] = (),
     options: ClusterOptions = ClusterOptions(),
+    merges: list[tuple[int, int]] | None = None,
 ) -> list[list[int]]:
-    """Partition units ``0..n_units-1``; ``edges`` maps unit pairs to match probabilities."""
+    """Partition units ``0..n_units-1``; ``edges`` maps unit pairs to match probabilities.
+
+    ``merges``, when given, receives each edge that joined two clusters (a spanning forest of the
+    persons: the evidence that explains every automatic merge, one edge per merge).
+    """
     clusters = _Clusters(n_units, unit_platforms)
     forbidden: dict[int, set[int]] = {}
     for a, b in cannot_link:
@@ -101,6 +106,8 @@ def cluster_units(
             if linked < options.min_support * min(size_a, size_b) or linked < 2:
                 continue
         clusters.union(ra, rb)
+        if merges is not None:
+            merges.append((a, b))
     return [sorted(members) for members in clusters.members.values()]
 
 

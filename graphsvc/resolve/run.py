@@ -107,7 +107,8 @@ def _load(db: Database) -> _Loaded:
     imported: dict[str, Any] = {}
     influence: dict[str, float] = {}
     owners: dict[str, list[int]] = {}  # email/phone identity key -> the contacts that state it
-    for row in db.read("resolve.contacts"):
+    # In key order: the same graph gives the same records, model and persons, however Neo4j stored it.
+    for row in sorted(db.read("resolve.contacts"), key=lambda r: (r["contact"]["source"], r["contact"]["sourceId"])):
         record = contact_record(_with_times(row["contact"]), row["points"])
         keys = [f"identity:{p['platform']}:{p['key']}" for p in row["points"]]
         for key in keys:
@@ -117,7 +118,7 @@ def _load(db: Database) -> _Loaded:
         if row["person"]:
             previous[record.key] = row["person"]
     index_of: dict[str, int] = {}
-    for row in map(_with_times, db.read("resolve.identities")):
+    for row in map(_with_times, sorted(db.read("resolve.identities"), key=lambda r: (r["platform"], r["key"]))):
         record = identity_record(row)
         index_of[record.key] = len(records)
         records.append(record)
@@ -300,12 +301,15 @@ def _resolve(
         scores = score_pairs(records, levels, scorer)
         lap("score")
         edges: dict[tuple[int, int], float] = {}
+        strongest: dict[tuple[int, int], tuple[int, int]] = {}  # unit pair -> its strongest record pair
         for (a, b), p in scores.items():
             ua, ub = position[unit_of[a]], position[unit_of[b]]
             key = (min(ua, ub), max(ua, ub))
-            edges[key] = max(edges.get(key, 0.0), p)
+            if p > edges.get(key, -1.0):
+                edges[key], strongest[key] = p, (a, b)
+        merges: list[tuple[int, int]] = []
         unit_clusters = cluster_units(len(units), edges, unit_platforms=[frozenset(p) for p in platforms],
-                                      must_link=must, cannot_link=cannot, options=cluster_options)  # fmt: skip
+                                      must_link=must, cannot_link=cannot, options=cluster_options, merges=merges)  # fmt: skip
         members_of_unit = {}
         for i in ordered:
             members_of_unit.setdefault(position[unit_of[i]], []).append(i)
@@ -316,15 +320,17 @@ def _resolve(
     ids = assign_ids(clusters, previous_in_scope)
     summary.persons = len(clusters)
     summary.largest_person = max((len(c) for c in clusters), default=0)
+    explains = {strongest[(min(a, b), max(a, b))] for a, b in merges}  # the record pairs that merged persons
+    person_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
     if options.dry_run:
-        summary.auto = sum(1 for pair, p in scores.items() if p >= options.threshold)
-        summary.pending = sum(1 for p in scores.values() if options.review_min <= p < options.threshold)
+        summary.auto = len(explains)
+        summary.pending = sum(1 for (a, b), p in scores.items()
+                              if p >= options.review_min and person_of[records[a].key] != person_of[records[b].key])  # fmt: skip
         summary.preview = merge_preview(clusters, ids, previous_in_scope, records, index_of)
         return
 
-    person_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
     _write(db, options, summary, loaded, index_of, clusters, ids, previous_in_scope, run, now, lap)
-    _write_candidates(db, options, summary, loaded, scorer, levels, scores, person_of, scope, focus, run, now)
+    _write_candidates(db, options, summary, loaded, scorer, levels, scores, explains, person_of, scope, focus, run, now)
     lap("write_candidates")
     db.write("resolve.finish_run", run=run, status="succeeded", stats=json.dumps(summary.as_dict()),
              model=json.dumps({"m": model.m, "u": model.u, "prior": model.prior}) if focus is None else None)  # fmt: skip
@@ -435,17 +441,27 @@ def _write(
 
 def _write_candidates(
     db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, scorer: Scorer,
-    levels: dict[tuple[int, int], tuple[int, ...]], scores: dict[tuple[int, int], float], person_of: dict[str, str],
-    scope: set[int], focus: set[int] | None, run: str, now: datetime,
+    levels: dict[tuple[int, int], tuple[int, ...]], scores: dict[tuple[int, int], float],
+    explains: set[tuple[int, int]], person_of: dict[str, str], scope: set[int], focus: set[int] | None, run: str,
+    now: datetime,
 ) -> None:  # fmt: skip
+    """Store the pairs that merged persons (status auto) and those a reviewer should see (pending).
+
+    Other pairs within one person are not stored: the merges already explain why its records are one
+    (each record is reached through a chain of them), and at 100k people they were half of all rows.
+    """
     records = loaded.records
     rows = []
     for (a, b), p in scores.items():
         ra, rb = records[a], records[b]
         if p < options.review_min:  # neither a reason for a merge nor worth a reviewer's time
             continue
-        same = person_of.get(ra.key) == person_of.get(rb.key)
-        status = "auto" if same else "pending"
+        if person_of.get(ra.key) == person_of.get(rb.key):
+            if (a, b) not in explains:
+                continue
+            status = "auto"
+        else:
+            status = "pending"
         summary.auto += status == "auto"
         summary.pending += status == "pending"
         lv = levels[(a, b)]
