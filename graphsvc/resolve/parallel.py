@@ -22,7 +22,7 @@ from graphsvc.resolve.compare import compare
 from graphsvc.resolve.model import Levels, Scorer
 from graphsvc.resolve.records import Record
 
-__all__ = ["compare_pairs", "score_pairs"]
+__all__ = ["compare_levels", "compare_pairs", "score_pairs"]
 
 Pair = tuple[int, int]
 #: Below this many pairs a pool costs more than it saves.
@@ -78,12 +78,17 @@ def _split(items: list[Any], workers: int) -> list[list[Any]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
+def compare_levels(records: Sequence[Record], pairs: Sequence[Pair], workers: int | None = None) -> list[Levels]:
+    """``compare`` for each pair in order, on ``workers`` processes (default: the cores this process may use)."""
+    count = _workers(len(pairs), workers)
+    results = _run(_compare_chunk, _split(list(pairs), count), count, records, None)
+    return [levels for chunk in results for levels in chunk]
+
+
 def compare_pairs(records: Sequence[Record], pairs: Iterable[Pair], workers: int | None = None) -> dict[Pair, Levels]:
-    """``compare`` for every pair, on ``workers`` processes (default: the cores this process may use)."""
+    """``compare`` for every pair, as a mapping (see ``compare_levels``)."""
     ordered = list(pairs)
-    count = _workers(len(ordered), workers)
-    results = _run(_compare_chunk, _split(ordered, count), count, records, None)
-    return dict(zip(ordered, (levels for chunk in results for levels in chunk), strict=True))
+    return dict(zip(ordered, compare_levels(records, ordered, workers), strict=True))
 
 
 def score_pairs(records: Sequence[Record], levels: dict[Pair, Levels], scorer: Scorer,

@@ -24,8 +24,8 @@ from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import COMPARISONS, same_person_names, with_connections
 from graphsvc.resolve.history import audit_event, write_audit
-from graphsvc.resolve.model import MatchModel, Scorer, TermFrequencies, estimate_model, evidence
-from graphsvc.resolve.parallel import compare_pairs, score_pairs
+from graphsvc.resolve.model import MatchModel, Scorer, TermFrequencies, estimate_model, evidence, random_pairs
+from graphsvc.resolve.parallel import compare_levels, compare_pairs, score_pairs
 from graphsvc.resolve.records import Record, contact_record, identity_record, keep_rare_bio_terms, member_of
 from graphsvc.resolve.survivorship import DEFAULT_PRIORITY, Rule, golden_record
 
@@ -281,6 +281,8 @@ def _resolve(
     stored = _stored_model(db) if focus is not None else None
     levels: dict[tuple[int, int], tuple[int, ...]] = {}
     frequencies = TermFrequencies(records)
+    sample = random_pairs(unit_of, seed=options.seed) if stored is None else []  # u is measured on these
+    sample_levels: list[tuple[int, ...]] = []
     unit_clusters: list[list[int]] = []
     members_of_unit: dict[int, list[int]] = {}
     # Two passes: the second sees each account's ties as the persons the first pass found, so two
@@ -292,10 +294,13 @@ def _resolve(
             _map_ties(records, loaded.ties, {**loaded.previous, **found})
         if second:  # only the connections level can differ from the first pass
             levels = {pair: with_connections(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
+            sample_levels = [with_connections(lv, records[a], records[b]) for (a, b), lv in zip(sample, sample_levels)]
         else:
             levels = compare_pairs(records, pairs)
+            sample_levels = compare_levels(records, sample)
         lap("compare")
-        model = stored or estimate_model(records, unit_of, levels, labels=labels, seed=options.seed, tf=frequencies)
+        model = stored or estimate_model(records, unit_of, levels, labels=labels, random_levels=Counter(sample_levels),
+                                         tf=frequencies)  # fmt: skip
         model.tf = frequencies
         scorer = Scorer(model)
         scores = score_pairs(records, levels, scorer)

@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphsvc.resolve.compare import COMPARISONS, compare
-from graphsvc.resolve.model import _PRIOR_M, _PRIOR_U, MatchModel, Scorer, TermFrequencies, _normalise
+from graphsvc.resolve.model import (
+    _PRIOR_M, _PRIOR_U, MatchModel, Scorer, TermFrequencies, _normalise, _tf_value, random_pairs,
+)
 from graphsvc.resolve.records import Record, contact_record, identity_record
 
 
@@ -74,3 +76,20 @@ def test_a_username_that_fits_the_name_makes_the_others_difference_no_evidence()
     assert COMPARISONS[username].levels[named[username]] == "different usernames"
     assert model.level_weights(named, forum, twitter)[username] < 0
     assert Scorer(model).level_weights(fits, mail, twitter) == model.level_weights(fits, mail, twitter)
+
+
+def test_random_pairs_join_different_units_and_a_small_graph_draws_few() -> None:
+    unit_of = [0, 0, 1, 2]  # a contact and its email, and two accounts
+    pairs = random_pairs(unit_of, samples=1000, seed=3)
+    assert 0 < len(pairs) <= 6 and all(unit_of[a] != unit_of[b] for a, b in pairs)  # 4 records: at most 6 draws
+    assert random_pairs(unit_of, samples=1000, seed=3) == pairs  # the same seed, the same sample
+
+
+def test_a_username_spelling_an_initial_is_as_rare_as_the_names_it_fits() -> None:
+    name = next(i for i, c in enumerate(COMPARISONS) if c.name == "name")
+    mail = identity_record({"platform": "email", "key": "thomasm@example.com"})
+    initial = identity_record({"platform": "facebook", "key": "thetommy", "displayName": "Thomas M"})
+    full = identity_record({"platform": "facebook", "key": "tmuller", "displayName": "Thomas Muller"})
+    assert COMPARISONS[name].levels[compare(mail, initial)[name]] == "username matches name"
+    assert _tf_value(name, compare(mail, initial)[name], mail, initial) == ("fits", "thomasm")  # every Thomas M.
+    assert _tf_value(name, compare(mail, full)[name], mail, full) == ("fits", "thomasm")
