@@ -7,9 +7,9 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphsvc.resolve.compare import COMPARISONS, compare
+from graphsvc.resolve.compare import COMPARISONS, NAME, USERNAME, compare
 from graphsvc.resolve.model import (
-    _PRIOR_M, _PRIOR_U, MatchModel, Scorer, TermFrequencies, _normalise, _tf_value, random_pairs,
+    _PRIOR_M, _PRIOR_U, MatchModel, Scorer, TermFrequencies, _conditional, _normalise, _tf_value, random_pairs,
 )
 from graphsvc.resolve.records import Record, contact_record, identity_record
 
@@ -60,9 +60,9 @@ def test_the_scorer_equals_the_model(data: st.DataObject, prior: float) -> None:
 
 
 def test_a_username_that_fits_the_name_makes_the_others_difference_no_evidence() -> None:
-    name, username = (next(i for i, c in enumerate(COMPARISONS) if c.name == n) for n in ("name", "username"))
-    m = [_normalise(row, n not in {"link", "platform"}) for n, row in zip((c.name for c in COMPARISONS), _PRIOR_M)]
-    u = [_normalise(row, n not in {"link", "platform"}) for n, row in zip((c.name for c in COMPARISONS), _PRIOR_U)]
+    name, username = NAME, USERNAME
+    m = [_normalise(row, _conditional(c)) for c, row in enumerate(_PRIOR_M)]
+    u = [_normalise(row, _conditional(c)) for c, row in enumerate(_PRIOR_U)]
     pool = [identity_record({"platform": "email", "key": "a.nguyen@example.com"}),
             identity_record({"platform": "twitter", "key": "ashley_photo", "displayName": "Ashley Nguyen"}),
             identity_record({"platform": "forum", "key": "travels_far", "displayName": "Ashley Nguyen"})]  # fmt: skip
@@ -86,7 +86,7 @@ def test_random_pairs_join_different_units_and_a_small_graph_draws_few() -> None
 
 
 def test_a_username_spelling_an_initial_is_as_rare_as_the_names_it_fits() -> None:
-    name = next(i for i, c in enumerate(COMPARISONS) if c.name == "name")
+    name = NAME
     mail = identity_record({"platform": "email", "key": "thomasm@example.com"})
     initial = identity_record({"platform": "facebook", "key": "thetommy", "displayName": "Thomas M"})
     full = identity_record({"platform": "facebook", "key": "tmuller", "displayName": "Thomas Muller"})
