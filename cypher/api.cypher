@@ -167,10 +167,12 @@ LIMIT $limit;
 MATCH (c:Community) RETURN count(c) AS total;
 
 // name: influencers
-// Persons by overall influence (an index range scan in score order), filtered, consent applied.
+// Persons by overall influence, filtered, consent applied. Ties go by id, descending like the score:
+// then the (influence, id) index yields rows already in order (no sort), and the scan stops after
+// $limit rows that pass the filters, however many persons share the top score.
 MATCH (p:Person)
-WHERE p.influence >= $minScore AND p.influence <= $maxScore
-  AND ($afterId IS NULL OR p.influence < $maxScore OR p.id > $afterId)
+WHERE p.influence >= $minScore AND p.influence <= $maxScore AND p.id IS NOT NULL
+  AND ($afterId IS NULL OR p.influence < $maxScore OR p.id < $afterId)
   AND ($community IS NULL OR p.community = $community)
   AND ($platform IS NULL OR $platform IN p.platforms)
   AND all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
@@ -180,14 +182,15 @@ WHERE p.influence >= $minScore AND p.influence <= $maxScore
 RETURN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
           .community, .scoresJobRun} AS person,
        p.influence AS score, null AS rank
-ORDER BY p.influence DESC, p.id
+ORDER BY p.influence DESC, p.id DESC
 LIMIT $limit;
 
 // name: topic_influencers
-// Persons by their influence on one topic (TOPIC_INFLUENCE of the latest analytics run).
+// Persons by their influence on one topic (TOPIC_INFLUENCE of the latest analytics run); ties by id,
+// descending, as in influencers.
 MATCH (:Topic {name: $topic})<-[r:TOPIC_INFLUENCE]-(p:Person)
 WHERE r.score >= $minScore AND r.score <= $maxScore
-  AND ($afterId IS NULL OR r.score < $maxScore OR p.id > $afterId)
+  AND ($afterId IS NULL OR r.score < $maxScore OR p.id < $afterId)
   AND ($community IS NULL OR p.community = $community)
   AND ($platform IS NULL OR $platform IN p.platforms)
   AND all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
@@ -197,7 +200,7 @@ WHERE r.score >= $minScore AND r.score <= $maxScore
 RETURN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
           .community, .scoresJobRun} AS person,
        r.score AS score, r.rank AS rank
-ORDER BY r.score DESC, p.id
+ORDER BY r.score DESC, p.id DESC
 LIMIT $limit;
 
 // name: person_ties

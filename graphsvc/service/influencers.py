@@ -30,7 +30,7 @@ class InfluencerFilter:
 
 def influencers(db: Database, wanted: InfluencerFilter, *, first: int | None, after: str | None,
                 consent_default: str) -> Page:  # fmt: skip
-    """The most influential persons first (ties by id); each row: ``person``, ``score``, ``rank``."""
+    """The most influential persons first (ties by id, descending); each row: ``person``, ``score``, ``rank``."""
     size = page_size(first)
     if wanted.min_score is not None and not 0.0 <= wanted.min_score <= 1.0:
         raise InputError(f"expected a score from 0 to 1, got {wanted.min_score}", where="minScore")

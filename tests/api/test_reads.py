@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from graphsvc.db import Database
+from graphsvc.db import Database, query
+from graphsvc.service import consent
 from tests.api.client import ask, data, error
 from tests.api.conftest import Serve
 from tests.api.graph import EXCLUDED, write_many_persons
@@ -98,3 +99,35 @@ def test_depth_alias_and_token_limits_give_coded_errors(serve: Serve, social_map
         tokens = error(ask(base, "{ " + " ".join(["health { ok }"] * 80) + " }"))
         assert tokens["extensions"]["code"] == "TOO_MANY_TOKENS"
         assert data(ask(base, '{ person(id: "p1") { name } }'))["person"]["name"] == "Ada Lovelace"
+
+
+INFLUENCERS = """query($after: String) { influencers(first: 20, after: $after) {
+  pageInfo { hasNextPage endCursor } edges { score node { id } } } }"""
+
+
+def test_influencers_page_through_tied_scores_in_index_order(serve: Serve, db: Database) -> None:
+    """Persons tied on influence come by id, descending like the score, so the (influence, id) index
+    hands rows over in order: no page repeats or skips one, and Neo4j reads no further than a page."""
+    tied = write_many_persons(db, 45, prefix="t", influence=0.8)
+    below = write_many_persons(db, 10, prefix="u")  # 1.0 down to 0.55: around and among the tie
+    expected = sorted([(0.8, pid) for pid in tied] + [(1.0 - n / 20, pid) for n, pid in enumerate(below)], reverse=True)
+    with serve() as base:
+        seen: list[tuple[float, str]] = []
+        after = None
+        while True:
+            page = data(ask(base, INFLUENCERS, {"after": after}))["influencers"]
+            seen += [(e["score"], e["node"]["id"]) for e in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+    assert seen == expected
+    plan = db.driver.execute_query("EXPLAIN " + query("api.influencers"), {
+        "minScore": 0.0, "maxScore": 1.0, "afterId": None, "community": None, "platform": None, "limit": 21,
+        **consent.params("granted")}, database_=db.database).summary.plan  # fmt: skip
+    operators: list[str] = []
+    stack = [plan]
+    while stack:
+        step = stack.pop()
+        operators.append(step["operatorType"].split("@")[0])
+        stack += step.get("children", [])
+    assert "NodeIndexSeek" in operators and not {"Sort", "Top", "PartialTop", "PartialSort"} & set(operators), operators
