@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from graphsvc.errors import InputError
 
 __all__ = ["DEFAULT_PAGE", "MAX_PAGE", "Page", "decode", "encode", "page_size", "paginate"]
@@ -22,8 +24,9 @@ MAX_PAGE = 100
 
 
 def encode(kind: str, key: list[Any]) -> str:
-    text = json.dumps([kind, *key], separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    # orjson writes the compact UTF-8 JSON json.dumps(separators=(",", ":"), ensure_ascii=False) does,
+    # several times faster: every row of a page gets a cursor
+    return base64.urlsafe_b64encode(orjson.dumps([kind, *key])).decode().rstrip("=")
 
 
 def decode(cursor: str | None, kind: str, length: int = 1, *, where: str = "after") -> list[Any] | None:
