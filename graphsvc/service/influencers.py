@@ -46,8 +46,8 @@ def influencers(db: Database, wanted: InfluencerFilter, *, first: int | None, af
         **consent.params(consent_default),
     }
     if wanted.topic:
-        rows = db.read("api.topic_influencers", topic=wanted.topic, **params)
+        (found,) = db.read("api.topic_influencers", topic=wanted.topic, **params)
     else:
-        rows = db.read("api.influencers", **params)
-    shaped = [{"person": plain(r["person"]), "score": r["score"], "rank": r["rank"]} for r in rows]
+        (found,) = db.read("api.influencers", **params)
+    shaped = [{"person": plain(r["person"]), "score": r["score"], "rank": r["rank"]} for r in found["page"]]
     return paginate(shaped, size, kind, lambda row: [row["score"], row["person"]["id"]])
