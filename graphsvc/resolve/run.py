@@ -327,10 +327,9 @@ def _resolve(
     summary.largest_person = max((len(c) for c in clusters), default=0)
     explains = {strongest[(min(a, b), max(a, b))] for a, b in merges}  # the record pairs that merged persons
     person_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
-    if options.dry_run:
-        summary.auto = len(explains)
-        summary.pending = sum(1 for (a, b), p in scores.items()
-                              if p >= options.review_min and person_of[records[a].key] != person_of[records[b].key])  # fmt: skip
+    if options.dry_run:  # counted as _write_candidates would store them
+        statuses = Counter(_candidate_status(pair, p, records, person_of, explains, options) for pair, p in scores.items())
+        summary.auto, summary.pending = statuses["auto"], statuses["pending"]
         summary.preview = merge_preview(clusters, ids, previous_in_scope, records, index_of)
         return
 
@@ -444,6 +443,16 @@ def _write(
     lap("write_audit")
 
 
+def _candidate_status(pair: tuple[int, int], p: float, records: Sequence[Record], person_of: Mapping[str, str],
+                      explains: set[tuple[int, int]], options: ResolveOptions) -> str | None:  # fmt: skip
+    """'auto' for a pair that merged two persons, 'pending' for one a reviewer should see, else None."""
+    if p < options.review_min:  # neither a reason for a merge nor worth a reviewer's time
+        return None
+    if person_of.get(records[pair[0]].key) == person_of.get(records[pair[1]].key):
+        return "auto" if pair in explains else None  # the merges explain why a person's records are one
+    return "pending"
+
+
 def _write_candidates(
     db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, scorer: Scorer,
     levels: dict[tuple[int, int], tuple[int, ...]], scores: dict[tuple[int, int], float],
@@ -458,15 +467,10 @@ def _write_candidates(
     records = loaded.records
     rows = []
     for (a, b), p in scores.items():
-        ra, rb = records[a], records[b]
-        if p < options.review_min:  # neither a reason for a merge nor worth a reviewer's time
+        status = _candidate_status((a, b), p, records, person_of, explains, options)
+        if status is None:
             continue
-        if person_of.get(ra.key) == person_of.get(rb.key):
-            if (a, b) not in explains:
-                continue
-            status = "auto"
-        else:
-            status = "pending"
+        ra, rb = records[a], records[b]
         summary.auto += status == "auto"
         summary.pending += status == "pending"
         lv = levels[(a, b)]

@@ -19,8 +19,6 @@ def plain(value: Any) -> Any:
     kind = type(value)
     if kind in _LEAVES:
         return value
-    if kind is dict:
-        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
