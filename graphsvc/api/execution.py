@@ -1,16 +1,22 @@
-"""GraphQL execution with a short path for plain leaf fields.
+"""GraphQL execution with a short path for plain fields.
 
-Most fields of a result are scalars read straight off an object (``Person.name``, ``Scores.influence``):
-strawberry resolves them by ``getattr`` and needs no ``Info``. graphql-core still builds a resolve
-info, an argument dict and three nested completion calls for each of them, about 4 us a field, and an
-influencers page has a hundred such fields. ``FastLeafContext`` reads and coerces those fields
-directly; anything else, and anything that goes wrong on the short path (a null where the schema
-says non-null, a value the scalar refuses, an exception), is executed again by graphql-core's own
-code, so results and errors are exactly graphql-core's.
+Most of a result is values read straight off objects (``InfluencerEdge.node``, ``Person.name``,
+``Scores.influence``): strawberry resolves such fields by ``getattr`` and needs no ``Info``. graphql-core
+still builds a resolve info, a path, an argument dict and three or four nested completion calls for
+every one of them, about 4 us a field, and an influencers page has 140 of them.
 
-A field takes the short path when strawberry marks it basic (no resolver, no field extensions, no
-permission classes), it has no arguments, its type is a scalar or an enum (non-null or not), and no
-schema extension wraps resolvers (``resolve`` hooks; ``graphsvc.api.schema._Guards`` has none).
+``PlainFieldContext`` completes a plain field, and the whole selection below it while that is plain
+too, in one tight walk: a value, a list, an object whose selected fields are all plain (``__typename``
+included). The walk is planned once per field and request from graphql-core's own collected
+sub-fields (so fragments, aliases and ``@skip``/``@include`` are graphql-core's). Anything else, and
+anything that goes wrong on the short path (a null where the schema says non-null, a value a scalar
+refuses, something that is not a list, an exception), is executed again from that field by graphql-core's
+own code: results and errors are exactly graphql-core's.
+
+A field is plain when strawberry marks it basic (no resolver, no field extensions, no permission
+classes) and it has no arguments; an object type is walked when it has no ``is_type_of`` check (an
+interface or a union needs graphql-core). No short path at all when a schema extension wraps resolvers
+(``resolve`` hooks; ``graphsvc.api.schema._Guards`` has none) or the schema has ``@defer``/``@stream``.
 """
 
 from __future__ import annotations
@@ -18,73 +24,184 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLLeafType, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, Undefined, is_leaf_type
+from graphql import (
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    Undefined,
+    is_leaf_type,
+)
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-__all__ = ["FastLeafContext", "fast_leaf_context", "plain_leaf_fields"]
+__all__ = ["PlainFieldContext", "plain_field_context", "plain_fields"]
 
-#: (parent type name, field name) -> (read the value off the source, the leaf type, may it be null)
-LeafFields = dict[tuple[str, str], tuple[Callable[[Any], Any], GraphQLLeafType, bool]]
+Read = Callable[[Any], Any]
+Complete = Callable[[Any], Any]
+#: (parent type name, field name) -> how to read the field's value off its source object, and its type
+PlainFields = dict[tuple[str, str], tuple[Read, GraphQLOutputType]]
 
 
-def plain_leaf_fields(schema: GraphQLSchema) -> LeafFields:
-    """The fields of ``schema`` that may take the short path, with how to read and coerce each."""
-    found: LeafFields = {}
+class _Off(Exception):
+    """The short path cannot complete this value: graphql-core's code will, from the field."""
+
+
+def plain_fields(schema: GraphQLSchema) -> PlainFields:
+    """The fields of ``schema`` that strawberry resolves by reading an attribute, argument-free."""
+    found: PlainFields = {}
     for type_ in schema.type_map.values():
         if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
             continue
         for name, field in type_.fields.items():
             definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            nullable = not isinstance(field.type, GraphQLNonNull)
-            leaf = field.type if nullable else field.type.of_type
-            if definition is None or field.args or not is_leaf_type(leaf) or not definition.is_basic_field:
+            if definition is None or field.args or not definition.is_basic_field:
                 continue
             if not getattr(field.resolve, "_is_default", False):
                 continue  # strawberry built a resolver after all (an exception handler, say)
-            found[(type_.name, name)] = (_reader(definition.default_resolver, definition.python_name), leaf, nullable)
+            found[(type_.name, name)] = (_reader(definition.default_resolver, definition.python_name), field.type)
     return found
 
 
-def _reader(resolver: Callable[[Any, str], Any], attribute: str) -> Callable[[Any], Any]:
+def _reader(resolver: Callable[[Any, str], Any], attribute: str) -> Read:
     return lambda source: resolver(source, attribute)
 
 
-class FastLeafContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context, reading plain leaf fields without graphql-core's machinery."""
+def _leaf(leaf: GraphQLLeafType) -> Complete:
+    coerce = leaf.coerce_output_value
 
-    leaf_fields: LeafFields = {}
+    def complete(value: Any) -> Any:
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _Off  # graphql-core: an error, even in a nullable field
+        return coerced
+
+    return complete
+
+
+def _nullable(inner: Complete, nullable: bool) -> Complete:
+    def complete(value: Any) -> Any:
+        if value is None or value is Undefined:
+            if nullable:
+                return None
+            raise _Off
+        if isinstance(value, Exception):
+            raise _Off  # graphql-core raises a returned exception as the field's error
+        return inner(value)
+
+    return complete
+
+
+def _list(item: Complete) -> Complete:
+    def complete(value: Any) -> Any:
+        if type(value) is not list and type(value) is not tuple:
+            raise _Off  # other iterables (and non-iterables) are graphql-core's
+        return [item(entry) for entry in value]
+
+    return complete
+
+
+def _object(fields: list[tuple[str, Read, Complete]]) -> Complete:
+    def complete(value: Any) -> Any:
+        return {name: sub(read(value)) for name, read, sub in fields}
+
+    return complete
+
+
+def _typename(name: str) -> tuple[Read, Complete]:
+    return (lambda source: name), (lambda value: value)
+
+
+class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context, completing plain fields without graphql-core's per-field machinery."""
+
+    fields: PlainFields = {}
+    leaves: dict[tuple[str, str], tuple[Read, Complete]] = {}
+    walks_objects: bool = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
-        probe = _probe
         # a schema extension with a ``resolve`` hook must see every field: no short path then
-        self.short = self.leaf_fields if manager is None or manager.get_field_resolver(probe) is probe else {}
+        self.on = manager is None or manager.get_field_resolver(_probe) is _probe
+        self.plans: dict[tuple[tuple[str, str], int], tuple[Any, Complete | None]] = {}
 
     def execute_field(self, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Any,
                       position_context: Any) -> Any:  # fmt: skip
-        plain = self.short.get((parent_type.name, field_details_list[0].node.name.value))
-        if plain is not None:
-            read, leaf, nullable = plain
-            try:
-                value = read(source)
-                if value is None:
-                    if nullable:
-                        return None
-                elif not isinstance(value, Exception):
-                    coerced = leaf.coerce_output_value(value)
-                    if coerced is not None and coerced is not Undefined:
-                        return coerced
-            except Exception:  # noqa: BLE001, S110 - graphql-core's own path below reports it, located
-                pass
+        if self.on:
+            key = (parent_type.name, field_details_list[0].node.name.value)
+            complete: Complete | None = None
+            leaf = self.leaves.get(key)
+            if leaf is not None:
+                read, complete = leaf
+            elif key in self.fields and self.walks_objects:
+                read, type_ = self.fields[key]
+                complete = self._plan(key, type_, field_details_list)
+            if complete is not None:
+                try:
+                    return complete(read(source))
+                except Exception:  # noqa: BLE001, S110 - graphql-core's own path below reports it, located
+                    pass
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
+
+    def _plan(self, field: tuple[str, str], type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
+        """How to complete this field's value here, or None where graphql-core must; once per request."""
+        key = (field, id(field_details_list))
+        planned = self.plans.get(key)
+        if planned is None:
+            # the list is kept with the plan so that its id cannot be reused within the request
+            planned = (field_details_list, self._completer(type_, field_details_list))
+            self.plans[key] = planned
+        return planned[1]
+
+    def _completer(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
+        nullable = not isinstance(type_, GraphQLNonNull)
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        complete: Complete | None
+        if is_leaf_type(inner):
+            complete = _leaf(inner)
+        elif isinstance(inner, GraphQLList):
+            item = self._completer(inner.of_type, field_details_list)
+            complete = _list(item) if item is not None else None
+        elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+            complete = self._object_completer(inner, field_details_list)
+        else:
+            complete = None  # an interface or union: graphql-core resolves the runtime type
+        return _nullable(complete, nullable) if complete is not None else None
+
+    def _object_completer(self, type_: GraphQLObjectType, field_details_list: Any) -> Complete | None:
+        grouped = self.collect_subfields(type_, field_details_list)[0]  # no @defer here: see plain_field_context
+        fields: list[tuple[str, Read, Complete]] = []
+        for response_name, sub_details in grouped.items():
+            name = sub_details[0].node.name.value
+            if name == "__typename":
+                fields.append((response_name, *_typename(type_.name)))
+                continue
+            plain = self.fields.get((type_.name, name))
+            if plain is None:
+                return None
+            read, field_type = plain
+            sub = self._completer(field_type, sub_details)
+            if sub is None:
+                return None
+            fields.append((response_name, read, sub))
+        return _object(fields)
 
 
 def _probe(*args: Any, **kwargs: Any) -> None:  # pragma: no cover - never called, only compared
     return None
 
 
-def fast_leaf_context(schema: GraphQLSchema) -> type[FastLeafContext]:
-    """An execution context class for ``schema``, its plain leaf fields found once."""
-    return type("FastLeafContext", (FastLeafContext,), {"leaf_fields": plain_leaf_fields(schema)})
+def plain_field_context(schema: GraphQLSchema, *, walk_objects: bool = True) -> type[PlainFieldContext]:
+    """An execution context class for ``schema``, its plain fields found once."""
+    incremental = schema.get_directive("defer") is not None or schema.get_directive("stream") is not None
+    fields = plain_fields(schema) if not incremental else {}
+    leaves: dict[tuple[str, str], tuple[Read, Complete]] = {}
+    for key, (read, type_) in fields.items():
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if is_leaf_type(inner):
+            leaves[key] = (read, _nullable(_leaf(inner), not isinstance(type_, GraphQLNonNull)))
+    return type("PlainFieldContext", (PlainFieldContext,),
+                {"fields": fields, "leaves": leaves, "walks_objects": walk_objects})  # fmt: skip

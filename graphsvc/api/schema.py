@@ -16,7 +16,7 @@ from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRul
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.types import ExecutionResult
 
-from graphsvc.api.execution import fast_leaf_context
+from graphsvc.api.execution import plain_field_context
 from graphsvc.api.mutations import Mutation
 from graphsvc.api.queries import Query
 from graphsvc.api.subscriptions import Subscription
@@ -92,7 +92,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     mask = settings.mode == "production"
     schema = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription,
                                extensions=[lambda: _Guards(rules, settings.max_tokens, mask)])  # fmt: skip
-    schema.execution_context_class = fast_leaf_context(schema._schema)
+    schema.execution_context_class = plain_field_context(schema._schema)
     return schema
 
 

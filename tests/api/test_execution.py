@@ -1,4 +1,4 @@
-"""The short path for plain leaf fields gives exactly graphql-core's results and errors."""
+"""The short path for plain fields gives exactly graphql-core's results and errors."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import enum
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any, NewType
 
+import pytest
 import strawberry
 from graphql import GraphQLResolveInfo
 from hypothesis import given, settings
@@ -15,8 +17,9 @@ from hypothesis import strategies as st
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from graphsvc.api.execution import fast_leaf_context, plain_leaf_fields
+from graphsvc.api.execution import plain_field_context, plain_fields
 from graphsvc.api.schema import build_schema
 from graphsvc.config import Settings
 
@@ -41,14 +44,37 @@ class Refuse(BasePermission):
 
 
 @strawberry.type
+class Inner:
+    label: str
+    size: int | None
+    colour: Colour | None
+
+
+@strawberry.interface
+class Named:
+    title: str
+
+
+@strawberry.type
+class Book(Named):
+    pages: int
+
+
+@strawberry.type
 class Item:
     name: str
     count: int
     ratio: float | None
     colour: Colour | None
     seen: datetime | None
+    odd: Odd | None
     tags: list[str]
-    odd: Odd | None = None
+    maybe_tags: list[str | None] | None
+    inner: Inner | None
+    inners: list[Inner]
+    deep: list[list[Inner | None]] | None
+    named: Named | None
+    book: Book | None
     secret: str | None = strawberry.field(default=None, permission_classes=[Refuse])
 
     @strawberry.field
@@ -60,31 +86,44 @@ class Item:
         return self.count * by
 
 
-ITEMS: list[Item] = []
+ITEMS: list[Any] = []
 
 
 @strawberry.type
 class Query:
     @strawberry.field
-    def items(self) -> list[Item]:
+    def items(self) -> list[Item | None]:
         return ITEMS
 
 
-QUERY = "{ items { name count ratio colour seen tags odd secret shout scaled(by: 3) } }"
+QUERY = """query($skip: Boolean!, $with: Boolean!) {
+  items {
+    __typename name count ratio colour seen odd tags maybeTags secret shout scaled(by: 3)
+    again: name
+    inner { __typename label ...Bits size @skip(if: $skip) }
+    inners { label colour size @include(if: $with) }
+    deep { label size }
+    named { title ... on Book { pages } }
+    book { title pages }
+    ... on Item { inner { colour } }
+  }
+}
+fragment Bits on Inner { colour size }"""
 
 
 def _schemas(*extensions: Any) -> tuple[strawberry.Schema, strawberry.Schema]:
     config = StrawberryConfig(scalar_map=SCALARS)
-    ours = strawberry.Schema(query=Query, extensions=list(extensions), config=config)
-    ours.execution_context_class = fast_leaf_context(ours._schema)
-    return ours, strawberry.Schema(query=Query, extensions=list(extensions), config=config)
+    ours = strawberry.Schema(query=Query, extensions=list(extensions), config=config, types=[Book])
+    ours.execution_context_class = plain_field_context(ours._schema)
+    return ours, strawberry.Schema(query=Query, extensions=list(extensions), config=config, types=[Book])
 
 
 FAST, STOCK = _schemas()
 
 
-def _outcome(schema: strawberry.Schema) -> tuple[Any, list[tuple[str, Any]]]:
-    result = schema.execute_sync(QUERY)
+def _outcome(schema: strawberry.Schema, query: str = QUERY,
+             variables: dict[str, Any] | None = None) -> tuple[Any, list[tuple[str, Any]]]:  # fmt: skip
+    result = schema.execute_sync(query, variable_values=variables)
     return result.data, sorted((error.message, error.path) for error in result.errors or [])
 
 
@@ -93,7 +132,7 @@ def _same(left: Any, right: Any) -> bool:
     if isinstance(left, float) and isinstance(right, float):
         return left == right or (math.isnan(left) and math.isnan(right))
     if isinstance(left, dict) and isinstance(right, dict):
-        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+        return list(left) == list(right) and all(_same(left[k], right[k]) for k in left)
     if isinstance(left, list | tuple) and isinstance(right, list | tuple):
         return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=True))
     return bool(left == right)
@@ -102,31 +141,78 @@ def _same(left: Any, right: Any) -> bool:
 ANYTHING = st.one_of(st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.floats(), st.text(max_size=5),
                      st.sampled_from(list(Colour)), st.datetimes(timezones=st.just(UTC)), st.just(object()),
                      st.builds(ValueError, st.text(max_size=3)))  # fmt: skip
-ITEM = st.builds(Item, name=st.one_of(st.text(max_size=8), ANYTHING), count=st.one_of(st.integers(-(2**33), 2**33), ANYTHING),
-                 ratio=st.one_of(st.floats(), ANYTHING), colour=st.one_of(st.sampled_from(list(Colour)), ANYTHING),
-                 seen=ANYTHING, tags=st.just(["a"]), odd=st.one_of(st.just("none"), ANYTHING), secret=ANYTHING)  # fmt: skip
+def often(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Mostly a valid value, one time in ten anything at all (so most of a result is data, some errors)."""
+    return st.integers(0, 9).flatmap(lambda n: valid if n else ANYTHING)
 
 
-@settings(max_examples=300, deadline=None)
-@given(items=st.lists(ITEM, max_size=3))
-def test_short_path_results_and_errors_equal_graphql_cores(items: list[Item]) -> None:
+INNER = st.builds(Inner, label=often(st.text(max_size=4)), size=often(st.integers(0, 9) | st.none()),
+                  colour=often(st.sampled_from(list(Colour)) | st.none()))  # fmt: skip
+INNERS = often(st.lists(often(INNER), max_size=3) | st.tuples(INNER))
+ITEM = st.builds(
+    Item, name=often(st.text(max_size=8)), count=often(st.integers(-(2**33), 2**33)),
+    ratio=often(st.floats() | st.none()), colour=often(st.sampled_from(list(Colour)) | st.none()),
+    seen=often(st.datetimes(timezones=st.just(UTC)) | st.none()), odd=often(st.sampled_from(["x", "none", None])),
+    tags=often(st.lists(st.text(max_size=2), max_size=2)),
+    maybe_tags=often(st.lists(st.none() | st.text(max_size=2), max_size=2) | st.none()),
+    inner=often(INNER | st.none()), inners=INNERS, deep=often(st.lists(INNERS, max_size=2) | st.none()),
+    named=st.builds(Book, title=st.text(max_size=3), pages=st.integers(0, 9)) | st.none(),
+    book=often(st.builds(Book, title=st.text(max_size=3), pages=st.integers(0, 9)) | st.none()
+               | st.builds(SimpleNamespace, title=st.just("t"), pages=st.just(1))),
+    secret=ANYTHING)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(items=st.lists(often(ITEM), max_size=3), skip=st.booleans(), with_=st.booleans())
+def test_short_path_results_and_errors_equal_graphql_cores(items: list[Any], skip: bool, with_: bool) -> None:
     ITEMS[:] = items
-    fast, stock = _outcome(FAST), _outcome(STOCK)
+    variables = {"skip": skip, "with": with_}
+    fast, stock = _outcome(FAST, QUERY, variables), _outcome(STOCK, QUERY, variables)
     assert _same(fast[0], stock[0]), (fast, stock)
     assert fast[1] == stock[1]
+    assert not any(message.startswith("Variable '$") for message, _ in fast[1])  # the variables were taken
+
+
+def _item(**values: Any) -> Item:
+    given = {"name": "a", "count": 1, "ratio": 0.5, "colour": Colour.RED, "seen": None, "odd": None, "tags": ["x"],
+             "maybe_tags": None, "inner": None, "inners": [], "deep": None, "named": None, "book": None}  # fmt: skip
+    return Item(**{**given, **values})
 
 
 def test_a_null_in_a_non_null_field_is_graphql_cores_error_at_its_path() -> None:
-    ITEMS[:] = [Item(name=None, count=1, ratio=None, colour=None, seen=None, tags=[])]  # type: ignore[arg-type]
-    data, errors = _outcome(FAST)
-    assert data is None and errors == [("Cannot return null for non-nullable field Item.name.", ["items", 0, "name"])]
+    ITEMS[:] = [_item(), _item(inners=[Inner(label=None, size=1, colour=None)])]  # type: ignore[arg-type]
+    data, errors = _outcome(FAST, "{ items { name inners { label size } } }")
+    assert data == {"items": [{"name": "a", "inners": []}, None]}  # the null goes up to the nullable item
+    assert errors == [("Cannot return null for non-nullable field Inner.label.", ["items", 1, "inners", 0, "label"])]
 
 
-def test_only_plain_argument_free_leaves_take_the_short_path() -> None:
-    short = plain_leaf_fields(FAST._schema)
-    assert {name for (parent, name) in short if parent == "Item"} == {"name", "count", "ratio", "colour", "seen", "odd"}
-    ours = plain_leaf_fields(build_schema(Settings())._schema)
-    assert {("Person", "name"), ("InfluencerEdge", "score"), ("Scores", "influence")} <= ours.keys()
+def test_plain_selections_are_walked_without_graphql_cores_field_execution(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    stock = StrawberryGraphQLCoreExecutionContext.execute_field
+
+    def counted(self: Any, parent_type: Any, source: Any, details: Any, *args: Any) -> Any:
+        calls.append(f"{parent_type.name}.{details[0].node.name.value}")
+        return stock(self, parent_type, source, details, *args)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counted)
+    ITEMS[:] = [_item(inner=Inner(label="l", size=2, colour=None), inners=[Inner(label="m", size=None, colour=None)])
+                for _ in range(3)]  # fmt: skip
+    query = "{ items { name inner { label } inners { __typename label size } shout } }"
+    expected = {"items": [{"name": "a", "inner": {"label": "l"}, "inners": [{"__typename": "Inner", "label": "m",
+                           "size": None}], "shout": "A"}] * 3}  # fmt: skip
+    assert FAST.execute_sync(query).data == expected
+    assert calls == ["Query.items", "Item.shout", "Item.shout", "Item.shout"]  # the resolvers only
+    calls.clear()
+    assert STOCK.execute_sync(query).data == expected and len(calls) == 1 + 3 * (4 + 1 + 3)
+
+
+def test_only_plain_argument_free_fields_take_the_short_path() -> None:
+    short = plain_fields(FAST._schema)
+    assert {name for (parent, name) in short if parent == "Item"} == {
+        "name", "count", "ratio", "colour", "seen", "odd", "tags", "maybeTags", "inner", "inners", "deep", "named", "book"}
+    ours = plain_fields(build_schema(Settings())._schema)
+    assert {("InfluencerConnection", "edges"), ("InfluencerEdge", "node"), ("Person", "scores"),
+            ("Scores", "influence")} <= ours.keys()  # fmt: skip
     # personal data is read through resolvers that check the caller's role: never the short path
     assert not {("Contact", "emails"), ("Contact", "phones"), ("Identity", "handle")} & ours.keys()
 
@@ -142,7 +228,14 @@ class Counting(SchemaExtension):
 
 def test_an_extension_that_wraps_resolvers_sees_every_field() -> None:
     fast, _ = _schemas(Counting)
-    ITEMS[:] = [Item(name="a", count=1, ratio=0.5, colour=Colour.RED, seen=None, tags=["x"])]
+    ITEMS[:] = [_item(inner=Inner(label="l", size=None, colour=None))]
     Counting.seen.clear()
-    assert fast.execute_sync("{ items { name count } }").data == {"items": [{"name": "a", "count": 1}]}
-    assert Counting.seen == ["items", "name", "count"]
+    assert fast.execute_sync("{ items { name inner { label } } }").data == {"items": [{"name": "a", "inner": {"label": "l"}}]}
+    assert Counting.seen == ["items", "name", "inner", "label"]
+
+
+def test_no_short_path_where_defer_and_stream_are_on() -> None:
+    config = StrawberryConfig(scalar_map=SCALARS, enable_experimental_incremental_execution=True)
+    incremental = strawberry.Schema(query=Query, config=config, types=[Book])
+    assert plain_field_context(incremental._schema).fields == {}
+    assert plain_field_context(FAST._schema).fields
