@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import uvicorn
 
+from graphsvc.api.transport import UVICORN_OPTIONS
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -27,7 +29,8 @@ def free_port() -> int:
 def serve_in_thread(app: Any) -> Iterator[str]:
     """Run ``app`` under uvicorn on a free loopback port; yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **UVICORN_OPTIONS)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -186,7 +186,9 @@ def run_server(settings: Settings, *, host: str, port: int, db: Database | None 
     """
     import uvicorn
 
+    from graphsvc.api.transport import UVICORN_OPTIONS
+
     if settings.workers > 1:
         serve_workers(settings, host=host, port=port, log_level=log_level)
         return
-    uvicorn.run(create_app(settings, db, freeze=True), host=host, port=port, log_level=log_level)
+    uvicorn.run(create_app(settings, db, freeze=True), host=host, port=port, log_level=log_level, **UVICORN_OPTIONS)

@@ -73,7 +73,10 @@ def _worker(settings_json: str, host: str, port: int, log_level: str) -> None:  
 
     os.environ[SETTINGS_VARIABLE] = settings_json
     sock = _bind(host, port)
-    config = uvicorn.Config("graphsvc.api.app:app_from_environment", factory=True, log_level=log_level)
+    from graphsvc.api.transport import UVICORN_OPTIONS
+
+    config = uvicorn.Config("graphsvc.api.app:app_from_environment", factory=True, log_level=log_level,
+                            **UVICORN_OPTIONS)  # fmt: skip
     uvicorn.Server(config).run(sockets=[sock])
 
 
