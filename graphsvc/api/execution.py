@@ -25,7 +25,10 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
     GraphQLLeafType,
+    InlineFragmentNode,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -43,6 +46,11 @@ Read = Callable[[Any], Any]
 Complete = Callable[[Any], Any]
 #: (parent type name, field name) -> how to read the field's value off its source object, and its type
 PlainFields = dict[tuple[str, str], tuple[Read, GraphQLOutputType]]
+
+
+#: Plans kept across requests (per schema); the cache starts afresh when it holds this many.
+SHARED_PLANS = 4096
+_UNPLANNED: Any = object()
 
 
 class _Off(Exception):
@@ -120,6 +128,7 @@ class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
     fields: PlainFields = {}
     leaves: dict[tuple[str, str], tuple[Read, Complete]] = {}
     walks_objects: bool = True
+    shared_plans: dict[tuple[tuple[str, str], tuple[int, ...]], tuple[tuple[FieldNode, ...], Complete | None]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,14 +156,48 @@ class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
     def _plan(self, field: tuple[str, str], type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
-        """How to complete this field's value here, or None where graphql-core must; once per request."""
+        """How to complete this field's value here, or None where graphql-core must.
+
+        Planned once per field and request; and kept for later requests when nothing below the field
+        depends on the variables (no directives): parsed documents are cached, so a client repeating a
+        query brings the very same syntax nodes again.
+        """
         key = (field, id(field_details_list))
         planned = self.plans.get(key)
         if planned is None:
+            nodes = tuple(details.node for details in field_details_list)
+            shared_key = (field, tuple(map(id, nodes)))
+            shared = self.shared_plans.get(shared_key, _UNPLANNED)
+            if shared is _UNPLANNED:
+                complete = self._completer(type_, field_details_list)
+                if self._static(nodes):
+                    if len(self.shared_plans) >= SHARED_PLANS:
+                        self.shared_plans.clear()
+                    # the nodes are kept with the plan, so that their ids cannot be reused meanwhile
+                    self.shared_plans[shared_key] = (nodes, complete)
+            else:
+                complete = shared[1]
             # the list is kept with the plan so that its id cannot be reused within the request
-            planned = (field_details_list, self._completer(type_, field_details_list))
+            planned = (field_details_list, complete)
             self.plans[key] = planned
         return planned[1]
+
+    def _static(self, nodes: tuple[FieldNode, ...]) -> bool:
+        """Whether the selections below ``nodes`` are the same whatever the variables: no directives."""
+        pending = [node.selection_set for node in nodes]
+        while pending:
+            selection_set = pending.pop()
+            for node in selection_set.selections if selection_set is not None else ():
+                if node.directives:
+                    return False
+                if isinstance(node, FragmentSpreadNode):
+                    fragment = self.fragment_definitions.get(node.name.value)
+                    if fragment is None or fragment.directives or getattr(node, "arguments", None):
+                        return False
+                    pending.append(fragment.selection_set)
+                elif isinstance(node, FieldNode | InlineFragmentNode):
+                    pending.append(node.selection_set)
+        return True
 
     def _completer(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
         nullable = not isinstance(type_, GraphQLNonNull)
@@ -204,4 +247,4 @@ def plain_field_context(schema: GraphQLSchema, *, walk_objects: bool = True) -> 
         if is_leaf_type(inner):
             leaves[key] = (read, _nullable(_leaf(inner), not isinstance(type_, GraphQLNonNull)))
     return type("PlainFieldContext", (PlainFieldContext,),
-                {"fields": fields, "leaves": leaves, "walks_objects": walk_objects})  # fmt: skip
+                {"fields": fields, "leaves": leaves, "walks_objects": walk_objects, "shared_plans": {}})  # fmt: skip

@@ -14,7 +14,7 @@ import strawberry
 from graphql import GraphQLResolveInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.permission import BasePermission
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -102,16 +102,19 @@ QUERY = """query($skip: Boolean!, $with: Boolean!) {
     again: name
     inner { __typename label ...Bits size @skip(if: $skip) }
     inners { label colour size @include(if: $with) }
-    deep { label size }
+    deep { label ...Bits }
     named { title ... on Book { pages } }
     book { title pages }
     ... on Item { inner { colour } }
   }
 }
-fragment Bits on Inner { colour size }"""
+fragment Bits on Inner { colour size @skip(if: $skip) }"""
 
 
 def _schemas(*extensions: Any) -> tuple[strawberry.Schema, strawberry.Schema]:
+    """Ours and graphql-core's. Parsed documents are cached, as the API's are: plans made for one
+    request are then met again by later ones, with other variables."""
+    extensions = (*extensions, ParserCache)
     config = StrawberryConfig(scalar_map=SCALARS)
     ours = strawberry.Schema(query=Query, extensions=list(extensions), config=config, types=[Book])
     ours.execution_context_class = plain_field_context(ours._schema)
