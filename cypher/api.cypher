@@ -6,10 +6,11 @@
 //
 // Targeting queries (influencers, topic_influencers, segment_*, person_ties) drop the people whose
 // effective consent for any purpose in $purposes is not granted. The effective consent for a
-// purpose is its most recent unexpired Consent record, else $consentDefault; the predicate is the
-// same in every one of them (and in consent.targetable, which the tests hold them to):
+// purpose is its most recent Consent record unexpired by the database's clock, else $consentDefault;
+// the predicate is the same in every one of them (and in consent.targetable, which the tests hold
+// them to):
 //   all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
-//       WHERE c.expiresAt IS NULL OR c.expiresAt > $now RETURN c.status
+//       WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
 //       ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
 //       $consentDefault) = 'granted')
 
@@ -178,7 +179,7 @@ WHERE p.influence >= $minScore AND p.influence <= $maxScore AND p.id IS NOT NULL
   AND ($community IS NULL OR p.community = $community)
   AND ($platform IS NULL OR $platform IN p.platforms)
   AND all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
-      WHERE c.expiresAt IS NULL OR c.expiresAt > $now RETURN c.status
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
       ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
       $consentDefault) = 'granted')
 WITH p ORDER BY p.influence DESC, p.id DESC LIMIT $limit
@@ -195,7 +196,7 @@ WHERE r.score >= $minScore AND r.score <= $maxScore
   AND ($community IS NULL OR p.community = $community)
   AND ($platform IS NULL OR $platform IN p.platforms)
   AND all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
-      WHERE c.expiresAt IS NULL OR c.expiresAt > $now RETURN c.status
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
       ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
       $consentDefault) = 'granted')
 WITH p, r ORDER BY r.score DESC, p.id DESC LIMIT $limit
@@ -222,7 +223,7 @@ CALL (p) {
        CASE WHEN 'FRIENDS_WITH' IN kinds THEN 0.6 WHEN 'CONNECTED_TO' IN kinds THEN 0.5
             WHEN followDirections > 1 THEN 0.4 WHEN followDirections = 1 THEN 0.25 ELSE 0.0 END AS declared
   WHERE all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (q)-[:GAVE]->(c:Consent {purpose: purpose})
-      WHERE c.expiresAt IS NULL OR c.expiresAt > $now RETURN c.status
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
       ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
       $consentDefault) = 'granted')
   RETURN q, kinds, interactions, 1.0 - (1.0 - declared) * exp(-interaction) AS strength
@@ -277,7 +278,7 @@ WHERE p.id > $after
   AND ($city IS NULL OR EXISTS { (p)-[:HAS_MEMBER]->(c:Contact) WHERE toLower(c.city) = $city }
        OR EXISTS { (p)-[:HAS_MEMBER]->(i:Identity) WHERE toLower(i.location) CONTAINS $city })
   AND all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
-      WHERE c.expiresAt IS NULL OR c.expiresAt > $now RETURN c.status
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
       ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
       $consentDefault) = 'granted')
 WITH p ORDER BY p.id LIMIT $limit
@@ -306,7 +307,7 @@ WHERE ($community IS NULL OR p.community = $community)
   AND ($city IS NULL OR EXISTS { (p)-[:HAS_MEMBER]->(c:Contact) WHERE toLower(c.city) = $city }
        OR EXISTS { (p)-[:HAS_MEMBER]->(i:Identity) WHERE toLower(i.location) CONTAINS $city })
   AND all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
-      WHERE c.expiresAt IS NULL OR c.expiresAt > $now RETURN c.status
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
       ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
       $consentDefault) = 'granted')
 RETURN count(p) AS total;

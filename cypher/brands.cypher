@@ -7,7 +7,7 @@ MATCH (p:Person)-[r]->(b:Brand {name: $brand})
 WHERE type(r) = $side
   AND ($afterScore IS NULL OR r.score < $afterScore OR (r.score = $afterScore AND p.id > $afterId))
   AND all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
-      WHERE c.expiresAt IS NULL OR c.expiresAt > $now RETURN c.status
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
       ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
       $consentDefault) = 'granted')
 RETURN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,

@@ -18,14 +18,14 @@ UNWIND $ids AS id
 MATCH (p:Person {id: id})
 RETURN id AS person,
        all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
-           WHERE c.expiresAt IS NULL OR c.expiresAt > $now RETURN c.status
+           WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
            ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
            $consentDefault) = 'granted') AS targetable;
 
 // name: effective
 // One person's effective consent per purpose: the most recent unexpired record.
 MATCH (:Person {id: $person})-[:GAVE]->(c:Consent)
-WHERE c.expiresAt IS NULL OR c.expiresAt > $now
+WHERE c.expiresAt IS NULL OR c.expiresAt > datetime()
 WITH c ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC
 WITH c.purpose AS purpose, collect(c)[0] AS latest
 RETURN purpose, latest.status AS status, latest.id AS id
