@@ -8,7 +8,8 @@ every one of them, about 4 us a field, and an influencers page has 140 of them.
 ``PlainFieldContext`` completes a plain field, and the whole selection below it while that is plain
 too, in one tight walk: a value, a list, an object whose selected fields are all plain (``__typename``
 included). The walk is planned once per field and request from graphql-core's own collected
-sub-fields (so fragments, aliases and ``@skip``/``@include`` are graphql-core's). Anything else, and
+sub-fields (so fragments, aliases and ``@skip``/``@include`` are graphql-core's), and the plan is kept
+for later requests when no directive below the field makes it depend on the variables. Anything else, and
 anything that goes wrong on the short path (a null where the schema says non-null, a value a scalar
 refuses, something that is not a list, an exception), is executed again from that field by graphql-core's
 own code: results and errors are exactly graphql-core's.
@@ -17,6 +18,9 @@ A field is plain when strawberry marks it basic (no resolver, no field extension
 classes) and it has no arguments; an object type is walked when it has no ``is_type_of`` check (an
 interface or a union needs graphql-core). No short path at all when a schema extension wraps resolvers
 (``resolve`` hooks; ``graphsvc.api.schema._Guards`` has none) or the schema has ``@defer``/``@stream``.
+
+This leans on graphql-core 3.3's executor (``execute_field``, ``collect_subfields``, field details);
+pyproject.toml pins graphql-core to 3.3, and tests/api/test_execution.py compares the two paths.
 """
 
 from __future__ import annotations
@@ -28,12 +32,12 @@ from graphql import (
     FieldNode,
     FragmentSpreadNode,
     GraphQLLeafType,
-    InlineFragmentNode,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    InlineFragmentNode,
     Undefined,
     is_leaf_type,
 )
@@ -127,7 +131,6 @@ class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
 
     fields: PlainFields = {}
     leaves: dict[tuple[str, str], tuple[Read, Complete]] = {}
-    walks_objects: bool = True
     shared_plans: dict[tuple[tuple[str, str], tuple[int, ...]], tuple[tuple[FieldNode, ...], Complete | None]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -145,7 +148,7 @@ class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
             leaf = self.leaves.get(key)
             if leaf is not None:
                 read, complete = leaf
-            elif key in self.fields and self.walks_objects:
+            elif key in self.fields:
                 read, type_ = self.fields[key]
                 complete = self._plan(key, type_, field_details_list)
             if complete is not None:
@@ -237,7 +240,7 @@ def _probe(*args: Any, **kwargs: Any) -> None:  # pragma: no cover - never calle
     return None
 
 
-def plain_field_context(schema: GraphQLSchema, *, walk_objects: bool = True) -> type[PlainFieldContext]:
+def plain_field_context(schema: GraphQLSchema) -> type[PlainFieldContext]:
     """An execution context class for ``schema``, its plain fields found once."""
     incremental = schema.get_directive("defer") is not None or schema.get_directive("stream") is not None
     fields = plain_fields(schema) if not incremental else {}
@@ -247,4 +250,4 @@ def plain_field_context(schema: GraphQLSchema, *, walk_objects: bool = True) -> 
         if is_leaf_type(inner):
             leaves[key] = (read, _nullable(_leaf(inner), not isinstance(type_, GraphQLNonNull)))
     return type("PlainFieldContext", (PlainFieldContext,),
-                {"fields": fields, "leaves": leaves, "walks_objects": walk_objects, "shared_plans": {}})  # fmt: skip
+                {"fields": fields, "leaves": leaves, "shared_plans": {}})  # fmt: skip
