@@ -258,7 +258,7 @@ def raw_calls(db: Database, ids: list[str]) -> dict[str, Any]:
               "limit": 21}  # fmt: skip
 
     def influencers(rng: random.Random) -> None:
-        # the consent parameters carry "now": computed per request, as the API does
+        # the consent parameters made per request, as the API makes them
         given = {**params, **consent.params("granted")}
         rows = db.driver.execute_query(influencers_text, given, database_=db.database, routing_="r").records
         assert len(rows[0]["page"]) == 21
