@@ -106,6 +106,12 @@ def _nullable(inner: Complete, nullable: bool) -> Complete:
     return complete
 
 
+def _scalar(type_: GraphQLOutputType) -> Complete | None:
+    """How to complete a scalar or enum value (of a non-null type or not); None for any other type."""
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    return _nullable(_leaf(inner), nullable=inner is type_) if is_leaf_type(inner) else None
+
+
 def _list(item: Complete) -> Complete:
     def complete(value: Any) -> Any:
         if type(value) is not list and type(value) is not tuple:
@@ -148,8 +154,8 @@ class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
             leaf = self.leaves.get(key)
             if leaf is not None:
                 read, complete = leaf
-            elif key in self.fields:
-                read, type_ = self.fields[key]
+            elif (plain := self.fields.get(key)) is not None:
+                read, type_ = plain
                 complete = self._plan(key, type_, field_details_list)
             if complete is not None:
                 try:
@@ -203,12 +209,13 @@ class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
         return True
 
     def _completer(self, type_: GraphQLOutputType, field_details_list: Any) -> Complete | None:
+        scalar = _scalar(type_)
+        if scalar is not None:
+            return scalar
         nullable = not isinstance(type_, GraphQLNonNull)
         inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
         complete: Complete | None
-        if is_leaf_type(inner):
-            complete = _leaf(inner)
-        elif isinstance(inner, GraphQLList):
+        if isinstance(inner, GraphQLList):
             item = self._completer(inner.of_type, field_details_list)
             complete = _list(item) if item is not None else None
         elif isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
@@ -246,8 +253,8 @@ def plain_field_context(schema: GraphQLSchema) -> type[PlainFieldContext]:
     fields = plain_fields(schema) if not incremental else {}
     leaves: dict[tuple[str, str], tuple[Read, Complete]] = {}
     for key, (read, type_) in fields.items():
-        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
-        if is_leaf_type(inner):
-            leaves[key] = (read, _nullable(_leaf(inner), not isinstance(type_, GraphQLNonNull)))
+        scalar = _scalar(type_)
+        if scalar is not None:
+            leaves[key] = (read, scalar)
     return type("PlainFieldContext", (PlainFieldContext,),
                 {"fields": fields, "leaves": leaves, "shared_plans": {}})  # fmt: skip
