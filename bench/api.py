@@ -52,7 +52,7 @@ import uvloop
 from _common import ROOT, Timer, bench_database, machine, print_result, say
 from graphsvc.config import Settings
 from graphsvc.db import Database, query
-from graphsvc.service import consent
+from graphsvc.service.influencers import InfluencerFilter, page_params
 from graphsvc.service.apikeys import create_key
 
 PLATFORMS = ("twitter", "linkedin", "github")
@@ -254,12 +254,10 @@ def _raw_process_load(name: str, clients: int, seconds: float) -> tuple[list[flo
 def raw_calls(db: Database, ids: list[str]) -> dict[str, Any]:
     influencers_text = query("api.influencers")
     person_text = query("bench_api.person_with_identities")
-    params = {"minScore": 0.0, "maxScore": sys.float_info.max, "afterId": None, "community": None, "platform": None,
-              "limit": 21}  # fmt: skip
 
     def influencers(rng: random.Random) -> None:
-        # the consent parameters made per request, as the API makes them
-        given = {**params, **consent.params("granted")}
+        # the parameters made per request, as the service makes them (consent's included)
+        given = page_params(InfluencerFilter(), 20, None, "granted")
         rows = db.driver.execute_query(influencers_text, given, database_=db.database, routing_="r").records
         assert len(rows[0]["page"]) == 21
 

@@ -17,7 +17,7 @@ from graphsvc.service import consent
 from graphsvc.service.cursors import Page, decode, page_size, paginate
 from graphsvc.service.values import plain
 
-__all__ = ["InfluencerFilter", "influencers"]
+__all__ = ["InfluencerFilter", "influencers", "page_params"]
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,19 @@ def influencers(db: Database, wanted: InfluencerFilter, *, first: int | None, af
     if wanted.min_score is not None and not 0.0 <= wanted.min_score <= 1.0:
         raise InputError(f"expected a score from 0 to 1, got {wanted.min_score}", where="minScore")
     kind = "topic:" + wanted.topic if wanted.topic else "influence"
-    key = decode(after, kind, 2)
-    params: dict[str, Any] = {
+    params = page_params(wanted, size, decode(after, kind, 2), consent_default)
+    if wanted.topic:
+        (found,) = db.read("api.topic_influencers", topic=wanted.topic, **params)
+    else:
+        (found,) = db.read("api.influencers", **params)
+    shaped = [{"person": plain(r["person"]), "score": r["score"], "rank": r["rank"]} for r in found["page"]]
+    return paginate(shaped, size, kind, lambda row: [row["score"], row["person"]["id"]])
+
+
+def page_params(wanted: InfluencerFilter, size: int, key: list[Any] | None, consent_default: str) -> dict[str, Any]:
+    """The parameters of ``api.influencers`` / ``api.topic_influencers`` (but ``$topic``) for a page of
+    ``size`` after the sort key ``key`` (score, id) of the previous page's last row."""
+    return {
         "minScore": wanted.min_score or 0.0,
         "maxScore": float(key[0]) if key else sys.float_info.max,
         "afterId": key[1] if key else None,
@@ -45,9 +56,3 @@ def influencers(db: Database, wanted: InfluencerFilter, *, first: int | None, af
         "limit": size + 1,
         **consent.params(consent_default),
     }
-    if wanted.topic:
-        (found,) = db.read("api.topic_influencers", topic=wanted.topic, **params)
-    else:
-        (found,) = db.read("api.influencers", **params)
-    shaped = [{"person": plain(r["person"]), "score": r["score"], "rank": r["rank"]} for r in found["page"]]
-    return paginate(shaped, size, kind, lambda row: [row["score"], row["person"]["id"]])

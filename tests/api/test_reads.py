@@ -6,7 +6,7 @@ import csv
 import io
 
 from graphsvc.db import Database, query
-from graphsvc.service import consent
+from graphsvc.service.influencers import InfluencerFilter, page_params
 from tests.api.client import ask, data, error
 from tests.api.conftest import Serve
 from tests.api.graph import EXCLUDED, write_many_persons
@@ -121,9 +121,8 @@ def test_influencers_page_through_tied_scores_in_index_order(serve: Serve, db: D
                 break
             after = page["pageInfo"]["endCursor"]
     assert seen == expected
-    plan = db.driver.execute_query("EXPLAIN " + query("api.influencers"), {
-        "minScore": 0.0, "maxScore": 1.0, "afterId": None, "community": None, "platform": None, "limit": 21,
-        **consent.params("granted")}, database_=db.database).summary.plan  # fmt: skip
+    first_page = page_params(InfluencerFilter(), 20, None, "granted")
+    plan = db.driver.execute_query("EXPLAIN " + query("api.influencers"), first_page, database_=db.database).summary.plan
     operators: list[str] = []
     stack = [plan]
     while stack:
