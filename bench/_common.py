@@ -1,8 +1,9 @@
 """What every benchmark shares: its own Neo4j (never the demo's or the tests'), timing, one JSON line.
 
 Each benchmark starts graphsvc's managed server in ``.graphsvc/bench`` (or GRAPHSVC_BENCH_DIR,
-so two benchmarks can run side by side) on free ports (or uses NEO4J_URI when set: its data is wiped), empties the graph, applies the schema, and stops the
-server at the end. The figures go to stdout as one JSON object; progress goes to stderr.
+so two benchmarks can run side by side) on free ports (or uses NEO4J_URI when set: its data is
+wiped), empties the graph, applies the schema, and stops the server at the end. The figures go to
+stdout as one JSON object; progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -41,8 +42,13 @@ def bench_database(*, heap: str = "4g", pagecache: str = "4g") -> Iterator[tuple
         server = None
     else:
         state_dir = Path(os.environ.get("GRAPHSVC_BENCH_DIR") or ROOT / ".graphsvc" / "bench")
-        settings = Settings(state_dir=state_dir, neo4j_bolt_port=_free_port(),
-                            neo4j_http_port=_free_port(), neo4j_heap=heap, neo4j_pagecache=pagecache)  # fmt: skip
+        settings = Settings(
+            state_dir=state_dir,
+            neo4j_bolt_port=_free_port(),
+            neo4j_http_port=_free_port(),
+            neo4j_heap=heap,
+            neo4j_pagecache=pagecache,
+        )
         server = LocalServer(settings)
         say(f"starting the benchmark's Neo4j in {settings.state_dir} ...")
         server.start()

@@ -33,8 +33,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import networkx as nx
-
 from _common import Timer, bench_database, machine, print_result, say
+
 from graphsvc.analytics import JobParams, run_job
 from graphsvc.db import Database
 
@@ -84,8 +84,16 @@ def generate(edges: int, topics: int, seed: int) -> dict[str, Any]:
         topic = (author // COMMUNITY) % topics if rng.random() < 0.7 else rng.randrange(topics)
         brand = rng.choice(BRANDS) if rng.random() < 0.1 else None
         posts.append([*ident(author), f"post{p}", f"topic{topic}", brand, rng.uniform(-1, 1) if brand else None])
-    return {"identities": identities, "persons": persons, "owner": owner, "follows": follows,
-            "interactions": interactions, "posts": posts, "n": n, "topics": topics}  # fmt: skip
+    return {
+        "identities": identities,
+        "persons": persons,
+        "owner": owner,
+        "follows": follows,
+        "interactions": interactions,
+        "posts": posts,
+        "n": n,
+        "topics": topics,
+    }
 
 
 def load(db: Database, g: dict[str, Any], batch: int = 10_000) -> None:
@@ -123,14 +131,17 @@ def edge_lists(g: dict[str, Any], tie: float = 0.1) -> dict[str, Any]:
     for (a, b), (w, _) in person.items():
         undirected[frozenset((a, b))] += w
     seeds: dict[str, dict[Any, int]] = defaultdict(lambda: defaultdict(int))
-    for platform, key, _, topic, _, _ in g["posts"]:
+    for _platform, key, _, topic, _, _ in g["posts"]:
         i = int(key[1:])
         seeds[topic][owner.get(i, i)] += 1
-    return {"identity": [(a, b, w, e) for (a, b), (w, e) in identity.items()],
-            "person": [(a, b, w, e) for (a, b), (w, e) in person.items()],
-            "undirected": [(*pair, w) for pair, w in undirected.items()],
-            "identity_nodes": range(g["n"]), "person_nodes": {owner.get(i, i) for i in range(g["n"])},
-            "seeds": {t: dict(s) for t, s in seeds.items()}}  # fmt: skip
+    return {
+        "identity": [(a, b, w, e) for (a, b), (w, e) in identity.items()],
+        "person": [(a, b, w, e) for (a, b), (w, e) in person.items()],
+        "undirected": [(*pair, w) for pair, w in undirected.items()],
+        "identity_nodes": range(g["n"]),
+        "person_nodes": {owner.get(i, i) for i in range(g["n"])},
+        "seeds": {t: dict(s) for t, s in seeds.items()},
+    }
 
 
 def networkx_baseline(lists: dict[str, Any], k: int, probe: int, seed: int) -> dict[str, float]:
@@ -142,11 +153,15 @@ def networkx_baseline(lists: dict[str, Any], k: int, probe: int, seed: int) -> d
         seconds[name] = round(time.perf_counter() - began, 3)
         return out
 
-    for level in ("identity", "person"):
+    def run_level(level: str) -> None:
         G = nx.DiGraph()
-        timed(f"{level}_build", lambda: (G.add_nodes_from(lists[f"{level}_nodes"]),
-                                         G.add_edges_from((a, b, {"weight": w, "engagement": e})
-                                                          for a, b, w, e in lists[level])))  # fmt: skip
+        timed(
+            f"{level}_build",
+            lambda: (
+                G.add_nodes_from(lists[f"{level}_nodes"]),
+                G.add_edges_from((a, b, {"weight": w, "engagement": e}) for a, b, w, e in lists[level]),
+            ),
+        )
         timed(f"{level}_pagerank", lambda: nx.pagerank(G, weight="weight"))
         timed(f"{level}_engagement", lambda: dict(G.in_degree(weight="engagement")))
         timed(f"{level}_kcore", lambda: nx.core_number(G))
@@ -154,12 +169,16 @@ def networkx_baseline(lists: dict[str, Any], k: int, probe: int, seed: int) -> d
         del probed
         seconds[f"{level}_betweenness"] = round(seconds.pop(f"{level}_betweenness_probe") * k / probe, 3)
         if level == "person":
-            timed("topic_pagerank", lambda: {t: nx.pagerank(G, personalization=s, weight="weight")
-                                             for t, s in lists["seeds"].items()})  # fmt: skip
+            timed(
+                "topic_pagerank",
+                lambda: {t: nx.pagerank(G, personalization=s, weight="weight") for t, s in lists["seeds"].items()},
+            )
             U = nx.Graph()
             timed("undirected_build", lambda: (U.add_nodes_from(G), U.add_weighted_edges_from(lists["undirected"])))
             timed("louvain", lambda: nx.community.louvain_communities(U, weight="weight", seed=seed))
-        del G
+
+    for level in ("identity", "person"):
+        run_level(level)
         gc.collect()
     seconds["total"] = round(sum(seconds.values()), 3)
     return seconds
@@ -225,18 +244,28 @@ def main() -> int:
     igraph = igraph_baseline(lists, args.betweenness_k, args.seed)
     betweenness_ours = report.seconds.get("identity_betweenness", 0) + report.seconds.get("person_betweenness", 0)
     betweenness_nx = baseline["identity_betweenness"] + baseline["person_betweenness"]
-    print_result({
-        "benchmark": "analytics", "edges": args.edges, "counts": report.counts, "load_seconds": round(loading.seconds, 1),
-        "ours_seconds": round(ours.seconds, 3), "ours_phases": report.seconds,
-        "networkx_seconds": baseline["total"], "networkx_phases": baseline,
-        "networkx_betweenness": f"timed on {args.probe} sources, scaled to k={args.betweenness_k}",
-        "igraph_seconds": igraph["total"] if igraph else None, "igraph_phases": igraph,
-        "ratio": round(ours.seconds / baseline["total"], 3),
-        "ratio_without_betweenness": round((ours.seconds - betweenness_ours) / (baseline["total"] - betweenness_nx), 3),
-        "networkx_backends": f"used: {', '.join(backends)}" if backends else "none installed (plain NetworkX)",
-        "networkx": nx.__version__,
-        "machine": machine(),
-    })  # fmt: skip
+    print_result(
+        {
+            "benchmark": "analytics",
+            "edges": args.edges,
+            "counts": report.counts,
+            "load_seconds": round(loading.seconds, 1),
+            "ours_seconds": round(ours.seconds, 3),
+            "ours_phases": report.seconds,
+            "networkx_seconds": baseline["total"],
+            "networkx_phases": baseline,
+            "networkx_betweenness": f"timed on {args.probe} sources, scaled to k={args.betweenness_k}",
+            "igraph_seconds": igraph["total"] if igraph else None,
+            "igraph_phases": igraph,
+            "ratio": round(ours.seconds / baseline["total"], 3),
+            "ratio_without_betweenness": round(
+                (ours.seconds - betweenness_ours) / (baseline["total"] - betweenness_nx), 3
+            ),
+            "networkx_backends": f"used: {', '.join(backends)}" if backends else "none installed (plain NetworkX)",
+            "networkx": nx.__version__,
+            "machine": machine(),
+        }
+    )
     return 0
 
 

@@ -8,7 +8,8 @@ with an email for 30%, a marketing denial for 3% (not timed). Then, for two quer
 
 - ``influencers``: ``influencers(first: 20) { edges { score node { id name scores { influence pagerank } } } }``
   (an index range scan in score order with the consent predicate);
-- ``person``: ``person(id) { id name scores { influence pagerank } identities { platform handle displayName followers } }``
+- ``person``: ``person(id) { id name scores { influence pagerank }
+  identities { platform handle displayName followers } }``
   for random ids (one round trip: the look-up sees that identities are asked for and fetches them with the person),
 
 it runs C concurrent clients (default 16) for S seconds per query and side (default 12), split into
@@ -48,12 +49,12 @@ from typing import Any
 import httptools
 import httpx
 import uvloop
-
 from _common import ROOT, Timer, bench_database, machine, print_result, say
+
 from graphsvc.config import Settings
 from graphsvc.db import Database, query
-from graphsvc.service.influencers import InfluencerFilter, page_params
 from graphsvc.service.apikeys import create_key
+from graphsvc.service.influencers import InfluencerFilter, page_params
 
 PLATFORMS = ("twitter", "linkedin", "github")
 COMMUNITY = 250
@@ -70,14 +71,24 @@ def generate(people: int, seed: int) -> list[dict[str, Any]]:
     for n in range(people):
         count = rng.choice((1, 1, 2, 3))
         platforms = rng.sample(PLATFORMS, count)
-        rows.append({
-            "id": f"b{n:07d}", "name": f"Bench Person {n}", "platforms": sorted(platforms),
-            "influence": round(min(1.0, (rng.paretovariate(1.5) - 1) / 20), 6), "reach": rng.random() / 10,
-            "engagement": rng.random(), "kcore": rng.randint(1, 12), "community": f"bench:{n // COMMUNITY}",
-            "identities": [{"platform": p, "key": f"{p[:2]}{n}", "followers": int(rng.paretovariate(1.1) * 10)}
-                           for p in platforms],
-            "email": f"person{n}@example.com" if rng.random() < 0.3 else None, "denied": rng.random() < 0.03,
-        })  # fmt: skip
+        rows.append(
+            {
+                "id": f"b{n:07d}",
+                "name": f"Bench Person {n}",
+                "platforms": sorted(platforms),
+                "influence": round(min(1.0, (rng.paretovariate(1.5) - 1) / 20), 6),
+                "reach": rng.random() / 10,
+                "engagement": rng.random(),
+                "kcore": rng.randint(1, 12),
+                "community": f"bench:{n // COMMUNITY}",
+                "identities": [
+                    {"platform": p, "key": f"{p[:2]}{n}", "followers": int(rng.paretovariate(1.1) * 10)}
+                    for p in platforms
+                ],
+                "email": f"person{n}@example.com" if rng.random() < 0.3 else None,
+                "denied": rng.random() < 0.03,
+            }
+        )
     return rows
 
 
@@ -90,8 +101,12 @@ def load(db: Database, rows: list[dict[str, Any]], batch: int = 5000) -> None:
 
 def summary(latencies: list[float], seconds: float) -> dict[str, float]:
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
-    return {"p50_ms": round(cuts[49] * 1000, 2), "p99_ms": round(cuts[98] * 1000, 2),
-            "rps": round(len(latencies) / seconds, 1), "requests": len(latencies)}  # fmt: skip
+    return {
+        "p50_ms": round(cuts[49] * 1000, 2),
+        "p99_ms": round(cuts[98] * 1000, 2),
+        "rps": round(len(latencies) / seconds, 1),
+        "requests": len(latencies),
+    }
 
 
 # -- ours: the app in its own process, asked over HTTP ------------------------------------------
@@ -157,8 +172,10 @@ class _Connection(asyncio.Protocol):
 
 def _post(host: str, port: int, key: str, body: bytes) -> bytes:
     """A POST /graphql request, as any HTTP client would send it."""
-    head = (f"POST /graphql HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {key}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")  # fmt: skip
+    head = (
+        f"POST /graphql HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {key}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -217,7 +234,7 @@ def _thread_load(call: Any, clients: int, seconds: float) -> tuple[list[float], 
                 took = time.perf_counter() - began
                 if state["count"]:
                     mine.append(took)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+        except BaseException as exc:
             failures.append(exc)
         with lock:
             latencies.extend(mine)
@@ -262,8 +279,9 @@ def raw_calls(db: Database, ids: list[str]) -> dict[str, Any]:
         assert len(rows[0]["page"]) == 21
 
     def person(rng: random.Random) -> None:
-        rows = db.driver.execute_query(person_text, {"id": rng.choice(ids)}, database_=db.database,
-                                       routing_="r").records  # fmt: skip
+        rows = db.driver.execute_query(
+            person_text, {"id": rng.choice(ids)}, database_=db.database, routing_="r"
+        ).records
         assert rows and rows[0]["identities"]
 
     return {"influencers": influencers, "person": person}
@@ -271,8 +289,11 @@ def raw_calls(db: Database, ids: list[str]) -> dict[str, Any]:
 
 def _start_server(served: Settings) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    server = subprocess.Popen([sys.executable, __file__, "--serve", served.model_dump_json(), str(port)],
-                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", served.model_dump_json(), str(port)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -291,9 +312,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=1,
-                        help="server worker processes, and as many raw-driver processes (default 1: with Neo4j on "
-                             "the same cores, more add no throughput)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server worker processes, and as many raw-driver processes (default 1: with Neo4j on "
+        "the same cores, more add no throughput)",
+    )
     parser.add_argument("--seconds", type=float, default=12.0, help="measured seconds per query and side")
     parser.add_argument("--rounds", type=int, default=3, help="alternations of raw and ours the seconds are split into")
     parser.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds per query and side first")
@@ -319,10 +344,13 @@ def main() -> None:
         served = settings.model_copy(update={"mode": "production", "workers": args.workers})
         clients_per_process = [len(range(n, args.clients, args.workers)) for n in range(args.workers)]
         spawn = multiprocessing.get_context("spawn")
-        raw_pool = ProcessPoolExecutor(args.workers, mp_context=spawn, initializer=_raw_process_init,
-                                       initargs=(settings.model_dump_json(), ids))  # fmt: skip
-        makers = {"influencers": lambda rng: {"query": INFLUENCERS},
-                  "person": lambda rng: {"query": PERSON, "variables": {"id": rng.choice(ids)}}}  # fmt: skip
+        raw_pool = ProcessPoolExecutor(
+            args.workers, mp_context=spawn, initializer=_raw_process_init, initargs=(settings.model_dump_json(), ids)
+        )
+        makers = {
+            "influencers": lambda rng: {"query": INFLUENCERS},
+            "person": lambda rng: {"query": PERSON, "variables": {"id": rng.choice(ids)}},
+        }
         server, base = _start_server(served)
         try:
 
@@ -359,14 +387,25 @@ def main() -> None:
     ours = {name: summary(*measured["ours"][name]) for name in makers}
     raw = {name: summary(*measured["raw"][name]) for name in makers}
     ratios = {name: round(ours[name]["p99_ms"] / raw[name]["p99_ms"], 2) for name in ours}
-    print_result({
-        "benchmark": "api", "people": args.people, "clients": args.clients, "workers": args.workers,
-        "seconds": args.seconds,
-        "rounds": args.rounds, "warmup_seconds": args.warmup, "load_seconds": round(loading.seconds, 1),
-        "ours": ours, "raw": raw, "ratios": ratios,
-        "p99_ms": max(result["p99_ms"] for result in ours.values()), "ratio": max(ratios.values()),
-        "goal": {"p99_ms": 50, "ratio": 1.5}, "machine": machine(),
-    })  # fmt: skip
+    print_result(
+        {
+            "benchmark": "api",
+            "people": args.people,
+            "clients": args.clients,
+            "workers": args.workers,
+            "seconds": args.seconds,
+            "rounds": args.rounds,
+            "warmup_seconds": args.warmup,
+            "load_seconds": round(loading.seconds, 1),
+            "ours": ours,
+            "raw": raw,
+            "ratios": ratios,
+            "p99_ms": max(result["p99_ms"] for result in ours.values()),
+            "ratio": max(ratios.values()),
+            "goal": {"p99_ms": 50, "ratio": 1.5},
+            "machine": machine(),
+        }
+    )
 
 
 if __name__ == "__main__":

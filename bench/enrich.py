@@ -49,7 +49,9 @@ def main() -> int:
     out, _, _ = synthesised(args.people, args.seed)
     with (out / "posts.jsonl").open(encoding="utf-8") as handle:
         posts = [json.loads(line) for line in handle]
-    brands = BrandTerms.from_rows([{"name": b.name, "products": list(b.products), "category": b.category} for b in BRANDS])
+    brands = BrandTerms.from_rows(
+        [{"name": b.name, "products": list(b.products), "category": b.category} for b in BRANDS]
+    )
     vocabulary = frozenset(TOPICS)
     analyzer = SentimentIntensityAnalyzer()
 
@@ -69,11 +71,17 @@ def main() -> int:
     bare_s, ours_s = best_of(args.repeat, bare), best_of(args.repeat, ours)
     detect_s = best_of(args.repeat, ours_detecting_language)
     result = {
-        "benchmark": "enrich", "people": args.people, "seed": args.seed, "repeat": args.repeat,
-        "ours": figures(len(posts), ours_s), "bare_vader": figures(len(posts), bare_s),
+        "benchmark": "enrich",
+        "people": args.people,
+        "seed": args.seed,
+        "repeat": args.repeat,
+        "ours": figures(len(posts), ours_s),
+        "bare_vader": figures(len(posts), bare_s),
         "ours_detecting_language": figures(len(posts), detect_s),
-        "ratio": round(bare_s / ours_s, 3), "goal_ratio": 0.5, "machine": machine(),
-    }  # fmt: skip
+        "ratio": round(bare_s / ours_s, 3),
+        "goal_ratio": 0.5,
+        "machine": machine(),
+    }
     print_result(result)
     return 0
 

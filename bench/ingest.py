@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import neo4j
-
 from _common import ROOT, Timer, bench_database, machine, print_result, say, synthesised
+
 from graphsvc.db import query
 from graphsvc.ingest.fields import EDGE_TYPES, ConvertOptions, convert
 from graphsvc.ingest.importer import import_files
@@ -34,10 +33,13 @@ from graphsvc.service.stats import graph_counts
 
 FILES = {"contacts": "contacts.csv", "identities": "identities.csv", "edges": "edges.csv", "posts": "posts.jsonl"}
 BASELINE = {
-    "contacts": "bench.baseline_contacts", "identities": "bench.baseline_identities", "posts": "bench.baseline_posts",
-    "follows": "bench.baseline_follows", "friends_with": "bench.baseline_friends_with",
+    "contacts": "bench.baseline_contacts",
+    "identities": "bench.baseline_identities",
+    "posts": "bench.baseline_posts",
+    "follows": "bench.baseline_follows",
+    "friends_with": "bench.baseline_friends_with",
     "connected_to": "bench.baseline_connected_to",
-}  # fmt: skip
+}
 
 
 def prepared_rows(kind: str, path: Path) -> list[dict[str, Any]]:
@@ -83,9 +85,15 @@ def main() -> int:
     rows = {kind: prepared_rows(kind, path) for kind, path in paths.items()}
     counts = {kind: len(r) for kind, r in rows.items()}
 
-    result: dict[str, Any] = {"benchmark": "ingest", "people": args.people, "seed": args.seed,
-                              "batch_size": args.batch_size, "rows": counts,
-                              "synth_seconds": round(synth_seconds, 1), "machine": machine()}  # fmt: skip
+    result: dict[str, Any] = {
+        "benchmark": "ingest",
+        "people": args.people,
+        "seed": args.seed,
+        "batch_size": args.batch_size,
+        "rows": counts,
+        "synth_seconds": round(synth_seconds, 1),
+        "machine": machine(),
+    }
     with bench_database() as (_, db):
         driver = db.driver  # the bare neo4j driver underneath graphsvc's Database
         base: dict[str, float] = {}
@@ -102,9 +110,11 @@ def main() -> int:
         for kind, path in paths.items():
             say(f"graphsvc import {kind} ...")
             summary = import_files(db, kind, [path], batch_size=args.batch_size)
-            ours[kind] = {"seconds": summary.seconds - summary.interactions_seconds,
-                          "validate_seconds": summary.validate_seconds,
-                          "interactions_seconds": summary.interactions_seconds}  # fmt: skip
+            ours[kind] = {
+                "seconds": summary.seconds - summary.interactions_seconds,
+                "validate_seconds": summary.validate_seconds,
+                "interactions_seconds": summary.interactions_seconds,
+            }
         our_graph = graph_counts(db)
 
     def rate(n: int, seconds: float) -> float:
@@ -114,8 +124,10 @@ def main() -> int:
     ours_seconds = sum(v["seconds"] for v in ours.values())
     base_seconds = sum(base.values())
     result["baseline"] = {k: {"seconds": round(s, 2), "rows_per_second": rate(counts[k], s)} for k, s in base.items()}
-    result["ours"] = {k: {**{n: round(x, 2) for n, x in v.items()}, "rows_per_second": rate(counts[k], v["seconds"])}
-                      for k, v in ours.items()}  # fmt: skip
+    result["ours"] = {
+        k: {**{n: round(x, 2) for n, x in v.items()}, "rows_per_second": rate(counts[k], v["seconds"])}
+        for k, v in ours.items()
+    }
     result["baseline"]["all"] = {"seconds": round(base_seconds, 2), "rows_per_second": rate(total, base_seconds)}
     result["ours"]["all"] = {"seconds": round(ours_seconds, 2), "rows_per_second": rate(total, ours_seconds)}
     result["ratio"] = round(base_seconds / ours_seconds, 3)

@@ -13,12 +13,11 @@ which is what many CRMs ship. Prints one JSON object with timings, F1 for both, 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
-from collections import defaultdict
 from typing import Any
 
 from _common import ROOT, Timer, bench_database, machine, print_result, say, synthesised
+
 from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import ResolveOptions, resolve
 from graphsvc.resolve.evaluate import evaluate, read_truth
@@ -57,8 +56,13 @@ def main() -> int:
     args = parser.parse_args()
     out, _, synth_seconds = synthesised(args.people, args.seed)
     truth = read_truth(out)
-    result: dict[str, Any] = {"benchmark": "resolve", "people": args.people, "seed": args.seed, "machine": machine(),
-                              "synth_seconds": round(synth_seconds, 1)}  # fmt: skip
+    result: dict[str, Any] = {
+        "benchmark": "resolve",
+        "people": args.people,
+        "seed": args.seed,
+        "machine": machine(),
+        "synth_seconds": round(synth_seconds, 1),
+    }
     with bench_database() as (_, db):
         with Timer() as import_timer:
             for kind, name in IMPORT_ORDER:
@@ -76,9 +80,15 @@ def main() -> int:
         with Timer() as full_timer:
             summary = resolve(db)
         predicted = {row["record"]: row["person"] for row in db.read("resolve.membership")}
-        result["ours"] = {"seconds": round(full_timer.seconds, 1), "phases": summary.seconds, "pairs": summary.pairs,
-                          "persons": summary.persons, "auto": summary.auto, "pending": summary.pending,
-                          **evaluate(predicted, truth)}  # fmt: skip
+        result["ours"] = {
+            "seconds": round(full_timer.seconds, 1),
+            "phases": summary.seconds,
+            "pairs": summary.pairs,
+            "persons": summary.persons,
+            "auto": summary.auto,
+            "pending": summary.pending,
+            **evaluate(predicted, truth),
+        }
 
         say("graphsvc resolve --incremental (nothing changed) ...")
         with Timer() as inc_timer:

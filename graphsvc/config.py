@@ -80,7 +80,10 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `graphsvc serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `graphsvc serve` binds to.")
     workers: int = Field(
-        1, ge=1, le=64, description="Processes `graphsvc serve` runs, each with its own Neo4j connections: one "
+        1,
+        ge=1,
+        le=64,
+        description="Processes `graphsvc serve` runs, each with its own Neo4j connections: one "
         "per CPU core lets the API use every core (Python runs one request's code at a time per process).",
     )
     mode: Literal["development", "production"] = Field(
@@ -98,8 +101,17 @@ class Settings(BaseSettings):
         '{"title": "most_recent"}; unlisted fields keep their defaults (README, Survivorship).',
     )
     survivorship_priority: list[str] = Field(
-        default_factory=lambda: ["crm", "linkedin", "github", "facebook", "twitter", "instagram", "forum", "email",
-                                 "phone"],
+        default_factory=lambda: [
+            "crm",
+            "linkedin",
+            "github",
+            "facebook",
+            "twitter",
+            "instagram",
+            "forum",
+            "email",
+            "phone",
+        ],
         description="Sources most trusted first, as JSON ('crm' is every CRM, or name one such as 'salesforce').",
     )
 
@@ -119,11 +131,14 @@ class Settings(BaseSettings):
         "(default: viewer in development mode, so GraphiQL works in the demo; none in production).",
     )
     apikey_cache_seconds: float = Field(
-        30.0, ge=0, description="Seconds the API trusts a verified API key before checking it in Neo4j again "
+        30.0,
+        ge=0,
+        description="Seconds the API trusts a verified API key before checking it in Neo4j again "
         "(a revoked key stops working within this time; 0 checks every request).",
     )
     consent_default: Literal["granted", "denied"] = Field(
-        "granted", description="Consent assumed for a purpose with no (unexpired) record: 'granted' (opt-out, "
+        "granted",
+        description="Consent assumed for a purpose with no (unexpired) record: 'granted' (opt-out, "
         "the B2B social CRM default) or 'denied' (opt-in).",
     )
     max_query_depth: int = Field(12, ge=2, le=100, description="Deepest GraphQL selection the API accepts.")

@@ -47,8 +47,9 @@ def serve_in_thread(app: Any) -> Iterator[str]:
 
 def graphql(base_url: str, query: str, variables: dict[str, Any] | None = None, **headers: str) -> dict[str, Any]:
     """POST a GraphQL request over real HTTP; returns the decoded JSON body."""
-    response = httpx.post(f"{base_url}/graphql", json={"query": query, "variables": variables or {}},
-                          headers=headers, timeout=30)  # fmt: skip
+    response = httpx.post(
+        f"{base_url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=30
+    )
     response.raise_for_status()
     body: dict[str, Any] = response.json()
     return body
@@ -56,9 +57,12 @@ def graphql(base_url: str, query: str, variables: dict[str, Any] | None = None, 
 
 def cli_env(settings: Any) -> dict[str, str]:
     """The environment that points a `graphsvc` process at the test session's Neo4j."""
-    return dict(os.environ, GRAPHSVC_STATE_DIR=str(settings.state_dir),
-                GRAPHSVC_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
-                GRAPHSVC_NEO4J_HTTP_PORT=str(settings.neo4j_http_port))  # fmt: skip
+    return dict(
+        os.environ,
+        GRAPHSVC_STATE_DIR=str(settings.state_dir),
+        GRAPHSVC_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
+        GRAPHSVC_NEO4J_HTTP_PORT=str(settings.neo4j_http_port),
+    )
 
 
 def cli_command(*args: str) -> list[str]:
@@ -67,8 +71,9 @@ def cli_command(*args: str) -> list[str]:
 
 def run_cli(settings: Any, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run `graphsvc ARGS` as a user would; with ``check`` a non-zero exit fails with its output."""
-    proc = subprocess.run(cli_command(*args), capture_output=True, text=True, env=cli_env(settings), timeout=timeout,
-                          check=False)  # fmt: skip
+    proc = subprocess.run(
+        cli_command(*args), capture_output=True, text=True, env=cli_env(settings), timeout=timeout, check=False
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"graphsvc {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
     return proc

@@ -21,9 +21,13 @@ def _compose_available() -> bool:
 
 @pytest.mark.skipif(not _compose_available(), reason="no docker CLI with the compose plugin on this machine")
 def test_docker_compose_config_validates() -> None:
-    done = subprocess.run(["docker", "compose", "-f", str(DOCKER / "compose.yaml"), "config", "--quiet"],
-                          capture_output=True, text=True, check=False, env={"NEO4J_PASSWORD": "check-only",
-                                                                           "PATH": "/usr/bin:/bin:/usr/local/bin"})  # fmt: skip
+    done = subprocess.run(
+        ["docker", "compose", "-f", str(DOCKER / "compose.yaml"), "config", "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"NEO4J_PASSWORD": "check-only", "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    )
     assert done.returncode == 0, done.stderr
 
 

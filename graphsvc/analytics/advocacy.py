@@ -29,9 +29,15 @@ class Stance:
     sentiment: float
 
 
-def stances(brand_posts: Mapping[str, Mapping[Any, tuple[int, float]]], influence: Mapping[Any, float],
-            *, threshold: float = 0.05, prior: float = 2.0, min_posts: int = 1,
-            top_k: int | None = 100) -> list[Stance]:  # fmt: skip
+def stances(
+    brand_posts: Mapping[str, Mapping[Any, tuple[int, float]]],
+    influence: Mapping[Any, float],
+    *,
+    threshold: float = 0.05,
+    prior: float = 2.0,
+    min_posts: int = 1,
+    top_k: int | None = 100,
+) -> list[Stance]:
     """The top ``top_k`` advocates and detractors of each brand, highest score first.
 
     ``brand_posts[brand][node] = (posts, sum of their sentiment)``; nodes without an influence score

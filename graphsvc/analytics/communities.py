@@ -35,8 +35,9 @@ def undirected(G: nx.Graph, *, weight: str = "weight") -> nx.Graph:
     return U
 
 
-def louvain(G: nx.Graph, *, weight: str = "weight", resolution: float = 1.0, seed: int = 0,
-            threshold: float = 1e-7) -> list[set[Hashable]]:  # fmt: skip
+def louvain(
+    G: nx.Graph, *, weight: str = "weight", resolution: float = 1.0, seed: int = 0, threshold: float = 1e-7
+) -> list[set[Hashable]]:
     """Louvain communities of ``G`` (undirected, see ``undirected``), largest first; reproducible per ``seed``.
 
     Examples
@@ -47,8 +48,9 @@ def louvain(G: nx.Graph, *, weight: str = "weight", resolution: float = 1.0, see
     """
     if len(G) == 0:
         return []
-    found = nx.community.louvain_communities(undirected(G, weight=weight), weight=weight, resolution=resolution,
-                                             threshold=threshold, seed=seed)  # fmt: skip
+    found = nx.community.louvain_communities(
+        undirected(G, weight=weight), weight=weight, resolution=resolution, threshold=threshold, seed=seed
+    )
     return sorted((set(c) for c in found), key=lambda c: (-len(c), min(str(v) for v in c)))
 
 
@@ -65,9 +67,15 @@ class CommunitySummary:
     top_topics: list[str]
 
 
-def summarize(communities: list[set[Hashable]], *, rank: Mapping[Any, float],
-              topic_posts: Mapping[str, Mapping[Any, int]], top_members: int = 10, top_topics: int = 5,
-              eligible: Callable[[Hashable], bool] | None = None) -> list[CommunitySummary]:  # fmt: skip
+def summarize(
+    communities: list[set[Hashable]],
+    *,
+    rank: Mapping[Any, float],
+    topic_posts: Mapping[str, Mapping[Any, int]],
+    top_members: int = 10,
+    top_topics: int = 5,
+    eligible: Callable[[Hashable], bool] | None = None,
+) -> list[CommunitySummary]:
     """Size, highest-ranked members (only ``eligible`` ones, if given) and most-posted topics per community."""
     where = membership(communities)
     topics: list[Counter[str]] = [Counter() for _ in communities]

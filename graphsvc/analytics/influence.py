@@ -29,14 +29,26 @@ import numpy as np
 import scipy.sparse as sparse
 
 __all__ = [
-    "INFLUENCE_WEIGHTS", "InfluenceResult", "betweenness", "combine", "engagement", "kcore",
-    "measure_influence", "pagerank", "reach", "topic_pagerank",
-]  # fmt: skip
+    "INFLUENCE_WEIGHTS",
+    "InfluenceResult",
+    "betweenness",
+    "combine",
+    "engagement",
+    "kcore",
+    "measure_influence",
+    "pagerank",
+    "reach",
+    "topic_pagerank",
+]
 
 #: How much each normalised component counts in the combined influence score (they sum to 1).
 INFLUENCE_WEIGHTS: dict[str, float] = {
-    "pagerank": 0.45, "engagement": 0.3, "reach": 0.1, "betweenness": 0.1, "kcore": 0.05,
-}  # fmt: skip
+    "pagerank": 0.45,
+    "engagement": 0.3,
+    "reach": 0.1,
+    "betweenness": 0.1,
+    "kcore": 0.05,
+}
 _BLOCK_CELLS = 8_000_000  # nodes x sources per betweenness block: about 64 MB per dense array
 
 
@@ -51,8 +63,9 @@ def _transition(G: nx.Graph, weight: str | None) -> tuple[list[Hashable], sparse
     return nodelist, P, dangling
 
 
-def _power_iteration(PT: sparse.csr_array, dangling: np.ndarray, p: np.ndarray, alpha: float, tol: float,
-                     max_iter: int) -> np.ndarray:  # fmt: skip
+def _power_iteration(
+    PT: sparse.csr_array, dangling: np.ndarray, p: np.ndarray, alpha: float, tol: float, max_iter: int
+) -> np.ndarray:
     """Columns of ``p`` are personalisation vectors (each sums to 1); returns the PageRank columns."""
     n = PT.shape[0]
     x = np.full(p.shape, 1.0 / n)
@@ -67,9 +80,15 @@ def _power_iteration(PT: sparse.csr_array, dangling: np.ndarray, p: np.ndarray, 
     raise nx.PowerIterationFailedConvergence(max_iter)
 
 
-def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight",
-             personalization: Mapping[Any, float] | None = None, tol: float = 1e-6,
-             max_iter: int = 100) -> dict[Hashable, float]:  # fmt: skip
+def pagerank(
+    G: nx.Graph,
+    *,
+    alpha: float = 0.85,
+    weight: str | None = "weight",
+    personalization: Mapping[Any, float] | None = None,
+    tol: float = 1e-6,
+    max_iter: int = 100,
+) -> dict[Hashable, float]:
     """PageRank as ``nx.pagerank`` defines it (dangling mass follows the personalisation vector).
 
     Examples
@@ -80,14 +99,22 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight",
     """
     if len(G) == 0:
         return {}
-    topics = topic_pagerank(G, {None: personalization or dict.fromkeys(G, 1.0)}, alpha=alpha, weight=weight,
-                            tol=tol, max_iter=max_iter)  # fmt: skip
+    topics = topic_pagerank(
+        G, {None: personalization or dict.fromkeys(G, 1.0)}, alpha=alpha, weight=weight, tol=tol, max_iter=max_iter
+    )
     return topics[None]
 
 
-def topic_pagerank(G: nx.Graph, seeds: Mapping[Any, Mapping[Any, float]], *, alpha: float = 0.85,
-                   weight: str | None = "weight", tol: float = 1e-6, max_iter: int = 100,
-                   block: int = 64) -> dict[Any, dict[Hashable, float]]:  # fmt: skip
+def topic_pagerank(
+    G: nx.Graph,
+    seeds: Mapping[Any, Mapping[Any, float]],
+    *,
+    alpha: float = 0.85,
+    weight: str | None = "weight",
+    tol: float = 1e-6,
+    max_iter: int = 100,
+    block: int = 64,
+) -> dict[Any, dict[Hashable, float]]:
     """Personalised PageRank for each entry of ``seeds`` (topic -> {node: seed weight}).
 
     Equals ``nx.pagerank(G, personalization=seeds[topic])`` for every topic; the matrix is built once
@@ -118,8 +145,9 @@ def topic_pagerank(G: nx.Graph, seeds: Mapping[Any, Mapping[Any, float]], *, alp
     return result
 
 
-def betweenness(G: nx.Graph, *, k: int | None = None, seed: int | None = None,
-                normalized: bool = True) -> dict[Hashable, float]:  # fmt: skip
+def betweenness(
+    G: nx.Graph, *, k: int | None = None, seed: int | None = None, normalized: bool = True
+) -> dict[Hashable, float]:
     """Betweenness over unweighted shortest paths, from all sources or ``k`` sampled with ``seed``.
 
     The sources are drawn exactly as ``nx.betweenness_centrality`` draws them, so the result equals
@@ -140,8 +168,13 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int | None = None,
         src = [index[s] for s in sources]
         for start in range(0, len(src), size):
             total += _brandes_block(A, AT, np.asarray(src[start : start + size]))
-    return _rescale(dict(zip(nodelist, total.tolist(), strict=True)), n, normalized=normalized,
-                    directed=G.is_directed(), sampled=None if k is None else set(sources))  # fmt: skip
+    return _rescale(
+        dict(zip(nodelist, total.tolist(), strict=True)),
+        n,
+        normalized=normalized,
+        directed=G.is_directed(),
+        sampled=None if k is None else set(sources),
+    )
 
 
 def _brandes_block(A: sparse.csr_array, AT: sparse.csr_array, sources: np.ndarray) -> np.ndarray:
@@ -172,8 +205,9 @@ def _brandes_block(A: sparse.csr_array, AT: sparse.csr_array, sources: np.ndarra
     return np.asarray(delta.sum(axis=1)).ravel()
 
 
-def _rescale(values: dict[Hashable, float], n: int, *, normalized: bool, directed: bool,
-             sampled: set[Hashable] | None) -> dict[Hashable, float]:  # fmt: skip
+def _rescale(
+    values: dict[Hashable, float], n: int, *, normalized: bool, directed: bool, sampled: set[Hashable] | None
+) -> dict[Hashable, float]:
     """NetworkX's rescaling for betweenness without endpoints (networkx 3.5+), sampled or not."""
     N = n - 1
     if N < 2:
@@ -203,8 +237,9 @@ def reach(G: nx.Graph, *, followers: str = "followers", k: int = 64, seed: int =
     h = {v: rng.random() for v in G}
     pred = G.pred if G.is_directed() else G.adj
     # k + 1 values per cut sketch: after v's own hash is dropped the union still holds its k smallest.
-    sketch = {w: (vals if len(vals) <= k else heapq.nsmallest(k + 1, vals))
-              for w in G for vals in ([h[u] for u in pred[w]],)}  # fmt: skip
+    sketch = {
+        w: (vals if len(vals) <= k else heapq.nsmallest(k + 1, vals)) for w in G for vals in ([h[u] for u in pred[w]],)
+    }
     truncated = {w for w in G if len(pred[w]) > k}
     result: dict[Hashable, float] = {}
     for v in G:
@@ -214,10 +249,9 @@ def reach(G: nx.Graph, *, followers: str = "followers", k: int = 64, seed: int =
             union.add(h[w])
             union.update(sketch[w])
         union.discard(h[v])
-        if truncated.isdisjoint(audience):  # every sketch is whole: the union is the two-hop audience
-            distinct = float(len(union))
-        else:
-            distinct = (k - 1) / heapq.nsmallest(k, union)[-1]
+        # where every sketch is whole, the union is the two-hop audience itself
+        whole = truncated.isdisjoint(audience)
+        distinct = float(len(union)) if whole else (k - 1) / heapq.nsmallest(k, union)[-1]
         direct = max(int(G.nodes[v].get(followers) or 0), len(audience))
         result[v] = float(direct) + max(0.0, distinct - len(audience))
     return result
@@ -246,8 +280,9 @@ def _log_scaled(values: Mapping[Any, float]) -> dict[Hashable, float]:
     return {v: math.log1p(max(x, 0.0) / mean) / denominator for v, x in values.items()}
 
 
-def combine(components: Mapping[str, Mapping[Any, float]],
-            weights: Mapping[str, float] = INFLUENCE_WEIGHTS) -> dict[Hashable, float]:  # fmt: skip
+def combine(
+    components: Mapping[str, Mapping[Any, float]], weights: Mapping[str, float] = INFLUENCE_WEIGHTS
+) -> dict[Hashable, float]:
     """The combined influence: a weighted sum of log-scaled components, divided by its maximum (0..1)."""
     scaled = {name: _log_scaled(components[name]) for name in weights}
     nodes = next(iter(components.values()), {})
@@ -268,8 +303,15 @@ class InfluenceResult:
         return sorted(self.scores, key=lambda v: (-self.scores[v][measure], str(v)))
 
 
-def measure_influence(G: nx.Graph, *, alpha: float = 0.85, betweenness_k: int | None = 256, seed: int = 0,
-                      reach_k: int = 64, weights: Mapping[str, float] = INFLUENCE_WEIGHTS) -> InfluenceResult:  # fmt: skip
+def measure_influence(
+    G: nx.Graph,
+    *,
+    alpha: float = 0.85,
+    betweenness_k: int | None = 256,
+    seed: int = 0,
+    reach_k: int = 64,
+    weights: Mapping[str, float] = INFLUENCE_WEIGHTS,
+) -> InfluenceResult:
     """Every influence component of every node of ``G`` and the combined score."""
     seconds: dict[str, float] = {}
     components: dict[str, dict[Hashable, float]] = {}

@@ -38,8 +38,16 @@ from graphsvc.analytics.writeback import SCORE_FIELDS, clear_stale, write_rows
 from graphsvc.db import Database
 from graphsvc.errors import Conflict, GraphsvcError, InputError
 
-__all__ = ["HEARTBEAT_SECONDS", "KINDS", "STALE_SECONDS", "JobParams", "JobReport", "list_jobs", "new_run_id",
-           "run_job"]  # fmt: skip
+__all__ = [
+    "HEARTBEAT_SECONDS",
+    "KINDS",
+    "STALE_SECONDS",
+    "JobParams",
+    "JobReport",
+    "list_jobs",
+    "new_run_id",
+    "run_job",
+]
 
 KINDS = ("influence", "communities", "all")
 Progress = Callable[[str, int, int | None], None]
@@ -94,8 +102,14 @@ def new_run_id(kind: str) -> str:
     return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
 
-def run_job(db: Database, kind: str, params: JobParams = JobParams(), *, progress: Progress | None = None,
-            run_id: str | None = None) -> JobReport:  # fmt: skip
+def run_job(
+    db: Database,
+    kind: str,
+    params: JobParams = JobParams(),
+    *,
+    progress: Progress | None = None,
+    run_id: str | None = None,
+) -> JobReport:
     """Run one analytics job end to end; the returned report is also stored on the JobRun.
 
     Raises ``Conflict`` while another job runs (in this process or any other).
@@ -128,11 +142,12 @@ def run_job(db: Database, kind: str, params: JobParams = JobParams(), *, progres
 
 def _claim(db: Database, run_id: str) -> None:
     now = datetime.now(UTC)
-    row = db.write("analytics.claim_jobs", id=run_id, now=now,
-                   staleBefore=now - timedelta(seconds=STALE_SECONDS))[0]  # fmt: skip
+    row = db.write("analytics.claim_jobs", id=run_id, now=now, staleBefore=now - timedelta(seconds=STALE_SECONDS))[0]
     if not row["free"]:
-        raise Conflict(f"an analytics job is already running ({row['previous']})",
-                       hint="watch it (graphsvc jobs list, or the jobProgress subscription), then retry")  # fmt: skip
+        raise Conflict(
+            f"an analytics job is already running ({row['previous']})",
+            hint="watch it (graphsvc jobs list, or the jobProgress subscription), then retry",
+        )
 
 
 class _Heartbeat:
@@ -156,8 +171,14 @@ class _Heartbeat:
         while not self._stop.wait(HEARTBEAT_SECONDS):
             phase, done, total = self.latest
             try:
-                self.db.write("analytics.job_heartbeat", id=self.run_id, phase=phase, done=done, total=total,
-                              now=datetime.now(UTC))  # fmt: skip
+                self.db.write(
+                    "analytics.job_heartbeat",
+                    id=self.run_id,
+                    phase=phase,
+                    done=done,
+                    total=total,
+                    now=datetime.now(UTC),
+                )
             except GraphsvcError as exc:  # a missed beat is not the job's failure; the next may land
                 _log.warning("job %s: heartbeat not written: %s", self.run_id, exc)
 
@@ -172,8 +193,14 @@ class _Heartbeat:
 
 def _finish(db: Database, report: JobReport, error: str | None = None) -> None:
     stats = json.dumps({"counts": report.counts, "seconds": report.seconds}, sort_keys=True)
-    db.write("analytics.finish_job", id=report.id, status=report.status, finishedAt=datetime.now(UTC), stats=stats,
-             error=error)  # fmt: skip
+    db.write(
+        "analytics.finish_job",
+        id=report.id,
+        status=report.status,
+        finishedAt=datetime.now(UTC),
+        stats=stats,
+        error=error,
+    )
 
 
 @contextmanager
@@ -187,8 +214,13 @@ def _run(db: Database, kind: str, params: JobParams, report: JobReport, progress
     step = progress or (lambda phase, done, total: None)
     step("project", 0, None)
     with _timed(report, "project"):
-        projection = project(db, platform=params.platform, since=params.since, progress=progress,
-                             weights=EdgeWeights(tie=params.tie_weight, interaction=params.interaction_weight))  # fmt: skip
+        projection = project(
+            db,
+            platform=params.platform,
+            since=params.since,
+            progress=progress,
+            weights=EdgeWeights(tie=params.tie_weight, interaction=params.interaction_weight),
+        )
     report.counts.update(projection.counts())
     report.seconds.update({f"project_{k}": v for k, v in projection.seconds.items()})
     rank: dict[Hashable, float] | None = None
@@ -211,15 +243,17 @@ def _scores(result: InfluenceResult, node: Hashable) -> dict[str, float]:
     return {name: (int(values[name]) if name == "kcore" else values[name]) for name in SCORE_FIELDS}
 
 
-def _influence(db: Database, projection: Projection, params: JobParams, report: JobReport,
-               step: Progress) -> dict[Hashable, float]:  # fmt: skip
+def _influence(
+    db: Database, projection: Projection, params: JobParams, report: JobReport, step: Progress
+) -> dict[Hashable, float]:
     identities, persons = projection.identities, projection.persons
     levels = {}
     for level, graph in (("identity", identities), ("person", persons)):
         step(f"influence ({level} level)", 0, None)
         with _timed(report, f"influence_{level}"):
-            levels[level] = measure_influence(graph, alpha=params.alpha, betweenness_k=params.betweenness_k,
-                                              seed=params.seed, reach_k=params.reach_k)  # fmt: skip
+            levels[level] = measure_influence(
+                graph, alpha=params.alpha, betweenness_k=params.betweenness_k, seed=params.seed, reach_k=params.reach_k
+            )
         report.seconds.update({f"{level}_{k}": v for k, v in levels[level].seconds.items()})
     by_person = levels["person"]
     influence = {v: s["influence"] for v, s in by_person.scores.items()}
@@ -227,33 +261,58 @@ def _influence(db: Database, projection: Projection, params: JobParams, report: 
 
     step("topic influence", 0, None)
     with _timed(report, "topic_influence"):
-        seeds = {t: dict(posters) for t, posters in projection.topic_posts.items()
-                 if sum(posters.values()) >= params.min_topic_posts}  # fmt: skip
+        seeds = {
+            t: dict(posters)
+            for t, posters in projection.topic_posts.items()
+            if sum(posters.values()) >= params.min_topic_posts
+        }
         per_topic = topic_pagerank(persons, seeds, alpha=params.alpha)
         topic_rows = []
         for topic in sorted(per_topic):
             scores = per_topic[topic]
             best = sorted((v for v in scores if v in resolved), key=lambda v: (-scores[v], str(v)))[: params.top_k]
-            topic_rows += [{"person": resolved[v], "topic": topic, "score": scores[v], "rank": r}
-                           for r, v in enumerate(best, start=1)]  # fmt: skip
+            topic_rows += [
+                {"person": resolved[v], "topic": topic, "score": scores[v], "rank": r}
+                for r, v in enumerate(best, start=1)
+            ]
     report.counts["topics_scored"] = len(per_topic)
 
     with _timed(report, "advocacy"):
-        brand_posts = {b: {v: n for v, n in posters.items() if v in resolved}
-                       for b, posters in projection.brand_posts.items()}  # fmt: skip
+        brand_posts = {
+            b: {v: n for v, n in posters.items() if v in resolved} for b, posters in projection.brand_posts.items()
+        }
         found = stances(brand_posts, influence, top_k=params.top_k)
         sides: dict[str, list[dict[str, Any]]] = {"advocate": [], "detractor": []}
         for s in found:
-            sides[s.side].append({"person": resolved[s.node], "brand": s.brand, "score": s.score, "posts": s.posts,
-                                  "sentiment": s.sentiment})  # fmt: skip
+            sides[s.side].append(
+                {
+                    "person": resolved[s.node],
+                    "brand": s.brand,
+                    "score": s.score,
+                    "posts": s.posts,
+                    "sentiment": s.sentiment,
+                }
+            )
 
-    identity_rows = [{"platform": identities.nodes[v]["platform"], "key": identities.nodes[v]["key"],
-                      "scores": _scores(levels["identity"], v)} for v in identities]  # fmt: skip
+    identity_rows = [
+        {
+            "platform": identities.nodes[v]["platform"],
+            "key": identities.nodes[v]["key"],
+            "scores": _scores(levels["identity"], v),
+        }
+        for v in identities
+    ]
     person_rows = [{"id": pid, "scores": _scores(by_person, v)} for v, pid in resolved.items()]
-    writes = {"identity_scores": identity_rows, "person_scores": person_rows, "topic_influence": topic_rows,
-              "advocates": sides["advocate"], "detractors": sides["detractor"]}  # fmt: skip
-    _write_and_clear(db, report, params, writes, ("identity_scores", "person_scores", "topic_influence", "advocacy"),
-                     step)  # fmt: skip
+    writes = {
+        "identity_scores": identity_rows,
+        "person_scores": person_rows,
+        "topic_influence": topic_rows,
+        "advocates": sides["advocate"],
+        "detractors": sides["detractor"],
+    }
+    _write_and_clear(
+        db, report, params, writes, ("identity_scores", "person_scores", "topic_influence", "advocacy"), step
+    )
     report.top_persons = [
         {"person": resolved.get(v), "node": v, "members": persons.nodes[v]["members"], **by_person.scores[v]}
         for v in by_person.ranking()[:10]
@@ -261,8 +320,14 @@ def _influence(db: Database, projection: Projection, params: JobParams, report: 
     return influence
 
 
-def _communities(db: Database, projection: Projection, params: JobParams, report: JobReport, step: Progress,
-                 rank: dict[Hashable, float]) -> None:  # fmt: skip
+def _communities(
+    db: Database,
+    projection: Projection,
+    params: JobParams,
+    report: JobReport,
+    step: Progress,
+    rank: dict[Hashable, float],
+) -> None:
     persons = projection.persons
     step("communities", 0, None)
     with _timed(report, "louvain"):
@@ -275,9 +340,15 @@ def _communities(db: Database, projection: Projection, params: JobParams, report
         for summary, members in zip(summaries, kept, strict=True):
             cid = f"{report.id}:{summary.index}"
             resolved = [is_person[v] for v in members if v in is_person]
-            community_rows.append({"id": cid, "size": summary.size, "persons": len(resolved),
-                                   "topMembers": [is_person[v] for v in summary.top_members],
-                                   "topTopics": summary.top_topics})  # fmt: skip
+            community_rows.append(
+                {
+                    "id": cid,
+                    "size": summary.size,
+                    "persons": len(resolved),
+                    "topMembers": [is_person[v] for v in summary.top_members],
+                    "topTopics": summary.top_topics,
+                }
+            )
             membership_rows += [{"person": pid, "community": cid} for pid in resolved]
     report.counts["communities_found"] = len(found)
     writes: dict[str, list[dict[str, Any]]] = {"communities": community_rows, "memberships": membership_rows}
@@ -285,16 +356,24 @@ def _communities(db: Database, projection: Projection, params: JobParams, report
     report.top_communities = community_rows[:10]
 
 
-def _write_and_clear(db: Database, report: JobReport, params: JobParams, writes: dict[str, list[dict[str, Any]]],
-                     stale: tuple[str, ...], step: Progress) -> None:  # fmt: skip
+def _write_and_clear(
+    db: Database,
+    report: JobReport,
+    params: JobParams,
+    writes: dict[str, list[dict[str, Any]]],
+    stale: tuple[str, ...],
+    step: Progress,
+) -> None:
     with _timed(report, "write_" + "_".join(stale)):
         for what, rows in writes.items():
-            report.counts[f"written_{what}"] = write_rows(db, what, rows, run=report.id,
-                                                          batch_size=params.batch_size, progress=step)  # fmt: skip
+            report.counts[f"written_{what}"] = write_rows(
+                db, what, rows, run=report.id, batch_size=params.batch_size, progress=step
+            )
     with _timed(report, "clear_" + "_".join(stale)):
         for what in stale:
-            report.counts[f"cleared_{what}"] = clear_stale(db, what, run=report.id, batch_size=params.batch_size,
-                                                           progress=step)  # fmt: skip
+            report.counts[f"cleared_{what}"] = clear_stale(
+                db, what, run=report.id, batch_size=params.batch_size, progress=step
+            )
 
 
 def list_jobs(db: Database, limit: int = 20) -> list[dict[str, Any]]:

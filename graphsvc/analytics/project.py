@@ -28,7 +28,15 @@ from neo4j import ManagedTransaction
 from graphsvc.db import Database
 from graphsvc.db.queries import query
 
-__all__ = ["EdgeWeights", "Projection", "ProjectionBuilder", "identity_node", "person_node", "project", "project_records"]
+__all__ = [
+    "EdgeWeights",
+    "Projection",
+    "ProjectionBuilder",
+    "identity_node",
+    "person_node",
+    "project",
+    "project_records",
+]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -60,10 +68,13 @@ class Projection:
 
     def counts(self) -> dict[str, int]:
         return {
-            "identities": self.identities.number_of_nodes(), "identity_edges": self.identities.number_of_edges(),
-            "persons": self.persons.number_of_nodes(), "person_edges": self.persons.number_of_edges(),
-            "topics": len(self.topic_posts), "brands": len(self.brand_posts),
-        }  # fmt: skip
+            "identities": self.identities.number_of_nodes(),
+            "identity_edges": self.identities.number_of_edges(),
+            "persons": self.persons.number_of_nodes(),
+            "person_edges": self.persons.number_of_edges(),
+            "topics": len(self.topic_posts),
+            "brands": len(self.brand_posts),
+        }
 
 
 def identity_node(platform: str, key: str) -> str:
@@ -119,7 +130,8 @@ def project_records(
     *,
     weights: EdgeWeights = EdgeWeights(),
 ) -> Projection:
-    """Build the Projection from rows shaped like those of ``analytics.identities``, ``topic_posts``, ``brand_sentiment``.
+    """Build the Projection from rows shaped like those of ``analytics.identities``, ``topic_posts`` and
+    ``brand_sentiment``.
 
     ``identity_rows``: ``[platform, key, followers, person_id, ties, interactions]`` where ties are
     ``[target node, directed, weight]`` and interactions ``[target node, weight, count]`` (a node is
@@ -159,8 +171,12 @@ class ProjectionBuilder:
         # The hot loop of a projection (once per edge): plain dict operations only.
         platform, key, followers, person_id, ties, interactions = row
         source = identity_node(platform, key)
-        self.nodes[source] = {"platform": platform, "key": key, "followers": int(followers or 0),
-                              "person": person_node(person_id) if person_id is not None else source}  # fmt: skip
+        self.nodes[source] = {
+            "platform": platform,
+            "key": key,
+            "followers": int(followers or 0),
+            "person": person_node(person_id) if person_id is not None else source,
+        }
         succ, tie, interaction = self.succ, self.weights.tie, self.weights.interaction
         out = succ.setdefault(source, {})
         for target, directed, tie_weight in ties:

@@ -46,8 +46,9 @@ def _batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield rows[start : start + size]
 
 
-def write_rows(db: Database, what: str, rows: Sequence[Row], *, run: str, batch_size: int,
-               progress: Progress | None = None) -> int:  # fmt: skip
+def write_rows(
+    db: Database, what: str, rows: Sequence[Row], *, run: str, batch_size: int, progress: Progress | None = None
+) -> int:
     """Write ``rows`` with the writer of ``what`` (a key of ``WRITERS``); returns the entities written."""
     name = WRITERS[what]
     written = 0

@@ -84,8 +84,9 @@ class _GraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
         db = self.app_state.db
         principal = await resolve_principal(secret_from(request.headers), db, self.settings, self.keys)
-        return Context(db=db, settings=self.settings, request=request, response=response, principal=principal,
-                       jobs=self.jobs)  # fmt: skip
+        return Context(
+            db=db, settings=self.settings, request=request, response=response, principal=principal, jobs=self.jobs
+        )
 
     async def on_ws_connect(self, context: Context) -> Any:  # type: ignore[override]
         """A key in the connection_init payload replaces the one (if any) of the upgrade request."""
@@ -176,8 +177,9 @@ def app_from_environment() -> Starlette:
     return create_app(Settings.model_validate_json(os.environ[SETTINGS_VARIABLE]), freeze=True)
 
 
-def run_server(settings: Settings, *, host: str, port: int, db: Database | None = None,
-               log_level: str = "info") -> None:  # fmt: skip
+def run_server(
+    settings: Settings, *, host: str, port: int, db: Database | None = None, log_level: str = "info"
+) -> None:
     """Serve until interrupted: the process entry point of ``graphsvc serve``.
 
     With ``settings.workers`` above 1, that many worker processes (``graphsvc.api.workers``), each

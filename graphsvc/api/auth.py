@@ -23,8 +23,8 @@ from typing import Any, ClassVar
 
 import strawberry
 from strawberry.extensions import FieldExtension
-from strawberry.schema_directive import Location
 from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.schema_directive import Location
 from strawberry.types import Info
 
 from graphsvc.config import Settings
@@ -89,8 +89,10 @@ class Principal:
         if self.problem:
             raise Unauthenticated(self.problem, hint="send a live key as 'Authorization: Bearer gsk_...'")
         if self.role is None:
-            raise Unauthenticated(f"{what} needs an API key (role {minimum} or above)",
-                                  hint="send one as 'Authorization: Bearer gsk_...' or 'X-API-Key: gsk_...'")  # fmt: skip
+            raise Unauthenticated(
+                f"{what} needs an API key (role {minimum} or above)",
+                hint="send one as 'Authorization: Bearer gsk_...' or 'X-API-Key: gsk_...'",
+            )
         if not role_at_least(self.role, minimum):
             raise Forbidden(f"{what} needs role {minimum} or above; this key has role {self.role}")
 
@@ -178,14 +180,19 @@ class PiiField(BasePermission):
         return _principal(info).reads_pii
 
 
-@strawberry.schema_directive(locations=[Location.FIELD_DEFINITION],
-                             description="Null below role analyst when the identity is an email or phone.")
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION], description="Null below role analyst when the identity is an email or phone."
+)
 class PiiHandle:
     """Marks an identity's handle in the SDL; the check is the resolver's (see ``Identity.handle``)."""
 
 
-_GUARDS: dict[str, type[_Requires]] = {"viewer": RequiresViewer, "marketer": RequiresMarketer,
-                                       "analyst": RequiresAnalyst, "admin": RequiresAdmin}  # fmt: skip
+_GUARDS: dict[str, type[_Requires]] = {
+    "viewer": RequiresViewer,
+    "marketer": RequiresMarketer,
+    "analyst": RequiresAnalyst,
+    "admin": RequiresAdmin,
+}
 
 
 def needs(role: str) -> list[FieldExtension]:

@@ -42,9 +42,12 @@ class PageInfo:
 
     @classmethod
     def of(cls, page: Page, after: str | None) -> PageInfo:
-        return cls(has_next_page=page.has_next, has_previous_page=after is not None,
-                   start_cursor=page.cursors[0] if page.cursors else None,
-                   end_cursor=page.cursors[-1] if page.cursors else None)  # fmt: skip
+        return cls(
+            has_next_page=page.has_next,
+            has_previous_page=after is not None,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        )
 
 
 @strawberry.type
@@ -129,35 +132,43 @@ def person_page(page: Page, after: str | None, counter: Counter) -> PersonConnec
     return PersonConnection(edges=edges, page_info=PageInfo.of(page, after), counter=counter)
 
 
-async def person_connection(info: Ctx, wanted: persons.PersonFilter, *, first: int | None,
-                            after: str | None) -> PersonConnection:  # fmt: skip
+async def person_connection(
+    info: Ctx, wanted: persons.PersonFilter, *, first: int | None, after: str | None
+) -> PersonConnection:
     context = info.context
     page = await context.call(persons.persons_page, wanted, first=first, after=after)
     return person_page(page, after, lambda: context.call(persons.persons_count, wanted))
 
 
-async def contact_connection(info: Ctx, wanted: contacts.ContactFilter, *, first: int | None,
-                             after: str | None) -> ContactConnection:  # fmt: skip
+async def contact_connection(
+    info: Ctx, wanted: contacts.ContactFilter, *, first: int | None, after: str | None
+) -> ContactConnection:
     context = info.context
     page = await context.call(contacts.contacts_page, wanted, first=first, after=after)
     edges = [ContactEdge(cursor=c, node=Contact.from_row(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
-    return ContactConnection(edges=edges, page_info=PageInfo.of(page, after),
-                             counter=lambda: context.call(contacts.contacts_count, wanted))  # fmt: skip
+    return ContactConnection(
+        edges=edges, page_info=PageInfo.of(page, after), counter=lambda: context.call(contacts.contacts_count, wanted)
+    )
 
 
 async def community_connection(info: Ctx, *, first: int | None, after: str | None) -> CommunityConnection:
     context = info.context
     page = await context.call(persons.communities_page, first=first, after=after)
     edges = [CommunityEdge(cursor=c, node=Community.from_row(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
-    return CommunityConnection(edges=edges, page_info=PageInfo.of(page, after),
-                               counter=lambda: context.call(persons.communities_count))  # fmt: skip
+    return CommunityConnection(
+        edges=edges, page_info=PageInfo.of(page, after), counter=lambda: context.call(persons.communities_count)
+    )
 
 
-async def influencer_connection(info: Ctx, wanted: influencers.InfluencerFilter, *, first: int | None,
-                                after: str | None) -> InfluencerConnection:  # fmt: skip
+async def influencer_connection(
+    info: Ctx, wanted: influencers.InfluencerFilter, *, first: int | None, after: str | None
+) -> InfluencerConnection:
     context = info.context
-    page = await context.call(influencers.influencers, wanted, first=first, after=after,
-                              consent_default=context.consent_default)  # fmt: skip
-    edges = [InfluencerEdge(cursor=c, node=Person.from_row(r["person"]), score=r["score"], rank=r["rank"])
-             for r, c in zip(page.rows, page.cursors, strict=True)]  # fmt: skip
+    page = await context.call(
+        influencers.influencers, wanted, first=first, after=after, consent_default=context.consent_default
+    )
+    edges = [
+        InfluencerEdge(cursor=c, node=Person.from_row(r["person"]), score=r["score"], rank=r["rank"])
+        for r, c in zip(page.rows, page.cursors, strict=True)
+    ]
     return InfluencerConnection(edges=edges, page_info=PageInfo.of(page, after))

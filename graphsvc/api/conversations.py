@@ -45,10 +45,15 @@ class StanceConnection:
 
 async def _stances(info: Ctx, brand: str, side: str, first: int | None, after: str | None) -> StanceConnection:
     context = info.context
-    page = await context.call(brands.stances, brand, side, first=first, after=after,
-                              consent_default=context.consent_default)  # fmt: skip
-    edges = [StanceEdge(cursor=c, node=Person.from_row(r["person"]), score=r["score"], posts=r["posts"],
-                        sentiment=r["sentiment"]) for r, c in zip(page.rows, page.cursors, strict=True)]  # fmt: skip
+    page = await context.call(
+        brands.stances, brand, side, first=first, after=after, consent_default=context.consent_default
+    )
+    edges = [
+        StanceEdge(
+            cursor=c, node=Person.from_row(r["person"]), score=r["score"], posts=r["posts"], sentiment=r["sentiment"]
+        )
+        for r, c in zip(page.rows, page.cursors, strict=True)
+    ]
     return StanceConnection(edges=edges, page_info=PageInfo.of(page, after))
 
 
@@ -61,24 +66,33 @@ class Brand:
     posts: int = strawberry.field(description="Posts mentioning it.")
 
     @strawberry.field(description="Posts and mean sentiment per day or week over the last `days`.")
-    async def sentiment_trend(self, info: Ctx, unit: TrendUnit = TrendUnit.WEEK, days: int = 120) -> list[SentimentPoint]:
+    async def sentiment_trend(
+        self, info: Ctx, unit: TrendUnit = TrendUnit.WEEK, days: int = 120
+    ) -> list[SentimentPoint]:
         rows = await info.context.call(rollups.brand_trend, self.name, unit=unit.value, days=days)
         return [SentimentPoint.from_row(r) for r in rows]
 
-    @strawberry.field(description="Its advocates, strongest first (role marketer; consent applied).",
-                      extensions=needs("marketer"))  # fmt: skip
+    @strawberry.field(
+        description="Its advocates, strongest first (role marketer; consent applied).", extensions=needs("marketer")
+    )
     async def advocates(self, info: Ctx, first: int | None = None, after: str | None = None) -> StanceConnection:
         return await _stances(info, self.name, "advocate", first, after)
 
-    @strawberry.field(description="Its detractors, strongest first (role marketer; consent applied).",
-                      extensions=needs("marketer"))  # fmt: skip
+    @strawberry.field(
+        description="Its detractors, strongest first (role marketer; consent applied).", extensions=needs("marketer")
+    )
     async def detractors(self, info: Ctx, first: int | None = None, after: str | None = None) -> StanceConnection:
         return await _stances(info, self.name, "detractor", first, after)
 
 
 def _brand(row: dict[str, Any]) -> Brand:
-    return Brand(name=row["name"], aliases=list(row["aliases"]), products=list(row["products"]),
-                 category=row["category"], posts=row["posts"])  # fmt: skip
+    return Brand(
+        name=row["name"],
+        aliases=list(row["aliases"]),
+        products=list(row["products"]),
+        category=row["category"],
+        posts=row["posts"],
+    )
 
 
 @strawberry.type(description="A topic growing against the window before.")
@@ -121,35 +135,60 @@ class ConversationsQuery:
         row = await info.context.call(brands.brand, name)
         return _brand(row) if row else None
 
-    @strawberry.field(description="Topics growing fastest in the last `days` against the `days` before.",
-                      extensions=needs("viewer"))  # fmt: skip
-    async def trending_topics(self, info: Ctx, days: int = 7, min_posts: int = 3,
-                              first: int | None = None) -> list[TrendingTopic]:  # fmt: skip
-        rows = await info.context.call(rollups.trending_topics, days=days, min_posts=min_posts,
-                                       limit=page_size(first))  # fmt: skip
-        return [TrendingTopic(topic=r["topic"], current=r["current"], previous=r["previous"], growth=r["growth"])
-                for r in rows]  # fmt: skip
+    @strawberry.field(
+        description="Topics growing fastest in the last `days` against the `days` before.", extensions=needs("viewer")
+    )
+    async def trending_topics(
+        self, info: Ctx, days: int = 7, min_posts: int = 3, first: int | None = None
+    ) -> list[TrendingTopic]:
+        rows = await info.context.call(rollups.trending_topics, days=days, min_posts=min_posts, limit=page_size(first))
+        return [
+            TrendingTopic(topic=r["topic"], current=r["current"], previous=r["previous"], growth=r["growth"])
+            for r in rows
+        ]
 
-    @strawberry.field(description="People asking about a tracked brand (or any) or its category in the last "
-                      "`days`, newest first (role marketer; consent applied).", extensions=needs("marketer"))  # fmt: skip
-    async def demand_signals(self, info: Ctx, days: int = 30, brand: str | None = None,
-                             first: int = 50) -> list[DemandSignal]:  # fmt: skip
+    @strawberry.field(
+        description="People asking about a tracked brand (or any) or its category in the last "
+        "`days`, newest first (role marketer; consent applied).",
+        extensions=needs("marketer"),
+    )
+    async def demand_signals(
+        self, info: Ctx, days: int = 30, brand: str | None = None, first: int = 50
+    ) -> list[DemandSignal]:
         context = info.context
-        rows = await context.call(brands.demand_signals, days=days, brand_name=brand, limit=first,
-                                  consent_default=context.consent_default)  # fmt: skip
-        return [DemandSignal(platform=r["platform"], post_id=r["postId"], text=r["text"], created_at=parse_time(r["createdAt"]),
-                             sentiment=r["sentiment"], brands=list(r["brands"]), author_platform=r["authorPlatform"],
-                             author_handle=r["authorHandle"], influence=r["influence"], person_id=r["personId"])
-                for r in rows]  # fmt: skip
+        rows = await context.call(
+            brands.demand_signals, days=days, brand_name=brand, limit=first, consent_default=context.consent_default
+        )
+        return [
+            DemandSignal(
+                platform=r["platform"],
+                post_id=r["postId"],
+                text=r["text"],
+                created_at=parse_time(r["createdAt"]),
+                sentiment=r["sentiment"],
+                brands=list(r["brands"]),
+                author_platform=r["authorPlatform"],
+                author_handle=r["authorHandle"],
+                influence=r["influence"],
+                person_id=r["personId"],
+            )
+            for r in rows
+        ]
 
-    @strawberry.field(description="The advocates of a brand, strongest first (role marketer; consent applied).",
-                      extensions=needs("marketer"))  # fmt: skip
-    async def advocates(self, info: Ctx, brand: str, first: int | None = None,
-                        after: str | None = None) -> StanceConnection:  # fmt: skip
+    @strawberry.field(
+        description="The advocates of a brand, strongest first (role marketer; consent applied).",
+        extensions=needs("marketer"),
+    )
+    async def advocates(
+        self, info: Ctx, brand: str, first: int | None = None, after: str | None = None
+    ) -> StanceConnection:
         return await _stances(info, brand, "advocate", first, after)
 
-    @strawberry.field(description="The detractors of a brand, strongest first (role marketer; consent applied).",
-                      extensions=needs("marketer"))  # fmt: skip
-    async def detractors(self, info: Ctx, brand: str, first: int | None = None,
-                         after: str | None = None) -> StanceConnection:  # fmt: skip
+    @strawberry.field(
+        description="The detractors of a brand, strongest first (role marketer; consent applied).",
+        extensions=needs("marketer"),
+    )
+    async def detractors(
+        self, info: Ctx, brand: str, first: int | None = None, after: str | None = None
+    ) -> StanceConnection:
         return await _stances(info, brand, "detractor", first, after)

@@ -26,7 +26,7 @@ pyproject.toml pins graphql-core to 3.3, and tests/api/test_execution.py compare
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from graphql import (
     FieldNode,
@@ -135,9 +135,11 @@ def _typename(name: str) -> tuple[Read, Complete]:
 class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, completing plain fields without graphql-core's per-field machinery."""
 
-    fields: PlainFields = {}
-    leaves: dict[tuple[str, str], tuple[Read, Complete]] = {}
-    shared_plans: dict[tuple[tuple[str, str], tuple[int, ...]], tuple[tuple[FieldNode, ...], Complete | None]] = {}
+    fields: ClassVar[PlainFields] = {}
+    leaves: ClassVar[dict[tuple[str, str], tuple[Read, Complete]]] = {}
+    shared_plans: ClassVar[
+        dict[tuple[tuple[str, str], tuple[int, ...]], tuple[tuple[FieldNode, ...], Complete | None]]
+    ] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,8 +148,9 @@ class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
         self.on = manager is None or manager.get_field_resolver(_probe) is _probe
         self.plans: dict[tuple[tuple[str, str], int], tuple[Any, Complete | None]] = {}
 
-    def execute_field(self, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Any,
-                      position_context: Any) -> Any:  # fmt: skip
+    def execute_field(
+        self, parent_type: GraphQLObjectType, source: Any, field_details_list: Any, path: Any, position_context: Any
+    ) -> Any:
         if self.on:
             key = (parent_type.name, field_details_list[0].node.name.value)
             complete: Complete | None = None
@@ -160,7 +163,7 @@ class PlainFieldContext(StrawberryGraphQLCoreExecutionContext):
             if complete is not None:
                 try:
                     return complete(read(source))
-                except Exception:  # noqa: BLE001, S110 - graphql-core's own path below reports it, located
+                except Exception:
                     pass
         return super().execute_field(parent_type, source, field_details_list, path, position_context)
 
@@ -256,5 +259,4 @@ def plain_field_context(schema: GraphQLSchema) -> type[PlainFieldContext]:
         scalar = _scalar(type_)
         if scalar is not None:
             leaves[key] = (read, scalar)
-    return type("PlainFieldContext", (PlainFieldContext,),
-                {"fields": fields, "leaves": leaves, "shared_plans": {}})  # fmt: skip
+    return type("PlainFieldContext", (PlainFieldContext,), {"fields": fields, "leaves": leaves, "shared_plans": {}})

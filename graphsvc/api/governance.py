@@ -29,10 +29,12 @@ _PII_FIELDS = frozenset({"email", "phone"})
 @strawberry.type(description="One field of a unified person: the surviving value and where it came from.")
 class PersonValue:
     field: str
-    value: str | None = strawberry.field(description="Null when no record has one (or, for email and phone, "
-                                                     "below role analyst).")  # fmt: skip
-    source: str | None = strawberry.field(description="The record it came from (contact:SOURCE:ID, "
-                                                      "identity:PLATFORM:KEY), or human:WHO for an edit.")  # fmt: skip
+    value: str | None = strawberry.field(
+        description="Null when no record has one (or, for email and phone, below role analyst)."
+    )
+    source: str | None = strawberry.field(
+        description="The record it came from (contact:SOURCE:ID, identity:PLATFORM:KEY), or human:WHO for an edit."
+    )
     at: str | None = strawberry.field(description="When that record was updated or imported (ISO 8601).")
     rule: str | None = strawberry.field(description="source_priority, most_recent, most_frequent or 'human edit'.")
     edited: bool = strawberry.field(description="A human edit: no run or import overwrites it.")
@@ -66,8 +68,9 @@ class MergePreview:
 class AuditEntry:
     id: strawberry.ID
     at: str
-    action: str = strawberry.field(description="create, merge, split, regroup, dissolve, split-from, accept, reject, "
-                                               "edit, unedit.")  # fmt: skip
+    action: str = strawberry.field(
+        description="create, merge, split, regroup, dissolve, split-from, accept, reject, edit, unedit."
+    )
     by: str | None
     reason: str | None
     before: list[str]
@@ -91,75 +94,140 @@ def _values(person: dict[str, Any], pii: bool) -> list[PersonValue]:
         source = f["source"]
         if not pii and source and source.split(":")[:2][-1] in PII_PLATFORMS:
             source = None  # identity:email:... names the address itself
-        out.append(PersonValue(field=name, value=None if hidden else f["value"], source=None if hidden else source,
-                               at=str(f["at"]) if f["at"] else None, rule=f["rule"], edited=f["edited"]))  # fmt: skip
+        out.append(
+            PersonValue(
+                field=name,
+                value=None if hidden else f["value"],
+                source=None if hidden else source,
+                at=str(f["at"]) if f["at"] else None,
+                rule=f["rule"],
+                edited=f["edited"],
+            )
+        )
     return out
 
 
 def _split(result: dict[str, Any]) -> SplitResult:
-    return SplitResult(person=result["person"], new_person=result["new_person"], kept=result["kept"],
-                       moved=result["moved"], cannot_links=result["cannot_links"])  # fmt: skip
+    return SplitResult(
+        person=result["person"],
+        new_person=result["new_person"],
+        kept=result["kept"],
+        moved=result["moved"],
+        cannot_links=result["cannot_links"],
+    )
 
 
 @strawberry.type
 class GovernanceQuery:
-    @strawberry.field(description="A person's surviving field values, each with its source record, time and rule.",
-                      extensions=needs("viewer"))  # fmt: skip
+    @strawberry.field(
+        description="A person's surviving field values, each with its source record, time and rule.",
+        extensions=needs("viewer"),
+    )
     async def person_values(self, info: Ctx, id: strawberry.ID) -> list[PersonValue]:
         person = await info.context.call(get_person, str(id))
         return _values(person, info.context.principal.reads_pii)
 
-    @strawberry.field(description="A person's audit trail, newest first: merges, splits, decisions, edits.",
-                      extensions=needs("analyst"))  # fmt: skip
+    @strawberry.field(
+        description="A person's audit trail, newest first: merges, splits, decisions, edits.",
+        extensions=needs("analyst"),
+    )
     async def person_history(self, info: Ctx, id: strawberry.ID, limit: int = 100) -> list[AuditEntry]:
         rows = await info.context.call(person_history, str(id), limit)
-        return [AuditEntry(id=strawberry.ID(r["id"]), at=str(r["at"]), action=r["action"], by=r["by"], reason=r["reason"],
-                           before=r["before"] or [], after=r["after"] or [], related=r["related"] or [])
-                for r in rows]  # fmt: skip
+        return [
+            AuditEntry(
+                id=strawberry.ID(r["id"]),
+                at=str(r["at"]),
+                action=r["action"],
+                by=r["by"],
+                reason=r["reason"],
+                before=r["before"] or [],
+                after=r["after"] or [],
+                related=r["related"] or [],
+            )
+            for r in rows
+        ]
 
-    @strawberry.field(description="What a resolve run would merge and split (nothing is written).",
-                      extensions=needs("analyst"))  # fmt: skip
-    async def merge_preview(self, info: Ctx, threshold: float = ResolveOptions.threshold,
-                            review_min: float = ResolveOptions.review_min) -> MergePreview:
+    @strawberry.field(
+        description="What a resolve run would merge and split (nothing is written).", extensions=needs("analyst")
+    )
+    async def merge_preview(
+        self, info: Ctx, threshold: float = ResolveOptions.threshold, review_min: float = ResolveOptions.review_min
+    ) -> MergePreview:
         if not 0.5 <= threshold <= 1.0 or not 0.0 <= review_min < threshold:
-            raise InputError(f"expected 0.5 <= threshold <= 1 and 0 <= reviewMin < threshold, got {threshold} and "
-                             f"{review_min}", where="mergePreview")  # fmt: skip
+            raise InputError(
+                f"expected 0.5 <= threshold <= 1 and 0 <= reviewMin < threshold, got {threshold} and {review_min}",
+                where="mergePreview",
+            )
         settings = info.context.settings
-        options = ResolveOptions(threshold=threshold, review_min=review_min, dry_run=True, batch_size=settings.batch_size,
-                                 rules=tuple(settings.survivorship_rules.items()),
-                                 priority=tuple(settings.survivorship_priority))  # fmt: skip
+        options = ResolveOptions(
+            threshold=threshold,
+            review_min=review_min,
+            dry_run=True,
+            batch_size=settings.batch_size,
+            rules=tuple(settings.survivorship_rules.items()),
+            priority=tuple(settings.survivorship_priority),
+        )
         summary = await info.context.call(resolve, options)
         p = summary.preview or {}
         return MergePreview(
-            records=p["records"], persons_before=p["persons_before"], persons_after=p["persons_after"],
-            consolidation_rate=p["consolidation_rate"], merges=p["merges"], splits=p["splits"],
-            new_persons=p["new_persons"], unchanged_persons=p["unchanged_persons"],
-            records_changing_person=p["records_changing_person"], split_persons=p["split_persons"],
-            largest_changes=[MergeChange(person=c["person"], records=c["records"], moved=c["moved"],
-                                         from_persons=c["from_persons"], new_records=c["new_records"])
-                             for c in p["largest_changes"]],
-        )  # fmt: skip
+            records=p["records"],
+            persons_before=p["persons_before"],
+            persons_after=p["persons_after"],
+            consolidation_rate=p["consolidation_rate"],
+            merges=p["merges"],
+            splits=p["splits"],
+            new_persons=p["new_persons"],
+            unchanged_persons=p["unchanged_persons"],
+            records_changing_person=p["records_changing_person"],
+            split_persons=p["split_persons"],
+            largest_changes=[
+                MergeChange(
+                    person=c["person"],
+                    records=c["records"],
+                    moved=c["moved"],
+                    from_persons=c["from_persons"],
+                    new_records=c["new_records"],
+                )
+                for c in p["largest_changes"]
+            ],
+        )
 
 
 @strawberry.type
 class GovernanceMutation:
-    @strawberry.mutation(description="Unmerge: move records into a new person; cannot-links keep them apart in "
-                         "every later resolve.", extensions=needs("analyst"))  # fmt: skip
-    async def split_person(self, info: Ctx, id: strawberry.ID, records: list[str], reason: str | None = None) -> SplitResult:
-        return _split(await info.context.call(split_person, str(id), records, by=info.context.principal.actor,
-                                              reason=reason))  # fmt: skip
+    @strawberry.mutation(
+        description="Unmerge: move records into a new person; cannot-links keep them apart in every later resolve.",
+        extensions=needs("analyst"),
+    )
+    async def split_person(
+        self, info: Ctx, id: strawberry.ID, records: list[str], reason: str | None = None
+    ) -> SplitResult:
+        return _split(
+            await info.context.call(split_person, str(id), records, by=info.context.principal.actor, reason=reason)
+        )
 
-    @strawberry.mutation(description="Detach one record (say a namesake's account) into a person of its own.",
-                         extensions=needs("analyst"))  # fmt: skip
-    async def detach_record(self, info: Ctx, person_id: strawberry.ID, record: str,
-                            reason: str | None = None) -> SplitResult:  # fmt: skip
-        return _split(await info.context.call(detach_record, str(person_id), record, by=info.context.principal.actor,
-                                              reason=reason))  # fmt: skip
+    @strawberry.mutation(
+        description="Detach one record (say a namesake's account) into a person of its own.",
+        extensions=needs("analyst"),
+    )
+    async def detach_record(
+        self, info: Ctx, person_id: strawberry.ID, record: str, reason: str | None = None
+    ) -> SplitResult:
+        return _split(
+            await info.context.call(
+                detach_record, str(person_id), record, by=info.context.principal.actor, reason=reason
+            )
+        )
 
-    @strawberry.mutation(description="A human edit of a person's field (null value: back to the rules); it wins "
-                         "over every run and import.", extensions=needs("analyst"))  # fmt: skip
-    async def edit_person(self, info: Ctx, id: strawberry.ID, field: str, value: str | None,
-                          reason: str | None = None) -> list[PersonValue]:  # fmt: skip
-        person = await info.context.call(edit_person, str(id), field, value, by=info.context.principal.actor,
-                                         reason=reason)  # fmt: skip
+    @strawberry.mutation(
+        description="A human edit of a person's field (null value: back to the rules); it wins "
+        "over every run and import.",
+        extensions=needs("analyst"),
+    )
+    async def edit_person(
+        self, info: Ctx, id: strawberry.ID, field: str, value: str | None, reason: str | None = None
+    ) -> list[PersonValue]:
+        person = await info.context.call(
+            edit_person, str(id), field, value, by=info.context.principal.actor, reason=reason
+        )
         return _values(person, info.context.principal.reads_pii)

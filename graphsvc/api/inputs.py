@@ -76,8 +76,10 @@ class ContactFilterInput:
     country: str | None = None
 
 
-@strawberry.input(description="A marketing segment. People whose consent for marketing or profiling (or for "
-                  "`consentPurpose`) is denied or withdrawn are never members.")  # fmt: skip
+@strawberry.input(
+    description="A marketing segment. People whose consent for marketing or profiling (or for "
+    "`consentPurpose`) is denied or withdrawn are never members."
+)
 class SegmentFilterInput:
     community: strawberry.ID | None = None
     topic: str | None = strawberry.field(default=None, description="Posted on the topic, or ranked on it.")
@@ -90,8 +92,10 @@ class SegmentFilterInput:
     )
 
 
-@strawberry.input(description="A CRM contact, validated and normalised like an imported row. Fields left out "
-                  "keep their stored value; emails and phones are added to those already stated.")  # fmt: skip
+@strawberry.input(
+    description="A CRM contact, validated and normalised like an imported row. Fields left out "
+    "keep their stored value; emails and phones are added to those already stated."
+)
 class ContactInput:
     source: str
     source_id: str

@@ -27,8 +27,9 @@ Row = dict[str, Any]
 Key = tuple[str, str]
 
 
-def _loader(db: Database, fetch: Callable[[Database, Sequence[K]], dict[K, V]],
-            missing: Callable[[], V | None]) -> DataLoader[K, V | None]:  # fmt: skip
+def _loader(
+    db: Database, fetch: Callable[[Database, Sequence[K]], dict[K, V]], missing: Callable[[], V | None]
+) -> DataLoader[K, V | None]:
     async def load(keys: list[K]) -> list[V | None]:
         found = await asyncio.to_thread(fetch, db, keys)
         return [found[key] if key in found else missing() for key in keys]

@@ -29,7 +29,7 @@ def parse_time(text: str) -> datetime:
     head, dot, tail = text.partition(".")
     if dot:  # keep microseconds: Python reads at most six fraction digits
         digits = len(tail) - len(tail.lstrip("0123456789"))
-        tail = tail[:min(digits, 6)] + tail[digits:]
+        tail = tail[: min(digits, 6)] + tail[digits:]
     return datetime.fromisoformat(head + dot + tail if dot else head)
 
 
@@ -48,11 +48,18 @@ class Post:
 
     @classmethod
     def from_row(cls, row: Row) -> Post:
-        return cls(platform=row["platform"], post_id=row["postId"], text=row.get("text"),
-                   created_at=parse_time(row["createdAt"]), sentiment=row.get("sentiment"),
-                   sentiment_label=row.get("sentimentLabel"), question=row.get("question"),
-                   brands=list(row.get("brands") or []), topics=list(row.get("topics") or []),
-                   author=row.get("author"))  # fmt: skip
+        return cls(
+            platform=row["platform"],
+            post_id=row["postId"],
+            text=row.get("text"),
+            created_at=parse_time(row["createdAt"]),
+            sentiment=row.get("sentiment"),
+            sentiment_label=row.get("sentimentLabel"),
+            question=row.get("question"),
+            brands=list(row.get("brands") or []),
+            topics=list(row.get("topics") or []),
+            author=row.get("author"),
+        )
 
 
 @strawberry.type(description="Posts and their mean sentiment in one day or week.")
@@ -65,5 +72,10 @@ class SentimentPoint:
 
     @classmethod
     def from_row(cls, row: Row) -> SentimentPoint:
-        return cls(bucket=date.fromisoformat(row["bucket"]), posts=row["posts"], sentiment=row["sentiment"],
-                   positive=row["positive"], negative=row["negative"])  # fmt: skip
+        return cls(
+            bucket=date.fromisoformat(row["bucket"]),
+            posts=row["posts"],
+            sentiment=row["sentiment"],
+            positive=row["positive"],
+            negative=row["negative"],
+        )

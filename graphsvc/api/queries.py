@@ -79,8 +79,11 @@ class Query(ConversationsQuery, GovernanceQuery):
         row = await info.context.loaders.contact.load(contact_key(str(id)))
         return Contact.from_row(row) if row else None
 
-    @strawberry.field(description="One identity by platform and handle (or profile URL), normalised as imports are. "
-                      "Looking up an email or phone needs role analyst.", extensions=needs("viewer"))  # fmt: skip
+    @strawberry.field(
+        description="One identity by platform and handle (or profile URL), normalised as imports are. "
+        "Looking up an email or phone needs role analyst.",
+        extensions=needs("viewer"),
+    )
     async def identity(self, info: Ctx, platform: str, handle: str) -> Identity | None:
         key = identity_key(platform, handle)
         if key[0] in PII_PLATFORMS:
@@ -88,35 +91,57 @@ class Query(ConversationsQuery, GovernanceQuery):
         row = await info.context.loaders.identity.load(key)
         return Identity.from_row(row) if row else None
 
-    @strawberry.field(description="Full-text search over names, handles, bios and companies, best first "
-                      "(`first`: 1-100). Emails and phones are searched for role analyst and above only.",
-                      extensions=needs("viewer"))  # fmt: skip
+    @strawberry.field(
+        description="Full-text search over names, handles, bios and companies, best first "
+        "(`first`: 1-100). Emails and phones are searched for role analyst and above only.",
+        extensions=needs("viewer"),
+    )
     async def search(self, info: Ctx, text: str, first: int = 20) -> list[SearchHit]:
         rows = await info.context.call(search.search, text, limit=first, pii=info.context.principal.reads_pii)
         return [SearchHit(score=r["score"], kind=r["kind"], row=r) for r in rows]
 
-    @strawberry.field(description="Persons in id order, filtered (Relay cursor pagination).", extensions=needs("viewer"))
-    async def persons(self, info: Ctx, filter: PersonFilterInput | None = None, first: int | None = None,
-                      after: str | None = None) -> PersonConnection:  # fmt: skip
+    @strawberry.field(
+        description="Persons in id order, filtered (Relay cursor pagination).", extensions=needs("viewer")
+    )
+    async def persons(
+        self, info: Ctx, filter: PersonFilterInput | None = None, first: int | None = None, after: str | None = None
+    ) -> PersonConnection:
         given = filter or PersonFilterInput()
-        wanted = PersonFilter(name=given.name, community=given.community, platform=given.platform,
-                              min_influence=given.min_influence, has_contact=given.has_contact)  # fmt: skip
+        wanted = PersonFilter(
+            name=given.name,
+            community=given.community,
+            platform=given.platform,
+            min_influence=given.min_influence,
+            has_contact=given.has_contact,
+        )
         return await person_connection(info, wanted, first=first, after=after)
 
     @strawberry.field(description="CRM contacts in (source, sourceId) order, filtered.", extensions=needs("viewer"))
-    async def contacts(self, info: Ctx, filter: ContactFilterInput | None = None, first: int | None = None,
-                       after: str | None = None) -> ContactConnection:  # fmt: skip
+    async def contacts(
+        self, info: Ctx, filter: ContactFilterInput | None = None, first: int | None = None, after: str | None = None
+    ) -> ContactConnection:
         given = filter or ContactFilterInput()
-        wanted = ContactFilter(source=given.source, name=given.name, company=given.company, city=given.city,
-                               country=given.country)  # fmt: skip
+        wanted = ContactFilter(
+            source=given.source, name=given.name, company=given.company, city=given.city, country=given.country
+        )
         return await contact_connection(info, wanted, first=first, after=after)
 
-    @strawberry.field(description="The most influential persons, overall or on a `topic`, with the score "
-                      "components on `node.scores`. People whose consent for marketing or profiling is denied or "
-                      "withdrawn never appear.", extensions=needs("viewer"))  # fmt: skip
-    async def influencers(self, info: Ctx, topic: str | None = None, platform: str | None = None,
-                          community: strawberry.ID | None = None, min_score: float | None = None,
-                          first: int | None = None, after: str | None = None) -> InfluencerConnection:  # fmt: skip
+    @strawberry.field(
+        description="The most influential persons, overall or on a `topic`, with the score "
+        "components on `node.scores`. People whose consent for marketing or profiling is denied or "
+        "withdrawn never appear.",
+        extensions=needs("viewer"),
+    )
+    async def influencers(
+        self,
+        info: Ctx,
+        topic: str | None = None,
+        platform: str | None = None,
+        community: strawberry.ID | None = None,
+        min_score: float | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> InfluencerConnection:
         wanted = InfluencerFilter(topic=topic, platform=platform, community=community, min_score=min_score)
         return await influencer_connection(info, wanted, first=first, after=after)
 
@@ -129,30 +154,50 @@ class Query(ConversationsQuery, GovernanceQuery):
         row = await info.context.loaders.community.load(str(id))
         return Community.from_row(row) if row else None
 
-    @strawberry.field(description="The strongest chain of real ties (at most `maxHops`, 1-4) from `from` (one of "
-                      "our people: a person with a CRM contact), or from any of our people, to the prospect `to`. "
-                      "Null when there is none, or when consent rules either end out.",
-                      extensions=needs("marketer"))  # fmt: skip
-    async def warm_path(self, info: Ctx, to: strawberry.ID,
-                        from_: Annotated[strawberry.ID | None, strawberry.argument(name="from")] = None,
-                        max_hops: int = paths.MAX_HOPS) -> WarmPath | None:  # fmt: skip
-        found = await info.context.call(paths.warm_path, str(to), from_id=str(from_) if from_ else None,
-                                        consent_default=info.context.consent_default, max_hops=max_hops)  # fmt: skip
+    @strawberry.field(
+        description="The strongest chain of real ties (at most `maxHops`, 1-4) from `from` (one of "
+        "our people: a person with a CRM contact), or from any of our people, to the prospect `to`. "
+        "Null when there is none, or when consent rules either end out.",
+        extensions=needs("marketer"),
+    )
+    async def warm_path(
+        self,
+        info: Ctx,
+        to: strawberry.ID,
+        from_: Annotated[strawberry.ID | None, strawberry.argument(name="from")] = None,
+        max_hops: int = paths.MAX_HOPS,
+    ) -> WarmPath | None:
+        found = await info.context.call(
+            paths.warm_path,
+            str(to),
+            from_id=str(from_) if from_ else None,
+            consent_default=info.context.consent_default,
+            max_hops=max_hops,
+        )
         return WarmPath.of(found) if found else None
 
-    @strawberry.field(description="A marketing segment: count, members and export (consent applied).",
-                      extensions=needs("marketer"))  # fmt: skip
+    @strawberry.field(
+        description="A marketing segment: count, members and export (consent applied).", extensions=needs("marketer")
+    )
     def segment(self, info: Ctx, filter: SegmentFilterInput) -> Segment:
-        wanted = segments.SegmentFilter(community=filter.community, topic=filter.topic, platform=filter.platform,
-                                        min_influence=filter.min_influence, city=filter.city,
-                                        has_contact=filter.has_contact, consent_purpose=filter.consent_purpose)  # fmt: skip
+        wanted = segments.SegmentFilter(
+            community=filter.community,
+            topic=filter.topic,
+            platform=filter.platform,
+            min_influence=filter.min_influence,
+            city=filter.city,
+            has_contact=filter.has_contact,
+            consent_purpose=filter.consent_purpose,
+        )
         wanted.params(info.context.consent_default)  # a bad filter fails here, with its path
         return Segment(wanted=wanted)
 
-    @strawberry.field(description="Candidate pairs for a human decision, most valuable first.",
-                      extensions=needs("analyst"))  # fmt: skip
-    async def review_queue(self, info: Ctx, status: MatchStatus = MatchStatus.PENDING, first: int = 20,
-                           offset: int = 0) -> list[MatchCandidate]:  # fmt: skip
+    @strawberry.field(
+        description="Candidate pairs for a human decision, most valuable first.", extensions=needs("analyst")
+    )
+    async def review_queue(
+        self, info: Ctx, status: MatchStatus = MatchStatus.PENDING, first: int = 20, offset: int = 0
+    ) -> list[MatchCandidate]:
         rows = await info.context.call(review_queue, status=status.value, limit=first, offset=offset)
         return [MatchCandidate.from_row(r) for r in rows]
 

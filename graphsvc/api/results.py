@@ -93,28 +93,49 @@ class Segment:
 
     @strawberry.field(description="How many persons the segment holds.")
     async def count(self, info: Ctx) -> int:
-        return await info.context.call(segments.segment_count, self.wanted, consent_default=info.context.consent_default)
+        return await info.context.call(
+            segments.segment_count, self.wanted, consent_default=info.context.consent_default
+        )
 
     @strawberry.field(description="The members, in id order.")
     async def persons(self, info: Ctx, first: int | None = None, after: str | None = None) -> PersonConnection:
         context = info.context
-        page = await context.call(segments.segment_page, self.wanted, first=first, after=after,
-                                  consent_default=context.consent_default)  # fmt: skip
-        return person_page(page, after, lambda: context.call(segments.segment_count, self.wanted,
-                                                             consent_default=context.consent_default))  # fmt: skip
+        page = await context.call(
+            segments.segment_page, self.wanted, first=first, after=after, consent_default=context.consent_default
+        )
+        return person_page(
+            page,
+            after,
+            lambda: context.call(segments.segment_count, self.wanted, consent_default=context.consent_default),
+        )
 
-    @strawberry.field(description="Members as CSV or JSON rows, up to GRAPHSVC_EXPORT_MAX_ROWS from `after`; "
-                      "emails and phones only for role analyst or above. Recorded as an access event.",
-                      extensions=needs("marketer"))  # fmt: skip
-    async def export(self, info: Ctx, format: ExportFormat = ExportFormat.CSV,
-                     after: str | None = None) -> SegmentExport:  # fmt: skip
+    @strawberry.field(
+        description="Members as CSV or JSON rows, up to GRAPHSVC_EXPORT_MAX_ROWS from `after`; "
+        "emails and phones only for role analyst or above. Recorded as an access event.",
+        extensions=needs("marketer"),
+    )
+    async def export(
+        self, info: Ctx, format: ExportFormat = ExportFormat.CSV, after: str | None = None
+    ) -> SegmentExport:
         context = info.context
-        done = await context.call(segments.segment_export, self.wanted, fmt=format.value,
-                                  pii=context.principal.reads_pii, consent_default=context.consent_default,
-                                  max_rows=context.settings.export_max_rows, after=after,
-                                  api_key_id=context.principal.key_id)  # fmt: skip
-        return SegmentExport(format=format, rows=done.rows, data=done.data, end_cursor=done.end_cursor,
-                             has_more=done.has_more, access_event=done.access_event)  # fmt: skip
+        done = await context.call(
+            segments.segment_export,
+            self.wanted,
+            fmt=format.value,
+            pii=context.principal.reads_pii,
+            consent_default=context.consent_default,
+            max_rows=context.settings.export_max_rows,
+            after=after,
+            api_key_id=context.principal.key_id,
+        )
+        return SegmentExport(
+            format=format,
+            rows=done.rows,
+            data=done.data,
+            end_cursor=done.end_cursor,
+            has_more=done.has_more,
+            access_event=done.access_event,
+        )
 
 
 @strawberry.type(description="One side of a candidate pair: a CRM contact or an identity.")
@@ -155,10 +176,18 @@ class MatchCandidate:
     def from_row(cls, row: Row) -> MatchCandidate:
         row = plain(row)
         side = lambda s: MatchRecord(kind=s["kind"], id=strawberry.ID(s["id"]), row=s)  # noqa: E731
-        return cls(id=strawberry.ID(row["id"]), status=row["status"], score=row.get("score"), value=row.get("value"),
-                   evidence=JSON(row.get("evidence") or []), decided_by=row.get("decidedBy"),
-                   decided_at=row.get("decidedAt"), reason=row.get("reason"), a=side(row["a"]),
-                   b=side(row["b"]))  # fmt: skip
+        return cls(
+            id=strawberry.ID(row["id"]),
+            status=row["status"],
+            score=row.get("score"),
+            value=row.get("value"),
+            evidence=JSON(row.get("evidence") or []),
+            decided_by=row.get("decidedBy"),
+            decided_at=row.get("decidedAt"),
+            reason=row.get("reason"),
+            a=side(row["a"]),
+            b=side(row["b"]),
+        )
 
 
 @strawberry.type(description="An analytics job run (a JobRun node).")
@@ -175,9 +204,16 @@ class JobRun:
     @classmethod
     def from_row(cls, row: Row) -> JobRun:
         decode = lambda text: json.loads(text) if isinstance(text, str) else text  # noqa: E731
-        return cls(id=strawberry.ID(row["id"]), kind=row["kind"], status=row["status"], params=decode(row.get("params")),
-                   stats=decode(row.get("stats")), error=row.get("error"), started_at=row.get("startedAt"),
-                   finished_at=row.get("finishedAt"))  # fmt: skip
+        return cls(
+            id=strawberry.ID(row["id"]),
+            kind=row["kind"],
+            status=row["status"],
+            params=decode(row.get("params")),
+            stats=decode(row.get("stats")),
+            error=row.get("error"),
+            started_at=row.get("startedAt"),
+            finished_at=row.get("finishedAt"),
+        )
 
 
 @strawberry.type(description="A job's state: its JobRun and the phase it last reported.")
@@ -200,6 +236,12 @@ class Erasure:
 
     @classmethod
     def of(cls, report: ErasureReport) -> Erasure:
-        return cls(person_id=strawberry.ID(report.person_id), audit_event=report.audit_event, contacts=report.contacts,
-                   identities=report.identities, posts=report.posts, consents=report.consents,
-                   redacted_posts=report.redacted_posts)  # fmt: skip
+        return cls(
+            person_id=strawberry.ID(report.person_id),
+            audit_event=report.audit_event,
+            contacts=report.contacts,
+            identities=report.identities,
+            posts=report.posts,
+            consents=report.consents,
+            redacted_posts=report.redacted_posts,
+        )

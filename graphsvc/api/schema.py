@@ -75,8 +75,14 @@ class _Guards(SchemaExtension):
 
 
 def _masked(error: GraphQLError) -> GraphQLError:
-    return GraphQLError(MASKED_MESSAGE, nodes=error.nodes, source=error.source, positions=error.positions,
-                        path=error.path, original_error=None)  # fmt: skip
+    return GraphQLError(
+        MASKED_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+    )
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -90,8 +96,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         *(() if settings.introspection else (NoSchemaIntrospectionCustomRule,)),
     )
     mask = settings.mode == "production"
-    schema = strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription,
-                               extensions=[lambda: _Guards(rules, settings.max_tokens, mask)])  # fmt: skip
+    schema = strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[lambda: _Guards(rules, settings.max_tokens, mask)],
+    )
     schema.execution_context_class = plain_field_context(schema._schema)
     return schema
 

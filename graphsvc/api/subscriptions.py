@@ -25,8 +25,9 @@ POLL_SECONDS = 0.5
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="A job's progress until it has finished: one message per change.",
-                             extensions=needs("analyst"))  # fmt: skip
+    @strawberry.subscription(
+        description="A job's progress until it has finished: one message per change.", extensions=needs("analyst")
+    )
     async def job_progress(self, info: Info[Context, None], id: strawberry.ID) -> AsyncGenerator[JobProgress, None]:
         context = info.context
         last: tuple[object, ...] | None = None
@@ -35,8 +36,9 @@ class Subscription:
             state = (row["status"], row.get("phase"), row.get("done"), row.get("total"))
             if state != last:
                 last = state
-                yield JobProgress(job=JobRun.from_row(row), phase=row.get("phase"), done=row.get("done"),
-                                  total=row.get("total"))  # fmt: skip
+                yield JobProgress(
+                    job=JobRun.from_row(row), phase=row.get("phase"), done=row.get("done"), total=row.get("total")
+                )
             if row["status"] != "running":
                 return
             await asyncio.sleep(POLL_SECONDS)

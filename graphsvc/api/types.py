@@ -62,9 +62,15 @@ class Scores:
     def from_row(cls, row: Row) -> Scores | None:
         if row.get("scoresJobRun") is None and row.get("influence") is None:
             return None
-        return cls(influence=row.get("influence"), pagerank=row.get("pagerank"), reach=row.get("reach"),
-                   engagement=row.get("engagement"), kcore=row.get("kcore"), betweenness=row.get("betweenness"),
-                   job_run=row.get("scoresJobRun"))  # fmt: skip
+        return cls(
+            influence=row.get("influence"),
+            pagerank=row.get("pagerank"),
+            reach=row.get("reach"),
+            engagement=row.get("engagement"),
+            kcore=row.get("kcore"),
+            betweenness=row.get("betweenness"),
+            job_run=row.get("scoresJobRun"),
+        )
 
 
 @strawberry.type(description="A person's influence on one topic.")
@@ -101,12 +107,21 @@ class Consent:
 
     @classmethod
     def from_row(cls, row: Row) -> Consent:
-        return cls(id=strawberry.ID(row["id"]), purpose=row["purpose"], channel=row.get("channel") or "any",
-                   status=row["status"], legal_basis=row.get("legalBasis"),
-                   collection_method=row.get("collectionMethod"), source=row.get("source"),
-                   policy_url=row.get("policyUrl"), given_at=row.get("givenAt"), withdrawn_at=row.get("withdrawnAt"),
-                   expires_at=row.get("expiresAt"), recorded_at=row.get("recordedAt"),
-                   recorded_by=row.get("recordedBy"))  # fmt: skip
+        return cls(
+            id=strawberry.ID(row["id"]),
+            purpose=row["purpose"],
+            channel=row.get("channel") or "any",
+            status=row["status"],
+            legal_basis=row.get("legalBasis"),
+            collection_method=row.get("collectionMethod"),
+            source=row.get("source"),
+            policy_url=row.get("policyUrl"),
+            given_at=row.get("givenAt"),
+            withdrawn_at=row.get("withdrawnAt"),
+            expires_at=row.get("expiresAt"),
+            recorded_at=row.get("recordedAt"),
+            recorded_by=row.get("recordedBy"),
+        )
 
 
 @strawberry.type(description="An organisation named by CRM contacts.")
@@ -128,8 +143,14 @@ class Person:
 
     @classmethod
     def from_row(cls, row: Row) -> Person:
-        return cls(id=strawberry.ID(row["id"]), name=row.get("name"), size=row.get("size"),
-                   platforms=list(row.get("platforms") or []), scores=Scores.from_row(row), row=row)  # fmt: skip
+        return cls(
+            id=strawberry.ID(row["id"]),
+            name=row.get("name"),
+            size=row.get("size"),
+            platforms=list(row.get("platforms") or []),
+            scores=Scores.from_row(row),
+            row=row,
+        )
 
     @strawberry.field(description="The community the latest analytics run placed this person in.")
     async def community(self, info: Ctx) -> Community | None:
@@ -156,13 +177,16 @@ class Person:
     async def brand_stances(self, info: Ctx) -> list[BrandStance]:
         return [BrandStance(**r) for r in await info.context.loaders.stances.load(str(self.id)) or []]
 
-    @strawberry.field(description="Consent records, most recent first (role analyst or above).",
-                      extensions=needs("analyst"))  # fmt: skip
+    @strawberry.field(
+        description="Consent records, most recent first (role analyst or above).", extensions=needs("analyst")
+    )
     async def consents(self, info: Ctx) -> list[Consent]:
         return [Consent.from_row(r) for r in await info.context.loaders.consents.load(str(self.id)) or []]
 
-    @strawberry.field(description="The persons within `depth` ties (1-3) of this one, at most `limit` (1-500), "
-                      "nearest and strongest first, and the ties between them.")  # fmt: skip
+    @strawberry.field(
+        description="The persons within `depth` ties (1-3) of this one, at most `limit` (1-500), "
+        "nearest and strongest first, and the ties between them."
+    )
     async def ego_network(self, info: Ctx, depth: int = 1, limit: int = 50) -> EgoNetwork:
         found = await info.context.call(paths.ego_network, str(self.id), depth=depth, limit=limit)
         return EgoNetwork(center_id=found.center, members_at=found.distances, found_ties=found.ties)
@@ -174,10 +198,13 @@ class Person:
         rows = await info.context.call(rollups.person_posts, str(self.id), limit=page_size(first), offset=offset)
         return [Post.from_row(r) for r in rows]
 
-    @strawberry.field(description="Posts and mean sentiment per day or week over the last `days` (ending at the "
-                      "newest post in the graph), optionally only those about `brand`.")  # fmt: skip
-    async def sentiment_trend(self, info: Ctx, brand: str | None = None, unit: TrendUnit = TrendUnit.WEEK,
-                              days: int = 120) -> list[SentimentPoint]:  # fmt: skip
+    @strawberry.field(
+        description="Posts and mean sentiment per day or week over the last `days` (ending at the "
+        "newest post in the graph), optionally only those about `brand`."
+    )
+    async def sentiment_trend(
+        self, info: Ctx, brand: str | None = None, unit: TrendUnit = TrendUnit.WEEK, days: int = 120
+    ) -> list[SentimentPoint]:
         rows = await info.context.call(rollups.persons_trend, [str(self.id)], brand=brand, unit=unit.value, days=days)
         return [SentimentPoint.from_row(r) for r in rows]
 
@@ -198,13 +225,25 @@ class Identity:
 
     @classmethod
     def from_row(cls, row: Row) -> Identity:
-        return cls(platform=row["platform"], display_name=row.get("displayName"), bio=row.get("bio"),
-                   location=row.get("location"), url=row.get("url"), avatar_url=row.get("avatarUrl"),
-                   followers=row.get("followers"), following=row.get("following"), verified=row.get("verified"),
-                   lang=row.get("lang"), row=row)  # fmt: skip
+        return cls(
+            platform=row["platform"],
+            display_name=row.get("displayName"),
+            bio=row.get("bio"),
+            location=row.get("location"),
+            url=row.get("url"),
+            avatar_url=row.get("avatarUrl"),
+            followers=row.get("followers"),
+            following=row.get("following"),
+            verified=row.get("verified"),
+            lang=row.get("lang"),
+            row=row,
+        )
 
-    @strawberry.field(description="The normalised handle (lower case, no '@'), email address or E.164 phone; "
-                      "null for emails and phones below role analyst.", directives=[PiiHandle()])  # fmt: skip
+    @strawberry.field(
+        description="The normalised handle (lower case, no '@'), email address or E.164 phone; "
+        "null for emails and phones below role analyst.",
+        directives=[PiiHandle()],
+    )
     def handle(self, info: Ctx) -> str | None:
         # checked here rather than by a permission extension: read for every identity of every
         # person, and the extension machinery cost more than the rest of the field
@@ -240,11 +279,21 @@ class Contact:
 
     @classmethod
     def from_row(cls, row: Row) -> Contact:
-        return cls(id=strawberry.ID(f"{row['source']}:{row['sourceId']}"), source=row["source"],
-                   source_id=row["sourceId"], name=row.get("name"), given_name=row.get("givenName"),
-                   family_name=row.get("familyName"), company=row.get("company"), title=row.get("title"),
-                   city=row.get("city"), country=row.get("country"), region=row.get("region"),
-                   imported_at=row.get("importedAt"), row=row)  # fmt: skip
+        return cls(
+            id=strawberry.ID(f"{row['source']}:{row['sourceId']}"),
+            source=row["source"],
+            source_id=row["sourceId"],
+            name=row.get("name"),
+            given_name=row.get("givenName"),
+            family_name=row.get("familyName"),
+            company=row.get("company"),
+            title=row.get("title"),
+            city=row.get("city"),
+            country=row.get("country"),
+            region=row.get("region"),
+            imported_at=row.get("importedAt"),
+            row=row,
+        )
 
     def _points(self, platform: str) -> list[str]:
         return sorted(p["key"] for p in self.row.get("points") or [] if p["platform"] == platform)
@@ -287,8 +336,14 @@ class Community:
 
     @classmethod
     def from_row(cls, row: Row) -> Community:
-        return cls(id=strawberry.ID(row["id"]), size=row.get("size"), persons=row.get("persons"),
-                   top_topics=list(row.get("topTopics") or []), job_run=row.get("jobRun"), row=row)  # fmt: skip
+        return cls(
+            id=strawberry.ID(row["id"]),
+            size=row.get("size"),
+            persons=row.get("persons"),
+            top_topics=list(row.get("topTopics") or []),
+            job_run=row.get("jobRun"),
+            row=row,
+        )
 
     @strawberry.field(description="The most influential members.")
     async def top_members(self, info: Ctx) -> list[Person]:
@@ -296,16 +351,19 @@ class Community:
         return [Person.from_row(r) for r in rows if r]
 
     @strawberry.field(description="All members, in id order (Relay cursor pagination).")
-    async def members(self, info: Ctx, first: int | None = None,
-                      after: str | None = None) -> Annotated["PersonConnection", strawberry.lazy("graphsvc.api.connections")]:  # fmt: skip
+    async def members(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> Annotated[PersonConnection, strawberry.lazy("graphsvc.api.connections")]:
         from graphsvc.api.connections import person_connection
         from graphsvc.service.persons import PersonFilter
 
         return await person_connection(info, PersonFilter(community=str(self.id)), first=first, after=after)
 
 
-@strawberry.type(description="The tie between two persons: every declared tie and interaction between their "
-                 "identities, folded into one strength in (0, 1].")  # fmt: skip
+@strawberry.type(
+    description="The tie between two persons: every declared tie and interaction between their "
+    "identities, folded into one strength in (0, 1]."
+)
 class Tie:
     strength: float
     kinds: list[str] = strawberry.field(description="FOLLOWS, FRIENDS_WITH, CONNECTED_TO and/or INTERACTED.")
@@ -315,8 +373,13 @@ class Tie:
 
     @classmethod
     def from_tie(cls, tie: paths.Tie) -> Tie:
-        return cls(strength=tie.strength, kinds=list(tie.kinds), interactions=tie.interactions, source_id=tie.source,
-                   target_id=tie.target)  # fmt: skip
+        return cls(
+            strength=tie.strength,
+            kinds=list(tie.kinds),
+            interactions=tie.interactions,
+            source_id=tie.source,
+            target_id=tie.target,
+        )
 
     @strawberry.field
     async def source(self, info: Ctx) -> Person | None:

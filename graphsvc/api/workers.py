@@ -44,8 +44,9 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                          hint="choose another port with --port or GRAPHSVC_PORT") from None  # fmt: skip
+        raise ServerError(
+            f"cannot listen on {host}:{port}: {exc.strerror}", hint="choose another port with --port or GRAPHSVC_PORT"
+        ) from None
     return sock
 
 
@@ -63,8 +64,10 @@ def _in_use(host: str, port: int) -> bool:
 def ensure_port_free(host: str, port: int) -> None:
     """Raise ``ServerError`` when ``host:port`` cannot be served: something listens there, or binds it."""
     if _in_use(host, port):
-        raise ServerError(f"something already listens on {host}:{port}",
-                          hint="stop it, or choose another port with --port or GRAPHSVC_PORT")  # fmt: skip
+        raise ServerError(
+            f"something already listens on {host}:{port}",
+            hint="stop it, or choose another port with --port or GRAPHSVC_PORT",
+        )
     _bind(host, port).close()
 
 
@@ -75,8 +78,9 @@ def _worker(settings_json: str, host: str, port: int, log_level: str) -> None:  
     sock = _bind(host, port)
     from graphsvc.api.transport import UVICORN_OPTIONS
 
-    config = uvicorn.Config("graphsvc.api.app:app_from_environment", factory=True, log_level=log_level,
-                            **UVICORN_OPTIONS)  # fmt: skip
+    config = uvicorn.Config(
+        "graphsvc.api.app:app_from_environment", factory=True, log_level=log_level, **UVICORN_OPTIONS
+    )
     uvicorn.Server(config).run(sockets=[sock])
 
 

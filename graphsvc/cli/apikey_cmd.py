@@ -12,8 +12,10 @@ from graphsvc.config import get_settings
 from graphsvc.db import Database
 from graphsvc.service.apikeys import ROLES, create_key, list_keys, revoke_key
 
-app = typer.Typer(help="API keys for the GraphQL API (stored hashed), each with a role: "
-                  + " < ".join(ROLES) + ".", no_args_is_help=True)  # fmt: skip
+app = typer.Typer(
+    help="API keys for the GraphQL API (stored hashed), each with a role: " + " < ".join(ROLES) + ".",
+    no_args_is_help=True,
+)
 
 
 @app.command()
@@ -25,9 +27,12 @@ def create(
     """Create a key and print its secret: it is shown this once and stored only as a hash."""
     with Database.from_settings(get_settings()) as db:
         key, secret = create_key(db, name=name, role=role)
-    emit({**key.as_dict(), "secret": secret}, as_json,
-         f"API key {key.id} ({key.name}, role {key.role}):\n{secret}\n"
-         "Keep it now: it cannot be shown again. Send it as 'Authorization: Bearer <key>'.")  # fmt: skip
+    emit(
+        {**key.as_dict(), "secret": secret},
+        as_json,
+        f"API key {key.id} ({key.name}, role {key.role}):\n{secret}\n"
+        "Keep it now: it cannot be shown again. Send it as 'Authorization: Bearer <key>'.",
+    )
 
 
 @app.command("list")
@@ -39,16 +44,21 @@ def list_(as_json: JsonFlag = False) -> None:
     def human(data: dict[str, Any]) -> None:
         table = Table("id", "name", "role", "created", "last used", "revoked")
         for key in data["keys"]:
-            table.add_row(key["id"], key["name"], key["role"], *(str(key[k] or "") for k in
-                                                                 ("createdAt", "lastUsedAt", "revokedAt")))  # fmt: skip
+            table.add_row(
+                key["id"],
+                key["name"],
+                key["role"],
+                *(str(key[k] or "") for k in ("createdAt", "lastUsedAt", "revokedAt")),
+            )
         console.print(table)
 
     emit({"keys": keys}, as_json, human)
 
 
 @app.command()
-def revoke(key_id: Annotated[str, typer.Argument(help="The key's id (from `apikey list`).")],
-           as_json: JsonFlag = False) -> None:  # fmt: skip
+def revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (from `apikey list`).")], as_json: JsonFlag = False
+) -> None:
     """Revoke a key: the API refuses it within GRAPHSVC_APIKEY_CACHE_SECONDS."""
     with Database.from_settings(get_settings()) as db:
         key = revoke_key(db, key_id)

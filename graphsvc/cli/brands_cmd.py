@@ -15,8 +15,9 @@ from graphsvc.conversations.store import list_brands, set_brand
 from graphsvc.db import Database, migrate
 from graphsvc.errors import InputError
 
-app = typer.Typer(help="Tracked brands: what counts as a mention, and what a demand signal asks about.",
-                  no_args_is_help=True)  # fmt: skip
+app = typer.Typer(
+    help="Tracked brands: what counts as a mention, and what a demand signal asks about.", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -28,7 +29,9 @@ def list_(as_json: JsonFlag = False) -> None:
     def human(d: dict[str, Any]) -> None:
         table = Table("brand", "aliases", "products", "category", "posts")
         for b in d["brands"]:
-            table.add_row(b["name"], ", ".join(b["aliases"]), ", ".join(b["products"]), b["category"] or "", str(b["posts"]))
+            table.add_row(
+                b["name"], ", ".join(b["aliases"]), ", ".join(b["products"]), b["category"] or "", str(b["posts"])
+            )
         console.print(table)
 
     emit({"brands": brands}, as_json, human)
@@ -38,7 +41,9 @@ def list_(as_json: JsonFlag = False) -> None:
 def set_(
     name: Annotated[str, typer.Argument(help="The brand's name (also a mention term).")],
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Another name that counts as a mention.")] = None,
-    product: Annotated[list[str] | None, typer.Option("--product", help="A product name that counts as a mention.")] = None,
+    product: Annotated[
+        list[str] | None, typer.Option("--product", help="A product name that counts as a mention.")
+    ] = None,
     category: Annotated[str | None, typer.Option(help="What people ask for when they want one, e.g. 'CRM'.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -50,8 +55,10 @@ def set_(
 
 
 @app.command()
-def load(path: Annotated[Path, typer.Argument(help="JSON list of {name, aliases, products, category}.")],
-         as_json: JsonFlag = False) -> None:  # fmt: skip
+def load(
+    path: Annotated[Path, typer.Argument(help="JSON list of {name, aliases, products, category}.")],
+    as_json: JsonFlag = False,
+) -> None:
     """Track every brand of a JSON file."""
     try:
         items = json.loads(path.read_text(encoding="utf-8"))
@@ -61,6 +68,14 @@ def load(path: Annotated[Path, typer.Argument(help="JSON list of {name, aliases,
         raise InputError("expected a JSON list of objects with a 'name'", where=str(path))
     with Database.from_settings(get_settings()) as db:
         migrate(db)
-        rows = [set_brand(db, i["name"], aliases=i.get("aliases") or [], products=i.get("products") or [],
-                          category=i.get("category")) for i in items]  # fmt: skip
+        rows = [
+            set_brand(
+                db,
+                i["name"],
+                aliases=i.get("aliases") or [],
+                products=i.get("products") or [],
+                category=i.get("category"),
+            )
+            for i in items
+        ]
     emit({"brands": rows}, as_json, f"tracking {len(rows)} brand(s)")

@@ -45,9 +45,16 @@ def trend(
     if not brand and not person:
         raise InputError("expected --brand or --person", where="trend")
     with Database.from_settings(get_settings()) as db:
-        rows = (rollups.persons_trend(db, person, brand=brand, unit=unit, days=days) if person
-                else rollups.brand_trend(db, brand or "", unit=unit, days=days))  # fmt: skip
-    emit({"buckets": rows}, as_json, lambda d: _table(d["buckets"], ["bucket", "posts", "sentiment", "positive", "negative"]))
+        rows = (
+            rollups.persons_trend(db, person, brand=brand, unit=unit, days=days)
+            if person
+            else rollups.brand_trend(db, brand or "", unit=unit, days=days)
+        )
+    emit(
+        {"buckets": rows},
+        as_json,
+        lambda d: _table(d["buckets"], ["bucket", "posts", "sentiment", "positive", "negative"]),
+    )
 
 
 @app.command()
@@ -73,5 +80,8 @@ def demand(
     """Demand signals: people asking about a tracked brand or its category."""
     with Database.from_settings(get_settings()) as db:
         rows = rollups.demand_signals(db, days=days, brand=brand, limit=limit)
-    emit({"signals": rows}, as_json, lambda d: _table(d["signals"], ["createdAt", "authorPlatform", "authorHandle",
-                                                                     "personName", "text"]))  # fmt: skip
+    emit(
+        {"signals": rows},
+        as_json,
+        lambda d: _table(d["signals"], ["createdAt", "authorPlatform", "authorHandle", "personName", "text"]),
+    )

@@ -10,7 +10,8 @@ from rich.table import Table
 
 from graphsvc.cli.output import JsonFlag, console, emit, to_jsonable
 from graphsvc.config import get_settings
-from graphsvc.db import Database, migrate as run_migrations
+from graphsvc.db import Database
+from graphsvc.db import migrate as run_migrations
 from graphsvc.errors import InputError
 from graphsvc.service.stats import graph_counts
 
@@ -23,8 +24,12 @@ def migrate(as_json: JsonFlag = False) -> None:
     with Database.from_settings(get_settings()) as db:
         report = run_migrations(db)
     data = report.as_dict()
-    emit(data, as_json, f"schema at version {report.after}"
-         + (f" (applied {report.applied}, {report.statements} statements)" if report.applied else " (already current)"))  # fmt: skip
+    emit(
+        data,
+        as_json,
+        f"schema at version {report.after}"
+        + (f" (applied {report.applied}, {report.statements} statements)" if report.applied else " (already current)"),
+    )
 
 
 @app.command()
@@ -56,7 +61,9 @@ def parse_param(text: str) -> tuple[str, Any]:
 @app.command()
 def cypher(
     statement: Annotated[str, typer.Argument(help="The Cypher to run; pass values with --param, never inline.")],
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value (value as JSON if it parses).")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value (value as JSON if it parses).")
+    ] = None,
     write: Annotated[bool, typer.Option("--write", help="Allow the query to change the graph.")] = False,
     as_json: JsonFlag = False,
 ) -> None:

@@ -17,7 +17,9 @@ _EXAMPLE = "{ health { neo4jVersion schemaVersion } }"
 
 
 def demo(
-    people: Annotated[int, typer.Option("--people", min=0, help="Synthetic people to load if the graph is empty.")] = 3000,
+    people: Annotated[
+        int, typer.Option("--people", min=0, help="Synthetic people to load if the graph is empty.")
+    ] = 3000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic CRM.")] = 42,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API after loading.")] = True,
     as_json: JsonFlag = False,
@@ -31,18 +33,36 @@ def demo(
         report = migrate(db)
     try:
         with progress_bar("demo data: ", disable=as_json) as progress:
-            loaded = load_demo(db, people=people, seed=seed, workdir=settings.state_dir / "demo",
-                               batch_size=settings.batch_size, progress=progress)  # fmt: skip
+            loaded = load_demo(
+                db,
+                people=people,
+                seed=seed,
+                workdir=settings.state_dir / "demo",
+                batch_size=settings.batch_size,
+                progress=progress,
+            )
         counts = loaded["counts"]
         url = f"http://{settings.host}:{settings.port}/graphql"
         what = "loaded a synthetic CRM" if loaded["loaded"] else "the graph already holds data (kept as it is)"
-        emit({"event": "serving" if serve else "loaded", "url": url, "neo4j": db.uri, "schema_version": report.after,
-              **loaded}, as_json,  # fmt: skip
-             f"Neo4j at {db.uri}, schema v{report.after}; {what}: {counts['contacts']:,} contacts, "
-             f"{counts['identities']:,} identities, {counts['persons']:,} persons, {counts['posts']:,} posts, "
-             f"{counts['relationships']:,} relationships.\n"
-             + (f"Point a browser at [bold]{url}[/] (GraphiQL) and run: {_EXAMPLE}\nCtrl+C stops the API; "
-                "`graphsvc neo4j stop` stops Neo4j." if serve else ""))  # fmt: skip
+        emit(
+            {
+                "event": "serving" if serve else "loaded",
+                "url": url,
+                "neo4j": db.uri,
+                "schema_version": report.after,
+                **loaded,
+            },
+            as_json,
+            f"Neo4j at {db.uri}, schema v{report.after}; {what}: {counts['contacts']:,} contacts, "
+            f"{counts['identities']:,} identities, {counts['persons']:,} persons, {counts['posts']:,} posts, "
+            f"{counts['relationships']:,} relationships.\n"
+            + (
+                f"Point a browser at [bold]{url}[/] (GraphiQL) and run: {_EXAMPLE}\nCtrl+C stops the API; "
+                "`graphsvc neo4j stop` stops Neo4j."
+                if serve
+                else ""
+            ),
+        )
         if serve:
             run_server(settings, host=settings.host, port=settings.port, db=db, log_level="warning")
     finally:

@@ -32,13 +32,21 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
 
 def import_command(
     kind: Annotated[str, typer.Argument(help=f"What the files hold: {', '.join(KINDS)}.")],
-    files: Annotated[list[Path], typer.Argument(help="CSV (.csv) or JSON Lines (.jsonl/.ndjson) files, optionally .gz.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="CSV (.csv) or JSON Lines (.jsonl/.ndjson) files, optionally .gz.")
+    ],
     map_: Annotated[list[str] | None, typer.Option("--map", help="Rename a file column: column=field.")] = None,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write good rows; bad rows go to the rejects file.")] = False,
-    rejects: Annotated[Path | None, typer.Option(help="Where --skip-invalid puts bad rows (default FILE.rejects.jsonl).")] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Write good rows; bad rows go to the rejects file.")
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where --skip-invalid puts bad rows (default FILE.rejects.jsonl).")
+    ] = None,
     region: Annotated[str, typer.Option(help="Default region for national phone numbers (ISO 3166 code).")] = "US",
     source: Annotated[str | None, typer.Option(help="CRM name for contacts files without a 'source' column.")] = None,
-    batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per transaction (default GRAPHSVC_BATCH_SIZE).")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Rows per transaction (default GRAPHSVC_BATCH_SIZE).")
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Import contacts, identities, edges or posts."""
@@ -49,20 +57,32 @@ def import_command(
     with Database.from_settings(settings) as db:
         migrate(db)
         with progress_bar(f"{kind}: ", disable=as_json) as progress:
-            summary = import_files(db, kind, files, mapping=parse_mapping(map_), options=options,
-                                   skip_invalid=skip_invalid, rejects_path=rejects,
-                                   batch_size=batch_size or settings.batch_size, progress=progress)  # fmt: skip
+            summary = import_files(
+                db,
+                kind,
+                files,
+                mapping=parse_mapping(map_),
+                options=options,
+                skip_invalid=skip_invalid,
+                rejects_path=rejects,
+                batch_size=batch_size or settings.batch_size,
+                progress=progress,
+            )
 
     def human(d: dict) -> None:
-        console.print(f"{kind}: read {d['read']}, written {d['written']}, rejected {d['rejected']} "
-                      f"in {d['seconds']}s ({d['rows_per_second']:.0f} rows/s)")  # fmt: skip
+        console.print(
+            f"{kind}: read {d['read']}, written {d['written']}, rejected {d['rejected']} "
+            f"in {d['seconds']}s ({d['rows_per_second']:.0f} rows/s)"
+        )
         if d["interactions"]:
             console.print(f"INTERACTED edges recomputed: {d['interactions']}")
         if d["rejects_file"]:
             console.print(f"rejected rows and reasons: {d['rejects_file']}")
         if d["suppressed"]:
-            console.print(f"[yellow]{d['suppressed']} row(s) refused:[/] they carry an email, phone or handle of a "
-                          "person erased on request (the suppression list); nothing of them was written")  # fmt: skip
+            console.print(
+                f"[yellow]{d['suppressed']} row(s) refused:[/] they carry an email, phone or handle of a "
+                "person erased on request (the suppression list); nothing of them was written"
+            )
         if d["ignored_columns"]:
             console.print(f"[yellow]ignored unknown column(s):[/] {', '.join(d['ignored_columns'])} (see --map)")
 

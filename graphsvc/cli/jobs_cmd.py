@@ -14,8 +14,9 @@ from graphsvc.config import get_settings
 from graphsvc.db import Database, migrate
 from graphsvc.errors import InputError
 
-app = typer.Typer(help="Analytics jobs: influence, topic influence, communities, advocates and detractors.",
-                  no_args_is_help=True)  # fmt: skip
+app = typer.Typer(
+    help="Analytics jobs: influence, topic influence, communities, advocates and detractors.", no_args_is_help=True
+)
 
 
 def parse_since(text: str | None) -> datetime | None:
@@ -25,15 +26,18 @@ def parse_since(text: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(f"expected an ISO 8601 date or time such as 2024-01-31, got {text!r}",
-                         where="--since") from None  # fmt: skip
+        raise InputError(
+            f"expected an ISO 8601 date or time such as 2024-01-31, got {text!r}", where="--since"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @app.command()
 def run(
     kind: Annotated[str, typer.Argument(help=f"Which job: {', '.join(KINDS)}.")],
-    platform: Annotated[str | None, typer.Option(help="Only this platform's identities and ties (e.g. twitter).")] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Only this platform's identities and ties (e.g. twitter).")
+    ] = None,
     since: Annotated[str | None, typer.Option(help="Only interactions and posts since this ISO date or time.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of Louvain, sampled betweenness and reach sketches.")] = 42,
     top_k: Annotated[int, typer.Option(min=1, help="Persons kept per topic and per brand side.")] = 100,
@@ -44,22 +48,36 @@ def run(
     if kind not in KINDS:
         raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", where="KIND")
     settings = get_settings()
-    params = JobParams(platform=platform.lower() if platform else None, since=parse_since(since), seed=seed,
-                       top_k=top_k, betweenness_k=betweenness_k, batch_size=settings.batch_size)  # fmt: skip
+    params = JobParams(
+        platform=platform.lower() if platform else None,
+        since=parse_since(since),
+        seed=seed,
+        top_k=top_k,
+        betweenness_k=betweenness_k,
+        batch_size=settings.batch_size,
+    )
     with Database.from_settings(settings) as db:
         migrate(db)
         with progress_bar(f"{kind}: ", disable=as_json) as progress:
             report = run_job(db, kind, params, progress=progress)
 
     def human(d: dict[str, Any]) -> None:
-        console.print(f"job {d['id']} {d['status']} in {d['seconds']['total']}s: "
-                      f"{d['counts']['persons']} persons, {d['counts']['person_edges']} person edges")  # fmt: skip
+        console.print(
+            f"job {d['id']} {d['status']} in {d['seconds']['total']}s: "
+            f"{d['counts']['persons']} persons, {d['counts']['person_edges']} person edges"
+        )
         if d["top_persons"]:
             table = Table("person", "influence", "pagerank", "reach", "engagement", "kcore", "betweenness")
             for p in d["top_persons"]:
-                table.add_row(str(p["person"] or p["node"]), f"{p['influence']:.3f}", f"{p['pagerank']:.2e}",
-                              f"{p['reach']:.0f}", f"{p['engagement']:.1f}", f"{p['kcore']:.0f}",
-                              f"{p['betweenness']:.2e}")  # fmt: skip
+                table.add_row(
+                    str(p["person"] or p["node"]),
+                    f"{p['influence']:.3f}",
+                    f"{p['pagerank']:.2e}",
+                    f"{p['reach']:.0f}",
+                    f"{p['engagement']:.1f}",
+                    f"{p['kcore']:.0f}",
+                    f"{p['betweenness']:.2e}",
+                )
             console.print(table)
         for c in d["top_communities"]:
             console.print(f"community {c['id']}: {c['size']} members; top topics {', '.join(c['topTopics']) or '-'}")

@@ -35,15 +35,23 @@ def start(as_json: JsonFlag = False) -> None:
     """Start the managed server and wait until Bolt answers; prints its URI."""
     settings = get_settings()
     if not settings.managed:
-        emit({"managed": False, "uri": settings.neo4j_uri}, as_json,
-             f"NEO4J_URI is set ({settings.neo4j_uri}): graphsvc uses that server and starts none.")  # fmt: skip
+        emit(
+            {"managed": False, "uri": settings.neo4j_uri},
+            as_json,
+            f"NEO4J_URI is set ({settings.neo4j_uri}): graphsvc uses that server and starts none.",
+        )
         return
     server = LocalServer(settings)
     began = time.perf_counter()
     with err_console.status("Starting Neo4j 5.26 (the first start also fetches it)...", spinner="dots"):
         status = server.start()
-    data = {**status.as_dict(), "managed": True, "seconds": round(time.perf_counter() - began, 2),
-            "user": server.auth[0], "password_file": str(server.password_file)}  # fmt: skip
+    data = {
+        **status.as_dict(),
+        "managed": True,
+        "seconds": round(time.perf_counter() - began, 2),
+        "user": server.auth[0],
+        "password_file": str(server.password_file),
+    }
     emit(data, as_json, f"Neo4j {status.version} is running at {status.uri} (pid {status.pid}, {data['seconds']}s)")
 
 

@@ -28,8 +28,15 @@ ProgressFn = Callable[[str, int, int | None], None]
 @contextmanager
 def progress_bar(prefix: str = "", *, disable: bool = False) -> Iterator[ProgressFn]:
     """A progress bar on stderr (off with --json); yields ``progress(phase, done, total)``, one bar per phase."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, disable=disable, transient=True) as bar:  # fmt: skip
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=disable,
+        transient=True,
+    ) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(phase: str, done: int, total: int | None) -> None:

@@ -30,8 +30,13 @@ def show(person_id: PersonId, as_json: JsonFlag = False) -> None:
     def human(d: dict[str, Any]) -> None:
         table = Table("field", "value", "from", "when", "rule", title=d["id"])
         for field, f in d["fields"].items():
-            table.add_row(field, str(f["value"] or ""), str(f["source"] or ""), str(f["at"] or "")[:19],
-                          (f["rule"] or "") + (" (human edit wins)" if f["edited"] else ""))  # fmt: skip
+            table.add_row(
+                field,
+                str(f["value"] or ""),
+                str(f["source"] or ""),
+                str(f["at"] or "")[:19],
+                (f["rule"] or "") + (" (human edit wins)" if f["edited"] else ""),
+            )
         console.print(table)
         console.print("records:\n  " + "\n  ".join(d["members"]))
 
@@ -53,14 +58,19 @@ def edit(
         raise InputError("expected a VALUE or --unset (not both)", where="value")
     with Database.from_settings(get_settings()) as db:
         person = edit_person(db, person_id, field, None if unset else value, by=by, reason=reason)
-    emit(person, as_json, lambda d: console.print(f"{d['id']}: {field} = {d['fields'][field]['value']!r} "
-                                                  f"({d['fields'][field]['rule']})"))  # fmt: skip
+    emit(
+        person,
+        as_json,
+        lambda d: console.print(f"{d['id']}: {field} = {d['fields'][field]['value']!r} ({d['fields'][field]['rule']})"),
+    )
 
 
 @app.command()
 def split(
     person_id: PersonId,
-    records: Annotated[list[str], typer.Argument(help="Record keys to move out (contact:SOURCE:ID, identity:PLATFORM:KEY).")],
+    records: Annotated[
+        list[str], typer.Argument(help="Record keys to move out (contact:SOURCE:ID, identity:PLATFORM:KEY).")
+    ],
     by: By = "cli",
     reason: Reason = None,
     as_json: JsonFlag = False,
@@ -98,14 +108,22 @@ def history(
     def human(d: dict[str, Any]) -> None:
         table = Table("when", "action", "by", "reason", "members before -> after", "related")
         for e in d["events"]:
-            table.add_row(str(e["at"])[:19], e["action"], e["by"], e["reason"] or "",
-                          f"{len(e['before'])} -> {len(e['after'])}", ", ".join(e["related"]))  # fmt: skip
+            table.add_row(
+                str(e["at"])[:19],
+                e["action"],
+                e["by"],
+                e["reason"] or "",
+                f"{len(e['before'])} -> {len(e['after'])}",
+                ", ".join(e["related"]),
+            )
         console.print(table)
 
     emit({"person": person_id, "events": events}, as_json, human)
 
 
 def _print_split(d: dict[str, Any]) -> None:
-    console.print(f"{d['person']} keeps {len(d['kept'])} record(s); {d['new_person']} now holds "
-                  f"{', '.join(d['moved'])}; {d['cannot_links']} cannot-link(s) recorded (run {d['run']})")  # fmt: skip
+    console.print(
+        f"{d['person']} keeps {len(d['kept'])} record(s); {d['new_person']} now holds "
+        f"{', '.join(d['moved'])}; {d['cannot_links']} cannot-link(s) recorded (run {d['run']})"
+    )
     console.print_json(json.dumps({"kept": d["kept"]}))

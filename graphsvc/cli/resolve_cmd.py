@@ -25,16 +25,28 @@ changes) and writes nothing. --evaluate DIR measures the persons now in the grap
 
 
 def resolve_command(
-    incremental: Annotated[bool, typer.Option("--incremental", help="Only records imported or decided since the last run.")] = False,
-    evaluate_dir: Annotated[Path | None, typer.Option("--evaluate", help="Compare the graph's persons with DIR's truth; writes nothing.")] = None,
-    threshold: Annotated[float, typer.Option(min=0.5, max=1.0, help="Merge automatically at or above this probability.")] = ResolveOptions.threshold,
-    review_min: Annotated[float, typer.Option(min=0.0, max=1.0, help="Queue for review from this probability.")] = ResolveOptions.review_min,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Preview what would merge and split; write nothing.")] = False,
+    incremental: Annotated[
+        bool, typer.Option("--incremental", help="Only records imported or decided since the last run.")
+    ] = False,
+    evaluate_dir: Annotated[
+        Path | None, typer.Option("--evaluate", help="Compare the graph's persons with DIR's truth; writes nothing.")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.5, max=1.0, help="Merge automatically at or above this probability.")
+    ] = ResolveOptions.threshold,
+    review_min: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Queue for review from this probability.")
+    ] = ResolveOptions.review_min,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Preview what would merge and split; write nothing.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Resolve identities into persons."""
     if review_min >= threshold:
-        raise InputError(f"expected --review-min below --threshold ({threshold}), got {review_min}", where="--review-min")
+        raise InputError(
+            f"expected --review-min below --threshold ({threshold}), got {review_min}", where="--review-min"
+        )
     settings = get_settings()
     with Database.from_settings(settings) as db:
         migrate(db)
@@ -44,15 +56,31 @@ def resolve_command(
             report = evaluate(predicted, truth)
             emit(report, as_json, _print_evaluation)
             return
-        options = ResolveOptions(threshold=threshold, review_min=review_min, incremental=incremental,
-                                 dry_run=dry_run, batch_size=settings.batch_size,
-                                 rules=tuple(settings.survivorship_rules.items()),
-                                 priority=tuple(settings.survivorship_priority))  # fmt: skip
-        with Progress(SpinnerColumn(), TextColumn("resolve: {task.description}"), TimeElapsedColumn(),
-                      console=err_console, disable=as_json, transient=True) as bar:  # fmt: skip
+        options = ResolveOptions(
+            threshold=threshold,
+            review_min=review_min,
+            incremental=incremental,
+            dry_run=dry_run,
+            batch_size=settings.batch_size,
+            rules=tuple(settings.survivorship_rules.items()),
+            priority=tuple(settings.survivorship_priority),
+        )
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("resolve: {task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=as_json,
+            transient=True,
+        ) as bar:
             task = bar.add_task("loading records", total=None)
-            steps = {"load": "blocking", "block": "comparing pairs", "compare": "scoring",
-                     "score": "clustering", "cluster": "writing persons and candidates"}  # fmt: skip
+            steps = {
+                "load": "blocking",
+                "block": "comparing pairs",
+                "compare": "scoring",
+                "score": "clustering",
+                "cluster": "writing persons and candidates",
+            }
 
             def progress(phase: str, done: int, total: int | None) -> None:
                 bar.update(task, description=steps.get(phase, phase))
@@ -65,28 +93,40 @@ def _print_summary(d: dict[str, Any]) -> None:
     if d.get("preview"):
         _print_preview(d["preview"])
         return
-    console.print(f"{d['mode']} run {d['run']}: {d['records']} records in {d['units']} units"
-                  + (f" ({d['focus']} changed)" if d["focus"] else "") + f"; {d['pairs']} candidate pairs")  # fmt: skip
-    console.print(f"{d['persons']} persons (largest {d['largest_person']} records; {d['ids_kept']} ids kept, "
-                  f"{d['ids_new']} new), {d['persons_written']} written, {d['persons_dropped']} dropped")  # fmt: skip
-    console.print(f"{d['auto']} pairs merged automatically, {d['pending']} waiting for review "
-                  "(`graphsvc review list`)")  # fmt: skip
+    console.print(
+        f"{d['mode']} run {d['run']}: {d['records']} records in {d['units']} units"
+        + (f" ({d['focus']} changed)" if d["focus"] else "")
+        + f"; {d['pairs']} candidate pairs"
+    )
+    console.print(
+        f"{d['persons']} persons (largest {d['largest_person']} records; {d['ids_kept']} ids kept, "
+        f"{d['ids_new']} new), {d['persons_written']} written, {d['persons_dropped']} dropped"
+    )
+    console.print(f"{d['auto']} pairs merged automatically, {d['pending']} waiting for review (`graphsvc review list`)")
     console.print("seconds: " + ", ".join(f"{k} {v}" for k, v in d["seconds"].items()))
 
 
 def _print_preview(p: dict[str, Any]) -> None:
-    console.print(f"dry run, nothing written: {p['records']} records would form {p['persons_after']} persons "
-                  f"(now {p['persons_before']}; consolidation rate {p['consolidation_rate']:.1%})")  # fmt: skip
-    console.print(f"{p['merges']} merges, {p['splits']} splits, {p['new_persons']} new persons, "
-                  f"{p['unchanged_persons']} unchanged; {p['records_changing_person']} records change person")  # fmt: skip
+    console.print(
+        f"dry run, nothing written: {p['records']} records would form {p['persons_after']} persons "
+        f"(now {p['persons_before']}; consolidation rate {p['consolidation_rate']:.1%})"
+    )
+    console.print(
+        f"{p['merges']} merges, {p['splits']} splits, {p['new_persons']} new persons, "
+        f"{p['unchanged_persons']} unchanged; {p['records_changing_person']} records change person"
+    )
     for c in p["largest_changes"]:
         came = ", ".join(c["from_persons"]) or "no person yet"
-        console.print(f"  {c['person']}: {c['records']} records, {c['moved']} moved (from {came}) {', '.join(c['names'])}")
+        console.print(
+            f"  {c['person']}: {c['records']} records, {c['moved']} moved (from {came}) {', '.join(c['names'])}"
+        )
 
 
 def _print_evaluation(d: dict[str, Any]) -> None:
-    console.print(f"{d['records']} records: {d['persons_predicted']} persons predicted, {d['persons_true']} true "
-                  f"(largest {d['largest_predicted']} vs {d['largest_true']})")  # fmt: skip
+    console.print(
+        f"{d['records']} records: {d['persons_predicted']} persons predicted, {d['persons_true']} true "
+        f"(largest {d['largest_predicted']} vs {d['largest_true']})"
+    )
     for name in ("pairwise", "bcubed"):
         m = d[name]
         console.print(f"{name:9} precision {m['precision']:.4f}  recall {m['recall']:.4f}  F1 {m['f1']:.4f}")

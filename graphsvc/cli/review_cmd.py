@@ -20,8 +20,13 @@ def _side(side: dict[str, Any]) -> str:
     if side["kind"] == "contact":
         parts = [f"{side['source']}:{side['sourceId']}", side.get("name"), side.get("company"), side.get("city")]
     else:
-        parts = [f"{side['platform']}:{side['key']}", side.get("displayName"), side.get("location"),
-                 f"{side['followers']} followers" if side.get("followers") else None, side.get("avatarUrl")]  # fmt: skip
+        parts = [
+            f"{side['platform']}:{side['key']}",
+            side.get("displayName"),
+            side.get("location"),
+            f"{side['followers']} followers" if side.get("followers") else None,
+            side.get("avatarUrl"),
+        ]
     return "\n".join(str(p) for p in parts if p)
 
 
@@ -43,7 +48,9 @@ def list_(
     def human(d: dict[str, Any]) -> None:
         table = Table("id", "score", "a", "b", "evidence (match weight)", show_lines=True)
         for row in d["candidates"]:
-            table.add_row(row["id"], f"{row['score']:.3f}", _side(row["a"]), _side(row["b"]), _evidence(row["evidence"]))
+            table.add_row(
+                row["id"], f"{row['score']:.3f}", _side(row["a"]), _side(row["b"]), _evidence(row["evidence"])
+            )
         console.print(table)
         console.print(f"{len(d['candidates'])} pair(s); decide with `graphsvc review accept|reject ID`")
 
@@ -51,7 +58,9 @@ def list_(
 
 
 @app.command()
-def show(pair_id: Annotated[str, typer.Argument(help="The pair's id (from `review list`).")], as_json: JsonFlag = False) -> None:
+def show(
+    pair_id: Annotated[str, typer.Argument(help="The pair's id (from `review list`).")], as_json: JsonFlag = False
+) -> None:
     """One candidate pair in full."""
     with Database.from_settings(get_settings()) as db:
         row = candidate(db, pair_id)
@@ -61,8 +70,11 @@ def show(pair_id: Annotated[str, typer.Argument(help="The pair's id (from `revie
 def _decide(pair_id: str, accept: bool, by: str, reason: str | None, as_json: bool) -> None:
     with Database.from_settings(get_settings()) as db:
         row = decide(db, pair_id, accept=accept, by=by, reason=reason)
-    emit(row, as_json, f"{row['id']}: {row['status']} ({row['a']} / {row['b']}); "
-         "`graphsvc resolve --incremental` applies it")  # fmt: skip
+    emit(
+        row,
+        as_json,
+        f"{row['id']}: {row['status']} ({row['a']} / {row['b']}); `graphsvc resolve --incremental` applies it",
+    )
 
 
 ByOption = Annotated[str, typer.Option("--by", help="Who decides (kept in the audit trail).")]

@@ -16,8 +16,12 @@ from graphsvc.db import Database, migrate
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default GRAPHSVC_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default GRAPHSVC_PORT).")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Worker processes (default GRAPHSVC_WORKERS; "
-                                                "one per CPU core uses every core).")] = None,  # fmt: skip
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="Worker processes (default GRAPHSVC_WORKERS; one per CPU core uses every core)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL in a browser), /healthz and /readyz."""
@@ -31,9 +35,12 @@ def serve(
     migrate(db)
     try:
         url = f"http://{host}:{port}/graphql"
-        emit({"url": url, "neo4j": db.uri, "workers": settings.workers, "event": "serving"}, as_json,
-             f"graphsvc is serving GraphQL at [bold]{url}[/] (Neo4j at {db.uri}, {settings.workers} "
-             f"worker{'s' if settings.workers > 1 else ''}); Ctrl+C stops it.")  # fmt: skip
+        emit(
+            {"url": url, "neo4j": db.uri, "workers": settings.workers, "event": "serving"},
+            as_json,
+            f"graphsvc is serving GraphQL at [bold]{url}[/] (Neo4j at {db.uri}, {settings.workers} "
+            f"worker{'s' if settings.workers > 1 else ''}); Ctrl+C stops it.",
+        )
         run_server(settings, host=host, port=port, db=db, log_level="warning" if as_json else "info")
     finally:
         db.close()

@@ -16,9 +16,12 @@ from graphsvc.errors import InputError
 from graphsvc.service import consent as consent_service
 from graphsvc.service.subjects import erase_subject, export_subject
 
-consent_app = typer.Typer(help="Consent records per person and purpose (ISO/IEC TS 27560 fields).", no_args_is_help=True)
-subject_app = typer.Typer(help="Data-subject rights: export everything held on a person, or erase them.",
-                          no_args_is_help=True)  # fmt: skip
+consent_app = typer.Typer(
+    help="Consent records per person and purpose (ISO/IEC TS 27560 fields).", no_args_is_help=True
+)
+subject_app = typer.Typer(
+    help="Data-subject rights: export everything held on a person, or erase them.", no_args_is_help=True
+)
 
 PersonId = Annotated[str, typer.Argument(help="The person's id (p-...).")]
 By = Annotated[str, typer.Option("--by", help="Who acts (kept in the record or the audit trail).")]
@@ -51,9 +54,19 @@ def record(
     """Record a consent statement (a new record: the latest unexpired one per purpose is in effect)."""
     with Database.from_settings(get_settings()) as db:
         row = consent_service.record_consent(
-            db, person_id=person_id, purpose=purpose, status=status, recorded_by=f"cli:{by}", channel=channel,
-            legal_basis=legal_basis, collection_method=collection_method, source=source, policy_url=policy_url,
-            given_at=_time(given_at, "--given-at"), expires_at=_time(expires_at, "--expires-at"))  # fmt: skip
+            db,
+            person_id=person_id,
+            purpose=purpose,
+            status=status,
+            recorded_by=f"cli:{by}",
+            channel=channel,
+            legal_basis=legal_basis,
+            collection_method=collection_method,
+            source=source,
+            policy_url=policy_url,
+            given_at=_time(given_at, "--given-at"),
+            expires_at=_time(expires_at, "--expires-at"),
+        )
     emit(row, as_json, lambda d: console.print(f"{person_id}: {d['purpose']} {d['status']} (record {d['id']})"))
 
 
@@ -62,8 +75,13 @@ def show(person_id: PersonId, as_json: JsonFlag = False) -> None:
     """The person's consent in effect per purpose (expired records count as absent)."""
     with Database.from_settings(get_settings()) as db:
         effective = consent_service.effective(db, person_id)
-    emit({"person": person_id, "effective": effective}, as_json,
-         lambda d: console.print("\n".join(f"{k}: {v}" for k, v in d["effective"].items()) or "no consent record in effect"))  # fmt: skip
+    emit(
+        {"person": person_id, "effective": effective},
+        as_json,
+        lambda d: console.print(
+            "\n".join(f"{k}: {v}" for k, v in d["effective"].items()) or "no consent record in effect"
+        ),
+    )
 
 
 @subject_app.command("export")
@@ -78,8 +96,11 @@ def export(
         data = export_subject(db, person_id, api_key_id=f"cli:{by}")
     if out is not None:
         out.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-        emit({"person": person_id, "out": str(out), "access_event": data["accessEvent"]}, as_json,
-             lambda d: console.print(f"{person_id} exported to {d['out']}"))  # fmt: skip
+        emit(
+            {"person": person_id, "out": str(out), "access_event": data["accessEvent"]},
+            as_json,
+            lambda d: console.print(f"{person_id} exported to {d['out']}"),
+        )
         return
     emit(data, as_json, lambda d: console.print_json(json.dumps(d, default=str)))
 
@@ -98,8 +119,10 @@ def erase(
         erasure = erase_subject(db, person_id, actor=f"cli:{by}")
 
     def human(d: dict[str, Any]) -> None:
-        console.print(f"{person_id} erased: {d['contacts']} contacts, {d['identities']} identities, {d['posts']} posts, "
-                      f"{d['consents']} consent records; {d['redacted_posts']} posts of others redacted "
-                      f"(audit event {d['audit_event']})")  # fmt: skip
+        console.print(
+            f"{person_id} erased: {d['contacts']} contacts, {d['identities']} identities, {d['posts']} posts, "
+            f"{d['consents']} consent records; {d['redacted_posts']} posts of others redacted "
+            f"(audit event {d['audit_event']})"
+        )
 
     emit(erasure.as_dict(), as_json, human)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
 from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.synth import generate
 
@@ -21,11 +22,15 @@ def synth(
         summary = generate(people, seed=seed, out=out, progress=progress)
 
     def human(d: dict[str, Any]) -> None:
-        console.print(f"{d['people']} people (seed {d['seed']}, reference date {d['reference_date']}) "
-                      f"written to {d['out']} in {d['seconds']}s:")  # fmt: skip
+        console.print(
+            f"{d['people']} people (seed {d['seed']}, reference date {d['reference_date']}) "
+            f"written to {d['out']} in {d['seconds']}s:"
+        )
         for name, rows in d["files"].items():
             console.print(f"  {name:<28} {rows:>9,} rows")
-        console.print(f"{d['communities']} communities, {d['influencers']} planted influencers; "
-                      f"{d['hard_records']:.1%} of records are hard to resolve. See docs/synth.md.")  # fmt: skip
+        console.print(
+            f"{d['communities']} communities, {d['influencers']} planted influencers; "
+            f"{d['hard_records']:.1%} of records are hard to resolve. See docs/synth.md."
+        )
 
     emit(summary.as_dict(), as_json, human)

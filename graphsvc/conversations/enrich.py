@@ -32,7 +32,9 @@ __all__ = ["BrandTerms", "Enrichment", "enrich", "sentiment_label"]
 _ANALYZER = SentimentIntensityAnalyzer()
 _QUESTION_START = re.compile(
     r"^\s*(anyone|anybody|does|do|did|how|what|which|where|who|why|when|can|could|should|would|is there|are there|"
-    r"any (?:recommendations?|tips|advice)|recommend)\b", re.IGNORECASE)  # fmt: skip
+    r"any (?:recommendations?|tips|advice)|recommend)\b",
+    re.IGNORECASE,
+)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 _WORDS = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
@@ -51,19 +53,28 @@ class BrandTerms:
     """The tracked brands: each with its aliases and products (mentions) and its category (demand)."""
 
     def __init__(self, brands: Mapping[str, tuple[Iterable[str], str]] | None = None) -> None:
-        self.brands = {name: (tuple(sorted(set(terms) | {name})), category) for name, (terms, category) in (brands or {}).items()}
+        self.brands = {
+            name: (tuple(sorted(set(terms) | {name})), category) for name, (terms, category) in (brands or {}).items()
+        }
         self._mention = [(_whole_words(terms), name) for name, (terms, _) in self.brands.items()]
         # Most posts name no brand: one search for any term spares them a search per brand.
         self._any = _whole_words([t for terms, _ in self.brands.values() for t in terms]) if self.brands else None
         categories = sorted({c for _, c in self.brands.values() if c}, key=len, reverse=True)
-        self._category = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in categories) + r")s?(?!\w)",
-                                    re.IGNORECASE) if categories else None  # fmt: skip
+        self._category = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in categories) + r")s?(?!\w)", re.IGNORECASE)
+            if categories
+            else None
+        )
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> BrandTerms:
         """From ``{name, aliases, products, category}`` rows (Brand nodes, or a brands file)."""
-        return cls({row["name"]: ([*(row.get("aliases") or []), *(row.get("products") or [])], row.get("category") or "")
-                    for row in rows})  # fmt: skip
+        return cls(
+            {
+                row["name"]: ([*(row.get("aliases") or []), *(row.get("products") or [])], row.get("category") or "")
+                for row in rows
+            }
+        )
 
     def mentioned(self, text: str) -> list[str]:
         if self._any is None or not self._any.search(text):
@@ -85,8 +96,13 @@ class Enrichment:
     demand: bool
 
     def as_props(self) -> dict[str, Any]:
-        return {"sentiment": self.sentiment, "sentimentLabel": self.sentiment_label, "lang": self.lang,
-                "question": self.question, "demand": self.demand}  # fmt: skip
+        return {
+            "sentiment": self.sentiment,
+            "sentimentLabel": self.sentiment_label,
+            "lang": self.lang,
+            "question": self.question,
+            "demand": self.demand,
+        }
 
 
 def _is_question(text: str) -> bool:

@@ -38,12 +38,21 @@ def _unit(unit: str) -> str:
 
 
 def _trend_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"bucket": row["bucket"].iso_format(), "posts": row["posts"], "sentiment": round(row["sentiment"] or 0.0, 4),
-             "positive": row["positive"], "negative": row["negative"]} for row in rows]  # fmt: skip
+    return [
+        {
+            "bucket": row["bucket"].iso_format(),
+            "posts": row["posts"],
+            "sentiment": round(row["sentiment"] or 0.0, 4),
+            "positive": row["positive"],
+            "negative": row["negative"],
+        }
+        for row in rows
+    ]
 
 
-def brand_trend(db: Database, brand: str, *, unit: str = "week", days: int = 120,
-                as_of: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def brand_trend(
+    db: Database, brand: str, *, unit: str = "week", days: int = 120, as_of: datetime | None = None
+) -> list[dict[str, Any]]:
     """Posts and mean sentiment per day or week about ``brand``."""
     if not any(row["name"] == brand for row in db.read("conversations.brands")):
         raise NotFound(f"no tracked brand {brand!r}", hint="`graphsvc brands list` shows them")
@@ -51,32 +60,52 @@ def brand_trend(db: Database, brand: str, *, unit: str = "week", days: int = 120
     return _trend_rows(db.read("conversations.brand_trend", brand=brand, unit=_unit(unit), **{"from": start}, to=end))
 
 
-def persons_trend(db: Database, person_ids: list[str], *, brand: str | None = None, unit: str = "week", days: int = 120,
-                  as_of: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def persons_trend(
+    db: Database,
+    person_ids: list[str],
+    *,
+    brand: str | None = None,
+    unit: str = "week",
+    days: int = 120,
+    as_of: datetime | None = None,
+) -> list[dict[str, Any]]:
     """Posts and mean sentiment per bucket for one person or a segment of persons (optionally about a brand)."""
     start, end = _window(db, days, as_of)
-    return _trend_rows(db.read("conversations.persons_trend", ids=person_ids, brand=brand, unit=_unit(unit),
-                               **{"from": start}, to=end))  # fmt: skip
+    return _trend_rows(
+        db.read("conversations.persons_trend", ids=person_ids, brand=brand, unit=_unit(unit), **{"from": start}, to=end)
+    )
 
 
-def trending_topics(db: Database, *, days: int = 7, min_posts: int = 3, limit: int = 20,
-                    as_of: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def trending_topics(
+    db: Database, *, days: int = 7, min_posts: int = 3, limit: int = 20, as_of: datetime | None = None
+) -> list[dict[str, Any]]:
     """Topics growing fastest in the last ``days`` against the ``days`` before."""
     start, end = _window(db, days, as_of)
-    rows = db.read("conversations.trending_topics", previousFrom=start - (end - start), to=end, minPosts=min_posts,
-                   limit=limit, **{"from": start})  # fmt: skip
+    rows = db.read(
+        "conversations.trending_topics",
+        previousFrom=start - (end - start),
+        to=end,
+        minPosts=min_posts,
+        limit=limit,
+        **{"from": start},
+    )
     return [{**row, "growth": round(row["growth"], 3)} for row in rows]
 
 
-def demand_signals(db: Database, *, days: int = 30, brand: str | None = None, limit: int = 50,
-                   as_of: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def demand_signals(
+    db: Database, *, days: int = 30, brand: str | None = None, limit: int = 50, as_of: datetime | None = None
+) -> list[dict[str, Any]]:
     """People asking about a tracked brand or its category in the last ``days``, newest first."""
     start, _ = _window(db, days, as_of)
-    return [{**row, "createdAt": row["createdAt"].iso_format()}
-            for row in db.read("conversations.demand_signals", since=start, brand=brand, limit=limit)]  # fmt: skip
+    return [
+        {**row, "createdAt": row["createdAt"].iso_format()}
+        for row in db.read("conversations.demand_signals", since=start, brand=brand, limit=limit)
+    ]
 
 
 def person_posts(db: Database, person_id: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
     """A person's posts on every platform, newest first, with what enrichment found."""
-    return [{**row, "createdAt": row["createdAt"].iso_format()}
-            for row in db.read("conversations.person_posts", id=person_id, limit=limit, offset=offset)]  # fmt: skip
+    return [
+        {**row, "createdAt": row["createdAt"].iso_format()}
+        for row in db.read("conversations.person_posts", id=person_id, limit=limit, offset=offset)
+    ]

@@ -23,15 +23,21 @@ def brand_terms(db: Database) -> BrandTerms:
     return BrandTerms.from_rows(list_brands(db))
 
 
-def set_brand(db: Database, name: str, *, aliases: Iterable[str] = (), products: Iterable[str] = (),
-              category: str | None = None) -> dict[str, Any]:  # fmt: skip
+def set_brand(
+    db: Database, name: str, *, aliases: Iterable[str] = (), products: Iterable[str] = (), category: str | None = None
+) -> dict[str, Any]:
     """Track a brand (or change one): its name, aliases, products and the category people ask about."""
     name = name.strip()
     if not name:
         raise InputError("expected a brand name", where="name")
     clean = sorted({a.strip() for a in aliases if a.strip()}), sorted({p.strip() for p in products if p.strip()})
-    return db.write("conversations.set_brand", brand=name, aliases=clean[0], products=clean[1],
-                    category=(category or "").strip() or None)[0]  # fmt: skip
+    return db.write(
+        "conversations.set_brand",
+        brand=name,
+        aliases=clean[0],
+        products=clean[1],
+        category=(category or "").strip() or None,
+    )[0]
 
 
 def topic_vocabulary(db: Database, min_posts: int = 3) -> frozenset[str]:
@@ -47,10 +53,18 @@ def enrich_all(db: Database, *, batch_size: int = 5000, progress: Progress | Non
     for start in range(0, len(posts), batch_size):
         rows = []
         for post in posts[start : start + batch_size]:
-            found = enrich(post["text"] or "", hashtags=post["topics"], lang=post["lang"], brands=brands,
-                           vocabulary=vocabulary)  # fmt: skip
-            rows.append({"platform": post["platform"], "postId": post["postId"], "props": found.as_props(),
-                         "brands": found.brands, "topics": found.topics})  # fmt: skip
+            found = enrich(
+                post["text"] or "", hashtags=post["topics"], lang=post["lang"], brands=brands, vocabulary=vocabulary
+            )
+            rows.append(
+                {
+                    "platform": post["platform"],
+                    "postId": post["postId"],
+                    "props": found.as_props(),
+                    "brands": found.brands,
+                    "topics": found.topics,
+                }
+            )
         written += db.write("conversations.write_enrichment", rows=rows)[0]["written"]
         if progress:
             progress("enrich", written, len(posts))

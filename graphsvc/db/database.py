@@ -61,8 +61,20 @@ READ_ATTEMPTS = 3
 
 #: Value types a record holds as they are; anything else (nodes, relationships, paths, points) is
 #: left to ``Record.data()``.
-_PLAIN = frozenset({str, int, float, bool, type(None), bytes, neo4j.time.DateTime, neo4j.time.Date,
-                    neo4j.time.Time, neo4j.time.Duration})  # fmt: skip
+_PLAIN = frozenset(
+    {
+        str,
+        int,
+        float,
+        bool,
+        type(None),
+        bytes,
+        neo4j.time.DateTime,
+        neo4j.time.Date,
+        neo4j.time.Time,
+        neo4j.time.Duration,
+    }
+)
 
 
 class _NotPlain(Exception):
@@ -103,7 +115,9 @@ _BATCHED = re.compile(r"\bIN\s+(?:\d+\s+CONCURRENT\s+)?TRANSACTIONS\b", re.IGNOR
 class Database:
     """A driver plus the database name; thread-safe, meant to live as long as the process."""
 
-    def __init__(self, uri: str, auth: tuple[str, str] | None, *, database: str = "neo4j", **driver_options: Any) -> None:
+    def __init__(
+        self, uri: str, auth: tuple[str, str] | None, *, database: str = "neo4j", **driver_options: Any
+    ) -> None:
         self.uri = uri
         self.database = database
         options: dict[str, Any] = {

@@ -159,8 +159,9 @@ def _timestamp(record: Record, column: str, *, required: bool = False) -> dateti
         try:
             moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
         except ValueError:
-            raise InputError(f"expected an ISO 8601 date or time like 2026-01-31T12:00:00Z, got {text!r}",
-                             where=record.where(column)) from None  # fmt: skip
+            raise InputError(
+                f"expected an ISO 8601 date or time like 2026-01-31T12:00:00Z, got {text!r}", where=record.where(column)
+            ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -174,8 +175,9 @@ def _birth_date(record: Record, column: str) -> str | None:
             raise ValueError
         born = date(int(compact[:4]), int(compact[4:6]), int(compact[6:]))
     except ValueError:
-        raise InputError(f"expected a date of birth like 1815-12-10 or 18151210, got {text!r}",
-                         where=record.where(column)) from None  # fmt: skip
+        raise InputError(
+            f"expected a date of birth like 1815-12-10 or 18151210, got {text!r}", where=record.where(column)
+        ) from None
     if born > date.today():
         raise InputError(f"expected a date of birth in the past, got {text!r}", where=record.where(column))
     return born.isoformat()
@@ -222,7 +224,9 @@ def _contact(record: Record, options: ConvertOptions) -> dict[str, Any]:
         raise InputError("a value is required (or pass --source)", where=record.where("source"))
     source_id = _text(record, "source_id", required=True)
     name, given, family = _text(record, "name"), _text(record, "given_name"), _text(record, "family_name")
-    parsed = norm.normalize_name(name or " ".join(p for p in (given, family) if p)) if (name or given or family) else None
+    parsed = (
+        norm.normalize_name(name or " ".join(p for p in (given, family) if p)) if (name or given or family) else None
+    )
     points = [
         {"platform": "email", "key": email.address, "matchKey": email.match_key, "raw": raw}
         for raw in _list(record, "email")
@@ -249,8 +253,13 @@ def _contact(record: Record, options: ConvertOptions) -> dict[str, Any]:
         "birthDate": _birth_date(record, "birth_date"),
         "updatedAt": _timestamp(record, "updated_at"),
     }
-    row = {"source": source, "sourceId": source_id, "props": props, "points": points,
-           "org": {"key": norm.fold(company), "name": company} if company else None}  # fmt: skip
+    row = {
+        "source": source,
+        "sourceId": source_id,
+        "props": props,
+        "points": points,
+        "org": {"key": norm.fold(company), "name": company} if company else None,
+    }
     row["hash"] = _digest(row)
     return row
 
@@ -259,7 +268,9 @@ def _identity(record: Record, options: ConvertOptions) -> dict[str, Any]:
     raw = _text(record, "handle", required=True) or ""
     platform = (_text(record, "platform") or "").lower() or None
     if platform == "phone":
-        handle = norm.Handle("phone", _checked(record, "handle", lambda r: norm.normalize_phone(r, options.default_region), raw))
+        handle = norm.Handle(
+            "phone", _checked(record, "handle", lambda r: norm.normalize_phone(r, options.default_region), raw)
+        )
     else:
         handle = _handle(record, "handle", "platform")
     match_key = norm.normalize_email(raw).match_key if handle.platform == "email" else handle.key
@@ -283,8 +294,12 @@ def _identity(record: Record, options: ConvertOptions) -> dict[str, Any]:
     if bool(contact_source) != bool(contact_id):
         column = "contact_id" if contact_source else "contact_source"
         raise InputError("contact_source and contact_id go together: give both or neither", where=record.where(column))
-    row = {"platform": handle.platform, "key": handle.key, "props": props,
-           "contact": {"source": contact_source, "sourceId": contact_id} if contact_source else None}  # fmt: skip
+    row = {
+        "platform": handle.platform,
+        "key": handle.key,
+        "props": props,
+        "contact": {"source": contact_source, "sourceId": contact_id} if contact_source else None,
+    }
     row["hash"] = _digest(row)
     return row
 
@@ -295,27 +310,58 @@ def _edge(record: Record, options: ConvertOptions) -> dict[str, Any]:
         raise InputError(f"expected one of {sorted(EDGE_TYPES)}, got {kind!r}", where=record.where("type"))
     src = _handle(record, "src_handle", "src_platform")
     dst = _handle(record, "dst_handle", "dst_platform")
-    return {"type": kind, "sp": src.platform, "sk": src.key, "dp": dst.platform, "dk": dst.key,
-            "since": _timestamp(record, "since"), "weight": _number(record, "weight")}  # fmt: skip
+    return {
+        "type": kind,
+        "sp": src.platform,
+        "sk": src.key,
+        "dp": dst.platform,
+        "dk": dst.key,
+        "since": _timestamp(record, "since"),
+        "weight": _number(record, "weight"),
+    }
 
 
 def _post(record: Record, options: ConvertOptions) -> dict[str, Any]:
     platform = (_text(record, "platform", required=True) or "").lower()
-    author = _checked(record, "author", lambda r: norm.parse_handle(r, platform), _text(record, "author", required=True) or "")
-    mentions = [_checked(record, "mentions", lambda r: norm.parse_handle(r, platform), m).key for m in _list(record, "mentions")]
+    author = _checked(
+        record, "author", lambda r: norm.parse_handle(r, platform), _text(record, "author", required=True) or ""
+    )
+    mentions = [
+        _checked(record, "mentions", lambda r: norm.parse_handle(r, platform), m).key for m in _list(record, "mentions")
+    ]
     text = _text(record, "text") or ""
-    found = enrich(text, hashtags=[tag.lstrip("#") for tag in _list(record, "hashtags")], lang=_text(record, "lang"),
-                   brands=options.brands, vocabulary=options.vocabulary)  # fmt: skip
-    props = {"text": text, "createdAt": _timestamp(record, "created_at", required=True), "url": _text(record, "url"),
-             **found.as_props()}  # fmt: skip
-    return {"platform": platform, "postId": _text(record, "post_id", required=True), "author": author.key,
-            "props": props, "replyTo": _text(record, "reply_to"), "shareOf": _text(record, "share_of"),
-            "mentions": sorted(set(mentions)), "hashtags": found.topics, "brands": found.brands}  # fmt: skip
+    found = enrich(
+        text,
+        hashtags=[tag.lstrip("#") for tag in _list(record, "hashtags")],
+        lang=_text(record, "lang"),
+        brands=options.brands,
+        vocabulary=options.vocabulary,
+    )
+    props = {
+        "text": text,
+        "createdAt": _timestamp(record, "created_at", required=True),
+        "url": _text(record, "url"),
+        **found.as_props(),
+    }
+    return {
+        "platform": platform,
+        "postId": _text(record, "post_id", required=True),
+        "author": author.key,
+        "props": props,
+        "replyTo": _text(record, "reply_to"),
+        "shareOf": _text(record, "share_of"),
+        "mentions": sorted(set(mentions)),
+        "hashtags": found.topics,
+        "brands": found.brands,
+    }
 
 
 _CONVERTERS: dict[str, Callable[[Record, ConvertOptions], dict[str, Any]]] = {
-    "contacts": _contact, "identities": _identity, "edges": _edge, "posts": _post,
-}  # fmt: skip
+    "contacts": _contact,
+    "identities": _identity,
+    "edges": _edge,
+    "posts": _post,
+}
 
 
 def convert(kind: str, record: Record, options: ConvertOptions) -> dict[str, Any]:

@@ -31,8 +31,8 @@ from graphsvc.db import Database
 from graphsvc.errors import InputError
 from graphsvc.ingest.fields import COLUMNS, EDGE_TYPES, KINDS, ConvertOptions
 from graphsvc.ingest.parallel import converted
-from graphsvc.ingest.suppression import SuppressionList, load_suppression
 from graphsvc.ingest.readers import read_records
+from graphsvc.ingest.suppression import SuppressionList, load_suppression
 
 __all__ = ["ImportSummary", "import_files"]
 
@@ -43,9 +43,13 @@ PARALLEL_BYTES = 2 << 20
 _HALF_LIFE_DAYS = 90.0
 #: The named query that writes each kind of row (edges by their relationship type's entry in EDGE_TYPES).
 WRITE_QUERIES = {
-    "contacts": "ingest.contacts", "identities": "ingest.identities", "posts": "ingest.posts",
-    "follows": "ingest.follows", "friends_with": "ingest.friends_with", "connected_to": "ingest.connected_to",
-}  # fmt: skip
+    "contacts": "ingest.contacts",
+    "identities": "ingest.identities",
+    "posts": "ingest.posts",
+    "follows": "ingest.follows",
+    "friends_with": "ingest.friends_with",
+    "connected_to": "ingest.connected_to",
+}
 
 
 @dataclass
@@ -102,8 +106,20 @@ def import_files(
         if parallel is None:
             parallel = kind == "contacts" and sum(_size(path) for path in paths) >= PARALLEL_BYTES
         suppression = load_suppression(db)
-        batches = _validate(kind, paths, mapping or {}, options, summary, spool, skip_invalid, rejects_path,
-                            batch_size, progress, parallel, suppression)  # fmt: skip
+        batches = _validate(
+            kind,
+            paths,
+            mapping or {},
+            options,
+            summary,
+            spool,
+            skip_invalid,
+            rejects_path,
+            batch_size,
+            progress,
+            parallel,
+            suppression,
+        )
         summary.validate_seconds = round(time.perf_counter() - began, 3)
         if summary.rejected and not skip_invalid:
             shown = "\n  ".join(summary.errors)
@@ -111,12 +127,14 @@ def import_files(
             raise InputError(
                 f"{summary.rejected} invalid record(s); nothing was written:\n  {shown}"
                 + (f"\n  ... and {more} more" if more > 0 else ""),
-                hint="fix the rows, or pass --skip-invalid to write the good ones and collect the bad in a rejects file",
+                hint="fix the rows, or pass --skip-invalid to write the good ones and collect the bad in a "
+                "rejects file",
             )
         spool.seek(0)
         write_began = time.perf_counter()
-        summary.written = _write(db, kind, _unspool(spool, batches), summary.read - summary.rejected - summary.suppressed,
-                                 progress)  # fmt: skip
+        summary.written = _write(
+            db, kind, _unspool(spool, batches), summary.read - summary.rejected - summary.suppressed, progress
+        )
         if kind == "posts" and summary.written:
             aggregate_began = time.perf_counter()
             summary.interactions = aggregate_interactions(db, batch_size)
@@ -137,10 +155,19 @@ def _size(path: Path) -> int:
 
 
 def _validate(
-    kind: str, paths: Sequence[Path], mapping: dict[str, str], options: ConvertOptions, summary: ImportSummary,
-    spool: IO[bytes], skip_invalid: bool, rejects_path: Path | None, batch_size: int, progress: Progress | None,
-    parallel: bool, suppression: SuppressionList | None,
-) -> int:  # fmt: skip
+    kind: str,
+    paths: Sequence[Path],
+    mapping: dict[str, str],
+    options: ConvertOptions,
+    summary: ImportSummary,
+    spool: IO[bytes],
+    skip_invalid: bool,
+    rejects_path: Path | None,
+    batch_size: int,
+    progress: Progress | None,
+    parallel: bool,
+    suppression: SuppressionList | None,
+) -> int:
     known = {name for name, _, _ in COLUMNS[kind]}
     required = {name for name, needed, _ in COLUMNS[kind] if needed} - ({"source"} if options.source else set())
     ignored: set[str] = set()
@@ -155,9 +182,11 @@ def _validate(
                 if not checked_header and "__error__" not in record.fields:
                     missing = sorted(required - set(record.fields))
                     if missing and path.name.lower().removesuffix(".gz").endswith(".csv"):
-                        raise InputError(f"missing required column(s) {missing}; expected columns: "
-                                         f"{[name for name, _, _ in COLUMNS[kind]]} (rename with --map column=field)",
-                                         where=f"{path}:1")  # fmt: skip
+                        raise InputError(
+                            f"missing required column(s) {missing}; expected columns: "
+                            f"{[name for name, _, _ in COLUMNS[kind]]} (rename with --map column=field)",
+                            where=f"{path}:1",
+                        )
                     checked_header = True
                 ignored.update(set(record.fields) - known - {"__error__"})
                 if isinstance(result, InputError):
@@ -170,9 +199,20 @@ def _validate(
                             target = rejects_path or Path(f"{paths[0]}.rejects.jsonl")
                             rejects = target.open("w", encoding="utf-8")
                             summary.rejects_file = str(target)
-                        rejects.write(json.dumps({"file": record.path, "line": record.line, "error": exc.reason,
-                                                  "where": exc.where, "record": record.fields},
-                                                 ensure_ascii=False, default=str) + "\n")  # fmt: skip
+                        rejects.write(
+                            json.dumps(
+                                {
+                                    "file": record.path,
+                                    "line": record.line,
+                                    "error": exc.reason,
+                                    "where": exc.where,
+                                    "record": record.fields,
+                                },
+                                ensure_ascii=False,
+                                default=str,
+                            )
+                            + "\n"
+                        )
                 elif suppression is not None and not suppression.screen(kind, result):
                     summary.suppressed += 1
                 else:
@@ -200,8 +240,9 @@ def _unspool(spool: IO[bytes], batches: int) -> Iterator[list[dict[str, Any]]]:
         yield pickle.load(spool)  # our own spool file, written above in this process
 
 
-def _write(db: Database, kind: str, batches: Iterator[list[dict[str, Any]]], total: int,
-           progress: Progress | None) -> int:  # fmt: skip
+def _write(
+    db: Database, kind: str, batches: Iterator[list[dict[str, Any]]], total: int, progress: Progress | None
+) -> int:
     """Send batches through a writer thread, so unpickling the next overlaps Neo4j's work on this one."""
     pending: queue.Queue[list[dict[str, Any]] | None] = queue.Queue(maxsize=2)
     failure: list[BaseException] = []
@@ -256,8 +297,8 @@ def aggregate_interactions(db: Database, batch_size: int = 5000) -> int:
     as_of = db.read("ingest.latest_post_time")[0]["asOf"]
     step = max(1, batch_size // 10)
     return sum(
-        db.write("ingest.aggregate_interactions", ids=ids[i : i + step], asOf=as_of,
-                 halfLifeDays=_HALF_LIFE_DAYS)[0]["written"]  # fmt: skip
+        db.write("ingest.aggregate_interactions", ids=ids[i : i + step], asOf=as_of, halfLifeDays=_HALF_LIFE_DAYS)[0][
+            "written"
+        ]
         for i in range(0, len(ids), step)
     )
-

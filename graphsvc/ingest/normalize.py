@@ -50,17 +50,25 @@ _PLATFORM_ALIASES = {"x": "twitter", "fb": "facebook", "ig": "instagram", "mail"
 _SLUG = re.compile(r"[a-z][a-z0-9_-]{1,30}")
 
 _HOSTS = {
-    "x.com": "twitter", "twitter.com": "twitter", "mobile.twitter.com": "twitter", "mobile.x.com": "twitter",
-    "facebook.com": "facebook", "m.facebook.com": "facebook", "fb.com": "facebook", "web.facebook.com": "facebook",
-    "linkedin.com": "linkedin", "instagram.com": "instagram", "github.com": "github",
-}  # fmt: skip
+    "x.com": "twitter",
+    "twitter.com": "twitter",
+    "mobile.twitter.com": "twitter",
+    "mobile.x.com": "twitter",
+    "facebook.com": "facebook",
+    "m.facebook.com": "facebook",
+    "fb.com": "facebook",
+    "web.facebook.com": "facebook",
+    "linkedin.com": "linkedin",
+    "instagram.com": "instagram",
+    "github.com": "github",
+}
 # First path segments that are pages of the platform, not profiles.
 _RESERVED = {
     "twitter": {"home", "i", "intent", "search", "hashtag", "share", "explore", "settings", "notifications"},
     "facebook": {"groups", "pages", "events", "watch", "marketplace", "sharer", "sharer.php", "photo.php", "story.php"},
     "instagram": {"p", "reel", "reels", "explore", "stories", "accounts"},
     "github": {"orgs", "topics", "settings", "marketplace", "explore", "features", "about", "login"},
-}  # fmt: skip
+}
 _GMAIL = {"gmail.com", "googlemail.com"}
 _SPACES = re.compile(r"\s+")
 

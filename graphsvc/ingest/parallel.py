@@ -80,8 +80,7 @@ def converted(kind: str, records: Iterable[Record], options: ConvertOptions, *, 
         yield from _sequential(kind, records, options)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init,
-                             initargs=(options,)) as pool:  # fmt: skip
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init, initargs=(options,)) as pool:
         pending: deque[tuple[list[Record], Future[list[Outcome]]]] = deque()
         try:
             for chunk in _chunks(records):

@@ -42,8 +42,10 @@ def file_format(path: Path) -> str:
         return "csv"
     if name.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
-    raise InputError(f"cannot tell the format of {path.name!r}: expected a name ending in .csv, .jsonl or .ndjson "
-                     "(optionally .gz)", where=str(path))  # fmt: skip
+    raise InputError(
+        f"cannot tell the format of {path.name!r}: expected a name ending in .csv, .jsonl or .ndjson (optionally .gz)",
+        where=str(path),
+    )
 
 
 def _open(path: Path) -> IO[str]:
@@ -93,8 +95,11 @@ def _read_csv(path: Path, rename: dict[str, str]) -> Iterator[Record]:
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue
             if len(values) != len(columns):
-                yield Record(str(path), start, {"__error__": f"expected {len(columns)} fields as in the header, "
-                                                             f"found {len(values)}"})  # fmt: skip
+                yield Record(
+                    str(path),
+                    start,
+                    {"__error__": f"expected {len(columns)} fields as in the header, found {len(values)}"},
+                )
                 continue
             yield Record(str(path), start, dict(zip(columns, values, strict=True)))
 

@@ -151,19 +151,40 @@ class LocalServer:
         console = open(self.logs_dir / "console.log", "ab")  # noqa: SIM115 - handed to the child
         try:
             proc = subprocess.Popen(
-                [java, "-Xms512m", f"-Xmx{self.settings.neo4j_heap}", *_JVM_FLAGS, "-cp", classpath,
-                 _ENTRY_POINT, f"--home-dir={self.home}", f"--config-dir={self.conf_dir}"],  # fmt: skip
-                stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT,
-                env=env, cwd=self.home, start_new_session=True,
-            )  # fmt: skip
+                [
+                    java,
+                    "-Xms512m",
+                    f"-Xmx{self.settings.neo4j_heap}",
+                    *_JVM_FLAGS,
+                    "-cp",
+                    classpath,
+                    _ENTRY_POINT,
+                    f"--home-dir={self.home}",
+                    f"--config-dir={self.conf_dir}",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=console,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=self.home,
+                start_new_session=True,
+            )
         finally:
             console.close()
         _CHILDREN[proc.pid] = proc
         started = time.time()
-        self._write_private(self.run_file, json.dumps({
-            "pid": proc.pid, "started_at": started, "version": self.version,
-            "bolt_port": self.settings.neo4j_bolt_port, "http_port": self.settings.neo4j_http_port,
-        }))  # fmt: skip
+        self._write_private(
+            self.run_file,
+            json.dumps(
+                {
+                    "pid": proc.pid,
+                    "started_at": started,
+                    "version": self.version,
+                    "bolt_port": self.settings.neo4j_bolt_port,
+                    "http_port": self.settings.neo4j_http_port,
+                }
+            ),
+        )
         self._wait_until_ready(proc)
         return self.status()
 
@@ -193,10 +214,15 @@ class LocalServer:
         info = self._run_info() if pid is not None else {}
         port = int(info.get("bolt_port", self.settings.neo4j_bolt_port))
         return ServerStatus(
-            running=pid is not None, ready=pid is not None and _port_open(port), pid=pid,
-            uri=f"bolt://127.0.0.1:{port}", version=str(info.get("version", self.version)),
-            home=str(self.home), data_dir=str(self.data_dir), started_at=info.get("started_at"),
-        )  # fmt: skip
+            running=pid is not None,
+            ready=pid is not None and _port_open(port),
+            pid=pid,
+            uri=f"bolt://127.0.0.1:{port}",
+            version=str(info.get("version", self.version)),
+            home=str(self.home),
+            data_dir=str(self.data_dir),
+            started_at=info.get("started_at"),
+        )
 
     def _run_info(self) -> dict[str, Any]:
         try:
@@ -251,8 +277,12 @@ class LocalServer:
         _, password = self.auth
         proc = subprocess.run(
             [java, "-cp", classpath, _ADMIN_TOOL, "dbms", "set-initial-password", password],
-            capture_output=True, text=True, env=env, cwd=self.home, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=self.home,
+            check=False,
+        )
         if proc.returncode != 0:
             raise ServerError(f"neo4j-admin set-initial-password failed: {(proc.stderr or proc.stdout).strip()[:500]}")
 

@@ -91,8 +91,16 @@ def ensure_server_jars(cache_dir: Path, version: str) -> Path:
     (root / "pom.xml").write_text(_POM.format(version=version), encoding="utf-8")
     staging = root / "lib.partial"
     shutil.rmtree(staging, ignore_errors=True)
-    cmd = [mvn, "-B", "-q", "-f", str(root / "pom.xml"), "dependency:copy-dependencies",
-           f"-DoutputDirectory={staging}", "-DincludeScope=runtime"]  # fmt: skip
+    cmd = [
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(root / "pom.xml"),
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={staging}",
+        "-DincludeScope=runtime",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])

@@ -4,8 +4,9 @@ Keys (a record gets several): the email match key, the phone, the username witho
 separators and digits (shared by handles on every platform and by email local parts),
 usernames derived from the name, the full folded name with the city, a phonetic family
 name with the given name's canonical form (nicknames) and the city, the full name alone,
-the given name with each family-name token and the city (double surnames), the avatar URL, the birth date or the postcode with a name part, the street address; and every profile link found in a bio or website pairs directly with
-the identity it names. Blocks larger than ``max_block`` are skipped: a key shared by
+the given name with each family-name token and the city (double surnames), the avatar URL, the
+birth date or the postcode with a name part, the street address; and every profile link found in a
+bio or website pairs directly with the identity it names. Blocks larger than ``max_block`` are skipped: a key shared by
 thousands ("john smith") says nothing on its own, and its pairs are still reached
 through the more specific keys (name with city, username, email).
 
@@ -52,7 +53,9 @@ def blocking_keys(record: Record) -> set[str]:
         if record.city:
             keys.add(f"nc:{' '.join(sorted(record.tokens))}|{record.city}")
             if record.phonetic:
-                keys.update(f"ph:{record.phonetic}|{canon}|{record.city}" for canon in canonical_given_names(record.given))
+                keys.update(
+                    f"ph:{record.phonetic}|{canon}|{record.city}" for canon in canonical_given_names(record.given)
+                )
             keys.update(f"gf:{record.given}|{family}|{record.city}" for family in family_tokens(record))
     if record.avatar:
         keys.add(f"a:{record.avatar}")
@@ -110,7 +113,8 @@ def candidate_pairs(
     for index, record in enumerate(records):
         for target in record.links:
             other = by_key.get(target)
-            if other is not None and unit_of[other] != unit_of[index]:
-                if wanted is None or index in wanted or other in wanted:
-                    pairs.add((index, other) if index < other else (other, index))
+            if other is None or unit_of[other] == unit_of[index]:
+                continue
+            if wanted is None or index in wanted or other in wanted:
+                pairs.add((index, other) if index < other else (other, index))
     return pairs

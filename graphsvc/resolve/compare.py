@@ -29,23 +29,48 @@ class Comparison:
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison("email", ("missing", "same email", "different emails")),
     Comparison("phone", ("missing", "same phone", "different phones")),
-    Comparison("username", ("missing", "same username", "similar username", "same username made from the name",
-                            "different usernames", "different usernames, each made from the name")),  # fmt: skip
-    Comparison("name", ("missing", "same name", "nickname, initial or extra name", "similar name (typo, transliteration)",
-                        "same family name only", "username matches name", "different names")),  # fmt: skip
+    Comparison(
+        "username",
+        (
+            "missing",
+            "same username",
+            "similar username",
+            "same username made from the name",
+            "different usernames",
+            "different usernames, each made from the name",
+        ),
+    ),
+    Comparison(
+        "name",
+        (
+            "missing",
+            "same name",
+            "nickname, initial or extra name",
+            "similar name (typo, transliteration)",
+            "same family name only",
+            "username matches name",
+            "different names",
+        ),
+    ),
     Comparison("location", ("missing", "same city", "different cities")),
     Comparison("link", ("missing", "one profile links to the other", "both link to the same profile")),
     Comparison("avatar", ("missing", "same picture", "different pictures")),
     Comparison("company", ("missing", "same company", "different companies")),
     Comparison("platform", ("missing", "two accounts on the same platform")),
-    Comparison("birth date", ("missing", "same birth date", "birth date one typo or day/month swapped",
-                              "different birth dates")),  # fmt: skip
+    Comparison(
+        "birth date",
+        ("missing", "same birth date", "birth date one typo or day/month swapped", "different birth dates"),
+    ),
     Comparison("address", ("missing", "same street address", "similar street address", "different addresses")),
     Comparison("postcode", ("missing", "same postcode", "different postcodes")),
-    Comparison("bio", ("missing", "bios share 2 or more rare words", "bios share a rare word", "bios share no rare word")),
+    Comparison(
+        "bio", ("missing", "bios share 2 or more rare words", "bios share a rare word", "bios share no rare word")
+    ),
     Comparison("number", ("missing", "usernames end with the same number (or the birth year)", "different numbers")),
-    Comparison("connections", ("missing", "share 3 or more rare connections", "share 1 or 2 rare connections",
-                               "no connection in common")),  # fmt: skip
+    Comparison(
+        "connections",
+        ("missing", "share 3 or more rare connections", "share 1 or 2 rare connections", "no connection in common"),
+    ),
 )
 _INDEX = {comparison.name: index for index, comparison in enumerate(COMPARISONS)}
 USERNAME, NAME = _INDEX["username"], _INDEX["name"]  # their agreement levels get term-frequency adjustments
@@ -81,8 +106,12 @@ def _username(a: Record, b: Record) -> int:
         return 2
     # 'isabelle.seguin' and 'seguin_isabelle@': people vary how they write their name from platform to platform
     for named, other in ((a, b), (b, a)):
-        if (named.name and (not other.name or same_person_names(a, b)) and any(username_fits_name(x, named) for x in left)
-                and any(username_fits_name(y, named) for y in right)):  # fmt: skip
+        if (
+            named.name
+            and (not other.name or same_person_names(a, b))
+            and any(username_fits_name(x, named) for x in left)
+            and any(username_fits_name(y, named) for y in right)
+        ):
             return 5
     return 4
 
@@ -116,7 +145,8 @@ def _name(a: Record, b: Record) -> int:
         # 'Penelope' whose handle is 'pbriggs' tells the rest of her name: as a nameless 'pbriggs' would
         return 5 if any(username_fits_name(x, full) for x in _usernames(alone)) else 0
     if _compatible(a.given, b.given, nicknames=True) and (
-            _compatible(a.family, b.family, nicknames=False) or _contained(a.tokens, b.tokens)):  # fmt: skip
+        _compatible(a.family, b.family, nicknames=False) or _contained(a.tokens, b.tokens)
+    ):
         return 2
     if JaroWinkler.similarity(a.name, b.name) >= 0.93:
         return 3
@@ -245,8 +275,23 @@ def _connections(a: Record, b: Record) -> int:
     return 1 if shared >= 3 else 2 if shared else 3
 
 
-_FUNCTIONS = (_email, _phone, _username, _name, _location, _link, _avatar, _company, _platform, _birth, _address,
-              _postcode, _bio, _number, _connections)  # fmt: skip
+_FUNCTIONS = (
+    _email,
+    _phone,
+    _username,
+    _name,
+    _location,
+    _link,
+    _avatar,
+    _company,
+    _platform,
+    _birth,
+    _address,
+    _postcode,
+    _bio,
+    _number,
+    _connections,
+)
 
 
 def compare(a: Record, b: Record) -> tuple[int, ...]:

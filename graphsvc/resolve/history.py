@@ -26,11 +26,29 @@ from graphsvc.resolve.survivorship import FIELDS
 __all__ = ["audit_event", "detach_record", "edit_person", "get_person", "person_history", "split_person", "write_audit"]
 
 
-def audit_event(person: str, action: str, *, by: str, reason: str | None = None, run: str | None = None,
-                before: Iterable[str] = (), after: Iterable[str] = (), related: Iterable[str] = ()) -> dict[str, Any]:  # fmt: skip
+def audit_event(
+    person: str,
+    action: str,
+    *,
+    by: str,
+    reason: str | None = None,
+    run: str | None = None,
+    before: Iterable[str] = (),
+    after: Iterable[str] = (),
+    related: Iterable[str] = (),
+) -> dict[str, Any]:
     """One audit event: ``before``/``after`` are the person's member record keys, ``related`` other persons."""
-    return {"id": uuid.uuid4().hex, "personId": person, "action": action, "by": by, "reason": reason, "run": run,
-            "before": sorted(before), "after": sorted(after), "related": sorted(related)}  # fmt: skip
+    return {
+        "id": uuid.uuid4().hex,
+        "personId": person,
+        "action": action,
+        "by": by,
+        "reason": reason,
+        "run": run,
+        "before": sorted(before),
+        "after": sorted(after),
+        "related": sorted(related),
+    }
 
 
 def write_audit(tx: ManagedTransaction, events: Sequence[dict[str, Any]], now: datetime) -> None:
@@ -45,8 +63,9 @@ def person_history(db: Database, person_id: str, limit: int = 100) -> list[dict[
     return db.read("resolve.person_history", id=person_id, limit=limit)
 
 
-def split_person(db: Database, person_id: str, records: Sequence[str], *, by: str,
-                 reason: str | None = None) -> dict[str, Any]:  # fmt: skip
+def split_person(
+    db: Database, person_id: str, records: Sequence[str], *, by: str, reason: str | None = None
+) -> dict[str, Any]:
     """Move ``records`` (record keys such as ``identity:twitter:ada``) out of ``person_id`` into a new person."""
     from graphsvc.resolve.run import pair_id  # run imports this module
 
@@ -70,13 +89,33 @@ def split_person(db: Database, person_id: str, records: Sequence[str], *, by: st
         new_id, suffix = f"{new_person_id(moved)}-{suffix}", suffix + 1
     now = datetime.now(UTC)
     run = f"split-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    links = [{"pairId": pair_id(a, b), "a": {"id": min(a, b), **member_of(min(a, b))},
-              "b": {"id": max(a, b), **member_of(max(a, b))}} for a in moved for b in kept]
-    persons = [{"id": new_id, "name": rows[0]["name"], "members": [member_of(k) for k in moved], "platforms": _platforms(moved)},
-               {"id": person_id, "name": rows[0]["name"], "members": [member_of(k) for k in kept], "platforms": _platforms(kept)}]  # fmt: skip
-    events = [audit_event(person_id, "split", by=by, reason=reason, run=run, before=members, after=kept, related=[new_id]),
-              audit_event(new_id, "split-from", by=by, reason=reason, run=run, before=(), after=moved,
-                          related=[person_id])]  # fmt: skip
+    links = [
+        {
+            "pairId": pair_id(a, b),
+            "a": {"id": min(a, b), **member_of(min(a, b))},
+            "b": {"id": max(a, b), **member_of(max(a, b))},
+        }
+        for a in moved
+        for b in kept
+    ]
+    persons = [
+        {
+            "id": new_id,
+            "name": rows[0]["name"],
+            "members": [member_of(k) for k in moved],
+            "platforms": _platforms(moved),
+        },
+        {
+            "id": person_id,
+            "name": rows[0]["name"],
+            "members": [member_of(k) for k in kept],
+            "platforms": _platforms(kept),
+        },
+    ]
+    events = [
+        audit_event(person_id, "split", by=by, reason=reason, run=run, before=members, after=kept, related=[new_id]),
+        audit_event(new_id, "split-from", by=by, reason=reason, run=run, before=(), after=moved, related=[person_id]),
+    ]
 
     def work(tx: ManagedTransaction) -> None:
         tx.run(query("resolve.cannot_link"), rows=links, now=now, run=run, by=by.strip(), reason=reason).consume()
@@ -84,8 +123,14 @@ def split_person(db: Database, person_id: str, records: Sequence[str], *, by: st
         write_audit(tx, events, now)
 
     db.write_tx(work)
-    return {"person": person_id, "kept": kept, "new_person": new_id, "moved": moved, "cannot_links": len(links),
-            "run": run}  # fmt: skip
+    return {
+        "person": person_id,
+        "kept": kept,
+        "new_person": new_id,
+        "moved": moved,
+        "cannot_links": len(links),
+        "run": run,
+    }
 
 
 def detach_record(db: Database, person_id: str, record: str, *, by: str, reason: str | None = None) -> dict[str, Any]:
@@ -103,14 +148,22 @@ def get_person(db: Database, person_id: str) -> dict[str, Any]:
     if not rows:
         raise NotFound(f"no person {person_id!r}")
     person = dict(rows[0]["person"])
-    fields = {field: {"value": person.get(field), "source": person.get(f"{field}Source"), "at": person.get(f"{field}At"),
-                      "rule": person.get(f"{field}Rule"), "edited": field in (person.get("edited") or [])}
-              for field in FIELDS}  # fmt: skip
+    fields = {
+        field: {
+            "value": person.get(field),
+            "source": person.get(f"{field}Source"),
+            "at": person.get(f"{field}At"),
+            "rule": person.get(f"{field}Rule"),
+            "edited": field in (person.get("edited") or []),
+        }
+        for field in FIELDS
+    }
     return {"id": person_id, "fields": fields, "members": rows[0]["members"], "size": person.get("size")}
 
 
-def edit_person(db: Database, person_id: str, field: str, value: str | None, *, by: str,
-                reason: str | None = None) -> dict[str, Any]:  # fmt: skip
+def edit_person(
+    db: Database, person_id: str, field: str, value: str | None, *, by: str, reason: str | None = None
+) -> dict[str, Any]:
     """A human edit: ``field`` shows ``value`` whatever the records say (``None`` hands it back to the rules)."""
     if field not in FIELDS:
         raise InputError(f"expected one of {list(FIELDS)}, got {field!r}", where="field")
@@ -120,13 +173,24 @@ def edit_person(db: Database, person_id: str, field: str, value: str | None, *, 
         raise InputError("expected a value (or --unset to hand the field back to the rules)", where=field)
     before = get_person(db, person_id)["fields"][field]
     now = datetime.now(UTC)
-    event = audit_event(person_id, "edit" if value is not None else "unedit", by=by.strip(), reason=reason,
-                        before=[f"{field}={before['value']}"] if before["value"] is not None else [],
-                        after=[f"{field}={value}"] if value is not None else [])  # fmt: skip
+    event = audit_event(
+        person_id,
+        "edit" if value is not None else "unedit",
+        by=by.strip(),
+        reason=reason,
+        before=[f"{field}={before['value']}"] if before["value"] is not None else [],
+        after=[f"{field}={value}"] if value is not None else [],
+    )
 
     def work(tx: ManagedTransaction) -> None:
-        tx.run(query("resolve.edit_person"), id=person_id, field=field, value=value.strip() if value else None,
-               source=f"human:{by.strip()}", now=now).consume()  # fmt: skip
+        tx.run(
+            query("resolve.edit_person"),
+            id=person_id,
+            field=field,
+            value=value.strip() if value else None,
+            source=f"human:{by.strip()}",
+            now=now,
+        ).consume()
         write_audit(tx, [event], now)
 
     db.write_tx(work)

@@ -20,10 +20,18 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from graphsvc.resolve.compare import (
-    COMPARISONS, EMAIL, NAME, PLATFORM, USERNAME, compare, local_part_names, same_person_names, username_fits_name,
+    COMPARISONS,
+    EMAIL,
+    NAME,
+    PLATFORM,
+    USERNAME,
+    compare,
+    local_part_names,
+    same_person_names,
+    username_fits_name,
 )
 from graphsvc.resolve.namesakes import estimate_holders
 from graphsvc.resolve.records import SOCIAL, Record, local_core, name_usernames
@@ -117,7 +125,7 @@ class TermFrequencies:
     AFFINITY = 4.0
     #: How far below the average frequency a value's may count. A full name's frequency is its expected
     #: namesakes' share, an estimate rather than a count, and a unique name may weigh more than others.
-    _FLOORS = {"name": 0.001, "fits": 0.001}
+    _FLOORS: ClassVar[dict[str, float]] = {"name": 0.001, "fits": 0.001}
     #: Expected holders of a username beyond the first, before counting its records: people pick
     #: handles to be theirs ('dorothea_the'); the counts per platform show the shared ones ('mike').
     USERNAME_NAMESAKES = 0.1
@@ -169,21 +177,31 @@ class TermFrequencies:
         if counts["name"]:
             self._count_namesakes(counts, by_source, parts)
         if by_source["username"]:
-            holders, _ = estimate_holders(by_source["username"], single=SOCIAL,
-                                          prior_mean=lambda value: self.USERNAME_NAMESAKES)  # fmt: skip
+            holders, _ = estimate_holders(
+                by_source["username"], single=SOCIAL, prior_mean=lambda value: self.USERNAME_NAMESAKES
+            )
             self.others["username"] = {value: found.others for value, found in holders.items()}
         if by_source["fits"]:  # a username fits the names of how many persons: their records, less one person's
             # 'Lunna Ramos' and 'Luis Ramos' both suggest 'ramosl': two names, two persons at least
             names = {value: len(_people(found)) for value, found in fitting.items() if 1 < len(found) <= self._GROUPED}
-            holders, _ = estimate_holders(by_source["fits"], single=SOCIAL, prior_mean=lambda value: 0.5, at_least=names)
+            holders, _ = estimate_holders(
+                by_source["fits"], single=SOCIAL, prior_mean=lambda value: 0.5, at_least=names
+            )
             self._of_others("fits", counts["fits"], {value: found.others for value, found in holders.items()})
         #: Emails that contacts of different names state (a household's 'smithfamily@'): one named
         #: contact per person who states it
-        self.households = {email: people for email, contacts in stating.items()
-                           if len(contacts) > 1 and len(people := _people(contacts)) > 1}  # fmt: skip
+        self.households = {
+            email: people
+            for email, contacts in stating.items()
+            if len(contacts) > 1 and len(people := _people(contacts)) > 1
+        }
 
-    def _count_namesakes(self, counts: dict[str, Counter[str]], by_source: dict[str, dict[str, dict[str, int]]],
-                         parts: dict[str, tuple[str, str]]) -> None:  # fmt: skip
+    def _count_namesakes(
+        self,
+        counts: dict[str, Counter[str]],
+        by_source: dict[str, dict[str, dict[str, int]]],
+        parts: dict[str, tuple[str, str]],
+    ) -> None:
         """Full names' frequencies over other persons' records, the namesake prior from given x family."""
         given, persons_g = estimate_holders(by_source["given"], single=SOCIAL, prior_mean=lambda v: 0.5)
         family, persons_f = estimate_holders(by_source["family"], single=SOCIAL, prior_mean=lambda v: 0.5)
@@ -205,13 +223,15 @@ class TermFrequencies:
         alone = {name: self.frequency["given"].get(name, 0.0) for name in counts["name"] if " " not in name}
         self._of_others("name", counts["name"], {name: found.others for name, found in of_name.items()}, alone)
 
-    def _of_others(self, kind: str, counts: Counter[str], others: dict[str, float],
-                   least: Mapping[str, float] | None = None) -> None:  # fmt: skip
+    def _of_others(
+        self, kind: str, counts: Counter[str], others: dict[str, float], least: Mapping[str, float] | None = None
+    ) -> None:
         """A kind's frequencies as the share of its records that other persons hold (at least ``least``)."""
         total = sum(counts.values())
         self.others[kind] = others
-        frequency = {value: max(count * others[value] / total, (least or {}).get(value, 0.0))
-                     for value, count in counts.items()}  # fmt: skip
+        frequency = {
+            value: max(count * others[value] / total, (least or {}).get(value, 0.0)) for value, count in counts.items()
+        }
         self.frequency[kind] = frequency
         self.mean[kind] = sum(count / total * frequency[value] for value, count in counts.items()) or 1.0
 
@@ -281,8 +301,11 @@ _FITS = COMPARISONS[NAME].level("username matches name")
 
 def _depends_on_records(comparison: int, level: int) -> bool:
     """Whether a level's weight may differ from pair to pair (term frequencies, households)."""
-    return level > 0 and ((comparison == NAME and level <= 5) or (comparison == USERNAME and level in (1, 3))
-                          or (comparison == EMAIL and level == 1))  # fmt: skip
+    return level > 0 and (
+        (comparison == NAME and level <= 5)
+        or (comparison == USERNAME and level in (1, 3))
+        or (comparison == EMAIL and level == 1)
+    )
 
 
 def _tf_value(comparison: int, level: int, a: Record | None, b: Record | None) -> tuple[str, str] | None:
@@ -362,11 +385,13 @@ class MatchModel:
             "prior": round(self.prior, 5),
             "iterations": self.iterations,
             "weights": {
-                comparison.name: {comparison.levels[level]: round(self.level_weight(c, level), 2)
-                                  for level in range(1, len(comparison.levels))}
+                comparison.name: {
+                    comparison.levels[level]: round(self.level_weight(c, level), 2)
+                    for level in range(1, len(comparison.levels))
+                }
                 for c, comparison in enumerate(COMPARISONS)
             },
-        }  # fmt: skip
+        }
 
 
 def _probability(log_odds: float) -> float:
@@ -392,8 +417,9 @@ def evidence(levels: Levels, weights: Sequence[float]) -> list[dict[str, Any]]:
     """The levels that weigh, strongest first, from their weights: what the review queue shows."""
     items = [
         {"comparison": COMPARISONS[c].name, "level": COMPARISONS[c].levels[level], "weight": round(weights[c], 2)}
-        for c, level in enumerate(levels) if level
-    ]  # fmt: skip
+        for c, level in enumerate(levels)
+        if level
+    ]
     return sorted(items, key=lambda item: -abs(item["weight"]))
 
 
@@ -450,9 +476,15 @@ def _u_from(samples: Counter[Levels]) -> list[list[float]]:
     return [_normalise(row, _conditional(c)) for c, row in enumerate(counts)]
 
 
-def _em(model: MatchModel, free: Counter[Levels], fixed: Counter[tuple[Levels, bool]], all_pairs: int,
-        strength: float, iterations: int) -> None:  # fmt: skip
-    for step in range(iterations):
+def _em(
+    model: MatchModel,
+    free: Counter[Levels],
+    fixed: Counter[tuple[Levels, bool]],
+    all_pairs: int,
+    strength: float,
+    iterations: int,
+) -> None:
+    for _ in range(iterations):
         sums = [[strength * p for p in prior] for prior in _PRIOR_M]
         matched = 0.0
         for levels, count in free.items():
@@ -466,8 +498,11 @@ def _em(model: MatchModel, free: Counter[Levels], fixed: Counter[tuple[Levels, b
                 for c, level in enumerate(levels):
                     sums[c][level] += count
         new_m = [_normalise(row, _conditional(c)) for c, row in enumerate(sums)]
-        change = max(abs(a - b) for row_new, row_old in zip(new_m, model.m, strict=True)
-                     for a, b in zip(row_new, row_old, strict=True))  # fmt: skip
+        change = max(
+            abs(a - b)
+            for row_new, row_old in zip(new_m, model.m, strict=True)
+            for a, b in zip(row_new, row_old, strict=True)
+        )
         model.m, model.prior = new_m, min(0.5, max(1e-12, matched / all_pairs))
         model.iterations += 1
         if change < 1e-4:
@@ -491,8 +526,11 @@ def estimate_model(
     ``random_levels``: the levels of ``random_pairs(unit_of)`` where the caller compared them already
     (on every core); ``tf``: the records' term frequencies where the caller has them already.
     """
-    samples = random_levels if random_levels is not None else Counter(
-        compare(records[a], records[b]) for a, b in random_pairs(unit_of, seed=seed))
+    samples = (
+        random_levels
+        if random_levels is not None
+        else Counter(compare(records[a], records[b]) for a, b in random_pairs(unit_of, seed=seed))
+    )
     m = [_normalise(prior, _conditional(c)) for c, prior in enumerate(_PRIOR_M)]
     labels = labels or {}
     free = Counter(levels for pair, levels in pair_levels.items() if pair not in labels)
@@ -503,8 +541,12 @@ def estimate_model(
     # count the blocking evidence twice (a shared name is why most candidate pairs exist at all).
     units = len(set(unit_of))
     all_pairs = max(total, units * (units - 1) // 2, 1)
-    model = MatchModel(m=m, u=_u_from(samples), prior=min(0.5, max(1e-9, units / all_pairs)),
-                       tf=tf if tf is not None else TermFrequencies(records))  # fmt: skip
+    model = MatchModel(
+        m=m,
+        u=_u_from(samples),
+        prior=min(0.5, max(1e-9, units / all_pairs)),
+        tf=tf if tf is not None else TermFrequencies(records),
+    )
     if not total:
         return model
     # Candidate pairs come from blocks, so their levels are not independent (a shared postcode is why

@@ -21,8 +21,6 @@ other than a given record's own, ``E[(K - 1) / K]``.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -43,7 +41,10 @@ class Holders:
 
 
 def estimate_holders(
-    by_source: Mapping[str, Mapping[str, int]], *, single: frozenset[str], prior_mean: Callable[[str], float],
+    by_source: Mapping[str, Mapping[str, int]],
+    *,
+    single: frozenset[str],
+    prior_mean: Callable[[str], float],
     at_least: Mapping[str, int] | None = None,
 ) -> tuple[dict[str, Holders], float]:
     """Holders of every value in ``by_source`` (value -> source -> records) and the number of persons.
@@ -88,5 +89,8 @@ def estimate_holders(
         expected = (weights * k).sum(axis=1)
         persons = float(expected.sum())
     others = (weights * ((k - 1) / k)).sum(axis=1)
-    found = {value: Holders(persons=e, others=o) for value, e, o in zip(values, expected.tolist(), others.tolist(), strict=True)}
+    found = {
+        value: Holders(persons=e, others=o)
+        for value, e, o in zip(values, expected.tolist(), others.tolist(), strict=True)
+    }
     return found, persons

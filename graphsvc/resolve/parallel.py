@@ -91,8 +91,9 @@ def compare_pairs(records: Sequence[Record], pairs: Iterable[Pair], workers: int
     return dict(zip(ordered, compare_levels(records, ordered, workers), strict=True))
 
 
-def score_pairs(records: Sequence[Record], levels: dict[Pair, Levels], scorer: Scorer,
-                workers: int | None = None) -> dict[Pair, float]:  # fmt: skip
+def score_pairs(
+    records: Sequence[Record], levels: dict[Pair, Levels], scorer: Scorer, workers: int | None = None
+) -> dict[Pair, float]:
     """``scorer.probability`` for every pair's levels, on ``workers`` processes."""
     pairs, patterns = list(levels), list(levels.values())
     count = _workers(len(pairs), workers)

@@ -20,8 +20,17 @@ import jellyfish
 from graphsvc.errors import InputError
 from graphsvc.ingest.normalize import fold, parse_handle
 
-__all__ = ["SOCIAL", "Record", "contact_record", "family_tokens", "identity_record", "keep_rare_bio_terms", "name_usernames",
-           "record_key", "username_numbers"]
+__all__ = [
+    "SOCIAL",
+    "Record",
+    "contact_record",
+    "family_tokens",
+    "identity_record",
+    "keep_rare_bio_terms",
+    "name_usernames",
+    "record_key",
+    "username_numbers",
+]
 
 #: Platforms whose key is a chosen username (comparable across platforms).
 SOCIAL = frozenset({"twitter", "facebook", "linkedin", "instagram", "github", "forum", "mastodon", "reddit"})
@@ -86,8 +95,31 @@ class Record:
 
 
 #: Honorifics and suffixes that display names carry but names do not ('Dr', 'PhD').
-_NOT_NAME_PARTS = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "phd", "md", "mba", "msc", "bsc",
-                             "jr", "sr", "ii", "iii", "iv", "esq", "cpa", "pmp"})  # fmt: skip
+_NOT_NAME_PARTS = frozenset(
+    {
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "prof",
+        "sir",
+        "phd",
+        "md",
+        "mba",
+        "msc",
+        "bsc",
+        "jr",
+        "sr",
+        "ii",
+        "iii",
+        "iv",
+        "esq",
+        "cpa",
+        "pmp",
+    }
+)
 
 
 def _name_parts(name: str | None, given: str | None = None, family: str | None = None) -> tuple[str, str, str]:
@@ -191,8 +223,21 @@ def identity_record(row: Mapping[str, Any]) -> Record:
     record.bio_terms = frozenset(_WORD.findall(record.bio))
     record.links = _links(row.get("bio"), row.get("url")) - {record.key}
     record.followers = int(row.get("followers") or 0)
-    record.display = {k: row.get(k) for k in ("platform", "key", "displayName", "bio", "location", "url", "avatarUrl",
-                                               "followers", "updatedAt", "importedAt")}  # fmt: skip
+    record.display = {
+        k: row.get(k)
+        for k in (
+            "platform",
+            "key",
+            "displayName",
+            "bio",
+            "location",
+            "url",
+            "avatarUrl",
+            "followers",
+            "updatedAt",
+            "importedAt",
+        )
+    }
     return record
 
 
@@ -211,8 +256,10 @@ def contact_record(row: Mapping[str, Any], points: Iterable[Mapping[str, Any]] =
     record.street = fold(row.get("street"))
     record.postcode = fold(row.get("postcode")).replace(" ", "")
     record.birth = (row.get("birthDate") or "").replace("-", "")
-    record.display = {k: row.get(k) for k in ("source", "sourceId", "name", "company", "title", "city", "country",
-                                               "updatedAt", "importedAt")}  # fmt: skip
+    record.display = {
+        k: row.get(k)
+        for k in ("source", "sourceId", "name", "company", "title", "city", "country", "updatedAt", "importedAt")
+    }
     return record
 
 

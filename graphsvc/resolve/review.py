@@ -49,14 +49,24 @@ def decide(db: Database, pair_id: str, *, accept: bool, by: str, reason: str | N
     now = datetime.now(UTC)
 
     def work(tx: ManagedTransaction) -> dict[str, Any] | None:
-        rows = [dict(r) for r in tx.run(query("resolve.decide"), id=pair_id, status=status, by=by.strip(), reason=reason)]
+        rows = [
+            dict(r) for r in tx.run(query("resolve.decide"), id=pair_id, status=status, by=by.strip(), reason=reason)
+        ]
         if not rows:
             return None
         pair = rows[0]
         persons = {r["key"]: r["person"] for r in tx.run(query("resolve.persons_of"), keys=[pair["a"], pair["b"]])}
-        events = [audit_event(person, "accept" if accept else "reject", by=by.strip(), reason=reason,
-                              related=sorted(set(persons.values()) - {person}), after=[pair["a"], pair["b"]])
-                  for person in sorted(set(persons.values()))]  # fmt: skip
+        events = [
+            audit_event(
+                person,
+                "accept" if accept else "reject",
+                by=by.strip(),
+                reason=reason,
+                related=sorted(set(persons.values()) - {person}),
+                after=[pair["a"], pair["b"]],
+            )
+            for person in sorted(set(persons.values()))
+        ]
         write_audit(tx, events, now)
         return pair
 

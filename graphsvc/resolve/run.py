@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from graphsvc.db import Database, query
+from graphsvc.db import Database
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import COMPARISONS, same_person_names, with_connections
@@ -97,8 +97,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def _with_times(row: Mapping[str, Any]) -> dict[str, Any]:
     """``row`` with ``importedAt`` and ``updatedAt`` (microseconds since the epoch) as UTC datetimes."""
-    return {**row, **{k: _EPOCH + timedelta(microseconds=row[k]) for k in ("importedAt", "updatedAt")
-                      if row.get(k) is not None}}  # fmt: skip
+    return {
+        **row,
+        **{k: _EPOCH + timedelta(microseconds=row[k]) for k in ("importedAt", "updatedAt") if row.get(k) is not None},
+    }
 
 
 def _load(db: Database) -> _Loaded:
@@ -143,8 +145,9 @@ def _one_name(records: Sequence[Record], indexes: Sequence[int]) -> bool:
     return all(records[i].name for i in indexes) and all(same_person_names(first, records[i]) for i in indexes[1:])
 
 
-def _attach_ties(db: Database, records: list[Record], index_of: dict[str, int], previous: dict[str, str],
-                 hub_degree: int = 500) -> dict[int, set[str]]:  # fmt: skip
+def _attach_ties(
+    db: Database, records: list[Record], index_of: dict[str, int], previous: dict[str, str], hub_degree: int = 500
+) -> dict[int, set[str]]:
     """Give each identity the set of its rare connections, as persons where they are known.
 
     Accounts with more than ``hub_degree`` ties are left out: following a celebrity says
@@ -193,9 +196,10 @@ def _focus(db: Database, loaded: _Loaded, index_of: dict[str, int]) -> set[int] 
     since = last[0]["startedAt"]
     since = since.to_native() if hasattr(since, "to_native") else since  # loaded times are Python datetimes
     focus = {
-        i for i, r in enumerate(loaded.records)
+        i
+        for i, r in enumerate(loaded.records)
         if r.key not in loaded.previous or (loaded.imported.get(r.key) is not None and loaded.imported[r.key] >= since)
-    }  # fmt: skip
+    }
     for row in db.read("resolve.decided_since", since=since):
         focus.update(index_of[k] for k in (row["a"], row["b"]) if k in index_of)
     return focus
@@ -211,7 +215,9 @@ def _stored_model(db: Database) -> MatchModel | None:
     return MatchModel(m=data["m"], u=data["u"], prior=data["prior"])
 
 
-def resolve(db: Database, options: ResolveOptions = ResolveOptions(), progress: Progress | None = None) -> ResolveSummary:
+def resolve(
+    db: Database, options: ResolveOptions = ResolveOptions(), progress: Progress | None = None
+) -> ResolveSummary:
     """Run identity resolution and write the result; returns what it did."""
     run = f"resolve-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     now = datetime.now(UTC)
@@ -248,9 +254,17 @@ def resolve(db: Database, options: ResolveOptions = ResolveOptions(), progress: 
 
 
 def _resolve(
-    db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, index_of: dict[str, int],
-    labels: dict[tuple[int, int], bool], focus: set[int] | None, run: str, now: datetime, lap: Callable[[str], None],
-) -> None:  # fmt: skip
+    db: Database,
+    options: ResolveOptions,
+    summary: ResolveSummary,
+    loaded: _Loaded,
+    index_of: dict[str, int],
+    labels: dict[tuple[int, int], bool],
+    focus: set[int] | None,
+    run: str,
+    now: datetime,
+    lap: Callable[[str], None],
+) -> None:
     records, unit_of = loaded.records, loaded.unit_of
     if focus is not None:
         summary.focus = len(focus)
@@ -259,8 +273,11 @@ def _resolve(
         persons = {loaded.previous[records[i].key] for i in touched if records[i].key in loaded.previous}
         scope = touched | {i for i, r in enumerate(records) if loaded.previous.get(r.key) in persons}
         scope |= {i for i, r in enumerate(records) if unit_of[i] in {unit_of[j] for j in touched}}
-        pairs = {p for p in candidate_pairs(records, unit_of, max_block=options.max_block, focus=scope)
-                 if p[0] in scope and p[1] in scope}  # fmt: skip
+        pairs = {
+            p
+            for p in candidate_pairs(records, unit_of, max_block=options.max_block, focus=scope)
+            if p[0] in scope and p[1] in scope
+        }
     else:
         scope = set(range(len(records)))
         pairs = candidate_pairs(records, unit_of, max_block=options.max_block)
@@ -274,9 +291,16 @@ def _resolve(
     for i in ordered:
         if records[i].kind == "identity" and records[i].handle:
             platforms[position[unit_of[i]]].add(records[i].source)
-    must = [(position[unit_of[a]], position[unit_of[b]]) for (a, b), ok in labels.items() if ok and a in scope and b in scope]
-    cannot = [(position[unit_of[a]], position[unit_of[b]]) for (a, b), ok in labels.items()
-              if not ok and a in scope and b in scope]  # fmt: skip
+    must = [
+        (position[unit_of[a]], position[unit_of[b]])
+        for (a, b), ok in labels.items()
+        if ok and a in scope and b in scope
+    ]
+    cannot = [
+        (position[unit_of[a]], position[unit_of[b]])
+        for (a, b), ok in labels.items()
+        if not ok and a in scope and b in scope
+    ]
     cluster_options = ClusterOptions(threshold=options.threshold, strong=options.strong, max_size=options.max_cluster)
     stored = _stored_model(db) if focus is not None else None
     levels: dict[tuple[int, int], tuple[int, ...]] = {}
@@ -289,18 +313,25 @@ def _resolve(
     # accounts followed by the same few people (on any platform) share evidence the first could not see.
     for second in (False, True):
         if second:
-            found = {records[i].key: f"pass1:{n}" for n, cluster in enumerate(unit_clusters)
-                     for u in cluster for i in members_of_unit[u]}  # fmt: skip
+            found = {
+                records[i].key: f"pass1:{n}"
+                for n, cluster in enumerate(unit_clusters)
+                for u in cluster
+                for i in members_of_unit[u]
+            }
             _map_ties(records, loaded.ties, {**loaded.previous, **found})
         if second:  # only the connections level can differ from the first pass
             levels = {pair: with_connections(lv, records[pair[0]], records[pair[1]]) for pair, lv in levels.items()}
-            sample_levels = [with_connections(lv, records[a], records[b]) for (a, b), lv in zip(sample, sample_levels)]
+            sample_levels = [
+                with_connections(lv, records[a], records[b]) for (a, b), lv in zip(sample, sample_levels, strict=True)
+            ]
         else:
             levels = compare_pairs(records, pairs)
             sample_levels = compare_levels(records, sample)
         lap("compare")
-        model = stored or estimate_model(records, unit_of, levels, labels=labels, random_levels=Counter(sample_levels),
-                                         tf=frequencies)  # fmt: skip
+        model = stored or estimate_model(
+            records, unit_of, levels, labels=labels, random_levels=Counter(sample_levels), tf=frequencies
+        )
         model.tf = frequencies
         scorer = Scorer(model)
         scores = score_pairs(records, levels, scorer)
@@ -313,8 +344,15 @@ def _resolve(
             if p > edges.get(key, -1.0):
                 edges[key], strongest[key] = p, (a, b)
         merges: list[tuple[int, int]] = []
-        unit_clusters = cluster_units(len(units), edges, unit_platforms=[frozenset(p) for p in platforms],
-                                      must_link=must, cannot_link=cannot, options=cluster_options, merges=merges)  # fmt: skip
+        unit_clusters = cluster_units(
+            len(units),
+            edges,
+            unit_platforms=[frozenset(p) for p in platforms],
+            must_link=must,
+            cannot_link=cannot,
+            options=cluster_options,
+            merges=merges,
+        )
         members_of_unit = {}
         for i in ordered:
             members_of_unit.setdefault(position[unit_of[i]], []).append(i)
@@ -328,7 +366,9 @@ def _resolve(
     explains = {strongest[(min(a, b), max(a, b))] for a, b in merges}  # the record pairs that merged persons
     person_of = {key: pid for pid, cluster in zip(ids, clusters, strict=True) for key in cluster}
     if options.dry_run:  # counted as _write_candidates would store them
-        statuses = Counter(_candidate_status(pair, p, records, person_of, explains, options) for pair, p in scores.items())
+        statuses = Counter(
+            _candidate_status(pair, p, records, person_of, explains, options) for pair, p in scores.items()
+        )
         summary.auto, summary.pending = statuses["auto"], statuses["pending"]
         summary.preview = merge_preview(clusters, ids, previous_in_scope, records, index_of)
         return
@@ -336,12 +376,23 @@ def _resolve(
     _write(db, options, summary, loaded, index_of, clusters, ids, previous_in_scope, run, now, lap)
     _write_candidates(db, options, summary, loaded, scorer, levels, scores, explains, person_of, scope, focus, run, now)
     lap("write_candidates")
-    db.write("resolve.finish_run", run=run, status="succeeded", stats=json.dumps(summary.as_dict()),
-             model=json.dumps({"m": model.m, "u": model.u, "prior": model.prior}) if focus is None else None)  # fmt: skip
+    db.write(
+        "resolve.finish_run",
+        run=run,
+        status="succeeded",
+        stats=json.dumps(summary.as_dict()),
+        model=json.dumps({"m": model.m, "u": model.u, "prior": model.prior}) if focus is None else None,
+    )
 
 
-def merge_preview(clusters: Sequence[Sequence[str]], ids: Sequence[str], previous: Mapping[str, str],
-                  records: Sequence[Record], index_of: Mapping[str, int], largest: int = 10) -> dict[str, Any]:  # fmt: skip
+def merge_preview(
+    clusters: Sequence[Sequence[str]],
+    ids: Sequence[str],
+    previous: Mapping[str, str],
+    records: Sequence[Record],
+    index_of: Mapping[str, int],
+    largest: int = 10,
+) -> dict[str, Any]:
     """What writing ``clusters`` would change against the persons now in the graph.
 
     A *merge* is a person that gathers records of two or more current persons (or adds records
@@ -366,18 +417,32 @@ def merge_preview(clusters: Sequence[Sequence[str]], ids: Sequence[str], previou
         moved = sum(1 for k in cluster if previous.get(k) != pid)
         if moved:
             names = sorted({records[index_of[k]].name for k in cluster if records[index_of[k]].name})[:3]
-            changes.append({"person": pid, "records": len(cluster), "moved": moved, "from_persons": sources,
-                            "new_records": unassigned, "names": names})  # fmt: skip
+            changes.append(
+                {
+                    "person": pid,
+                    "records": len(cluster),
+                    "moved": moved,
+                    "from_persons": sources,
+                    "new_records": unassigned,
+                    "names": names,
+                }
+            )
     splits = [person for person, keys in before.items() if len({after_of.get(k) for k in keys}) > 1]
     total = sum(len(c) for c in clusters)
     changes.sort(key=lambda c: (-c["moved"], c["person"]))
     return {
-        "records": total, "persons_before": len(before), "persons_after": len(clusters),
+        "records": total,
+        "persons_before": len(before),
+        "persons_after": len(clusters),
         "consolidation_rate": round(1 - len(clusters) / total, 4) if total else 0.0,
-        "merges": merges, "splits": len(splits), "new_persons": new, "unchanged_persons": unchanged,
+        "merges": merges,
+        "splits": len(splits),
+        "new_persons": new,
+        "unchanged_persons": unchanged,
         "records_changing_person": sum(1 for key in after_of if previous.get(key) != after_of[key]),
-        "largest_changes": changes[:largest], "split_persons": sorted(splits)[:largest],
-    }  # fmt: skip
+        "largest_changes": changes[:largest],
+        "split_persons": sorted(splits)[:largest],
+    }
 
 
 def _person_name(records: Sequence[Record]) -> str | None:
@@ -397,10 +462,18 @@ def _action(before: set[str] | None, after: set[str]) -> str:
 
 
 def _write(
-    db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, index_of: dict[str, int],
-    clusters: list[list[str]], ids: list[str], previous: dict[str, str], run: str, now: datetime,
+    db: Database,
+    options: ResolveOptions,
+    summary: ResolveSummary,
+    loaded: _Loaded,
+    index_of: dict[str, int],
+    clusters: list[list[str]],
+    ids: list[str],
+    previous: dict[str, str],
+    run: str,
+    now: datetime,
     lap: Callable[[str], None],
-) -> None:  # fmt: skip
+) -> None:
     old_members: dict[str, set[str]] = {}
     for key, pid in previous.items():
         old_members.setdefault(pid, set()).add(key)
@@ -408,8 +481,17 @@ def _write(
     gone = sorted(set(old_members) - set(ids))
     rows: list[dict[str, Any]] = []
     # The audit trail: every person whose members changed, except a new person of one record (no merge).
-    events = [audit_event(pid, "dissolve", by="graphsvc resolve", run=run, before=old_members[pid],
-                          related={new_of[k] for k in old_members[pid] if k in new_of}) for pid in gone]  # fmt: skip
+    events = [
+        audit_event(
+            pid,
+            "dissolve",
+            by="graphsvc resolve",
+            run=run,
+            before=old_members[pid],
+            related={new_of[k] for k in old_members[pid] if k in new_of},
+        )
+        for pid in gone
+    ]
     for pid, cluster in zip(ids, clusters, strict=True):
         if pid in old_members:
             summary.ids_kept += 1
@@ -418,22 +500,44 @@ def _write(
         if old_members.get(pid) == set(cluster):
             continue
         members = [loaded.records[index_of[k]] for k in cluster]
-        rows.append({"id": pid, "name": _person_name(members), "members": [member_of(r.key) for r in members],
-                     "platforms": sorted({r.source for r in members if r.kind == "identity"})})  # fmt: skip
+        rows.append(
+            {
+                "id": pid,
+                "name": _person_name(members),
+                "members": [member_of(r.key) for r in members],
+                "platforms": sorted({r.source for r in members if r.kind == "identity"}),
+            }
+        )
         came_from = {previous[k] for k in cluster if k in previous} - {pid}
         if pid in old_members or len(cluster) > 1 or came_from:
-            events.append(audit_event(pid, _action(old_members.get(pid), set(cluster)), by="graphsvc resolve",
-                                      run=run, before=old_members.get(pid, ()), after=cluster,
-                                      related=came_from | {new_of[k] for k in old_members.get(pid, ()) if k in new_of} - {pid}))  # fmt: skip
+            events.append(
+                audit_event(
+                    pid,
+                    _action(old_members.get(pid), set(cluster)),
+                    by="graphsvc resolve",
+                    run=run,
+                    before=old_members.get(pid, ()),
+                    after=cluster,
+                    related=came_from | {new_of[k] for k in old_members.get(pid, ()) if k in new_of} - {pid},
+                )
+            )
     step = max(1, options.batch_size // 4)  # a person row carries all its members
     for start in range(0, len(rows), step):
-        summary.persons_written += db.write("resolve.write_persons", rows=rows[start : start + step], now=now,
-                                            run=run)[0]["written"]  # fmt: skip
+        summary.persons_written += db.write("resolve.write_persons", rows=rows[start : start + step], now=now, run=run)[
+            0
+        ]["written"]
     for start in range(0, len(gone), options.batch_size):
-        summary.persons_dropped += db.write("resolve.drop_empty_persons", ids=gone[start : start + options.batch_size])[0]["dropped"]
+        summary.persons_dropped += db.write("resolve.drop_empty_persons", ids=gone[start : start + options.batch_size])[
+            0
+        ]["dropped"]
     lap("write_persons")
-    golden = [{"id": pid, **golden_record([loaded.records[index_of[k]] for k in cluster], dict(options.rules),
-                                           options.priority)} for pid, cluster in zip(ids, clusters, strict=True)]  # fmt: skip
+    golden = [
+        {
+            "id": pid,
+            **golden_record([loaded.records[index_of[k]] for k in cluster], dict(options.rules), options.priority),
+        }
+        for pid, cluster in zip(ids, clusters, strict=True)
+    ]
     for start in range(0, len(golden), step):
         db.write("resolve.write_golden", rows=golden[start : start + step])
     lap("write_golden")
@@ -443,8 +547,14 @@ def _write(
     lap("write_audit")
 
 
-def _candidate_status(pair: tuple[int, int], p: float, records: Sequence[Record], person_of: Mapping[str, str],
-                      explains: set[tuple[int, int]], options: ResolveOptions) -> str | None:  # fmt: skip
+def _candidate_status(
+    pair: tuple[int, int],
+    p: float,
+    records: Sequence[Record],
+    person_of: Mapping[str, str],
+    explains: set[tuple[int, int]],
+    options: ResolveOptions,
+) -> str | None:
     """'auto' for a pair that merged two persons, 'pending' for one a reviewer should see, else None."""
     if p < options.review_min:  # neither a reason for a merge nor worth a reviewer's time
         return None
@@ -454,11 +564,20 @@ def _candidate_status(pair: tuple[int, int], p: float, records: Sequence[Record]
 
 
 def _write_candidates(
-    db: Database, options: ResolveOptions, summary: ResolveSummary, loaded: _Loaded, scorer: Scorer,
-    levels: dict[tuple[int, int], tuple[int, ...]], scores: dict[tuple[int, int], float],
-    explains: set[tuple[int, int]], person_of: dict[str, str], scope: set[int], focus: set[int] | None, run: str,
+    db: Database,
+    options: ResolveOptions,
+    summary: ResolveSummary,
+    loaded: _Loaded,
+    scorer: Scorer,
+    levels: dict[tuple[int, int], tuple[int, ...]],
+    scores: dict[tuple[int, int], float],
+    explains: set[tuple[int, int]],
+    person_of: dict[str, str],
+    scope: set[int],
+    focus: set[int] | None,
+    run: str,
     now: datetime,
-) -> None:  # fmt: skip
+) -> None:
     """Store the pairs that merged persons (status auto) and those a reviewer should see (pending).
 
     Other pairs within one person are not stored: the merges already explain why its records are one
@@ -477,9 +596,18 @@ def _write_candidates(
         weights = scorer.level_weights(lv, ra, rb)
         value = math.log10(1 + max(ra.followers, rb.followers)) + 2.0 * (ra.kind == "contact" or rb.kind == "contact")
         value += 10.0 * max(loaded.influence.get(ra.key, 0.0), loaded.influence.get(rb.key, 0.0))
-        rows.append({"pairId": pair_id(ra.key, rb.key), "a": {"id": ra.key, **member_of(ra.key)}, "b": {"id": rb.key, **member_of(rb.key)},
-                     "score": round(p, 6), "weight": round(sum(weights), 3), "evidence": json.dumps(evidence(lv, weights)),
-                     "value": round(value, 3), "status": status})  # fmt: skip
+        rows.append(
+            {
+                "pairId": pair_id(ra.key, rb.key),
+                "a": {"id": ra.key, **member_of(ra.key)},
+                "b": {"id": rb.key, **member_of(rb.key)},
+                "score": round(p, 6),
+                "weight": round(sum(weights), 3),
+                "evidence": json.dumps(evidence(lv, weights)),
+                "value": round(value, 3),
+                "status": status,
+            }
+        )
     for start in range(0, len(rows), options.batch_size):
         db.write("resolve.write_candidates", rows=rows[start : start + options.batch_size], now=now, run=run)
     if focus is None:

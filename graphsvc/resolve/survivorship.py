@@ -28,9 +28,14 @@ Rule = Literal["source_priority", "most_recent", "most_frequent"]
 RULES: tuple[Rule, ...] = ("source_priority", "most_recent", "most_frequent")
 FIELDS = ("name", "email", "phone", "company", "title", "location", "avatar")
 DEFAULT_RULES: dict[str, Rule] = {
-    "name": "source_priority", "email": "most_frequent", "phone": "source_priority", "company": "most_recent",
-    "title": "most_recent", "location": "most_recent", "avatar": "source_priority",
-}  # fmt: skip
+    "name": "source_priority",
+    "email": "most_frequent",
+    "phone": "source_priority",
+    "company": "most_recent",
+    "title": "most_recent",
+    "location": "most_recent",
+    "avatar": "source_priority",
+}
 #: Most trusted first; ``crm`` is every CRM source, and anything not listed comes last.
 DEFAULT_PRIORITY = ("crm", "linkedin", "github", "facebook", "twitter", "instagram", "forum", "email", "phone")
 
@@ -56,7 +61,9 @@ def _candidates(records: Sequence[Record]) -> dict[str, list[_Candidate]]:
 
     def add(field: str, value: Any, record: Record) -> None:
         if value not in (None, ""):
-            found[field].append(_Candidate(str(value), record.key, record.source, record.kind == "contact", _at(record)))
+            found[field].append(
+                _Candidate(str(value), record.key, record.source, record.kind == "contact", _at(record))
+            )
 
     for record in records:
         shown = record.display
@@ -103,8 +110,9 @@ def _choose(candidates: list[_Candidate], rule: Rule, priority: Sequence[str]) -
     return order[0]
 
 
-def golden_record(records: Sequence[Record], rules: Mapping[str, Rule] | None = None,
-                  priority: Sequence[str] = DEFAULT_PRIORITY) -> dict[str, Any]:  # fmt: skip
+def golden_record(
+    records: Sequence[Record], rules: Mapping[str, Rule] | None = None, priority: Sequence[str] = DEFAULT_PRIORITY
+) -> dict[str, Any]:
     """The person's fields with their provenance: ``{name, nameSource, nameAt, nameRule, ...}`` (None if no value)."""
     rules = {**DEFAULT_RULES, **(rules or {})}
     out: dict[str, Any] = {}

@@ -36,12 +36,24 @@ class ApiKey:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> ApiKey:
         row = plain(row)
-        return cls(id=row["id"], name=row["name"], role=row["role"], created_at=row.get("createdAt"),
-                   revoked_at=row.get("revokedAt"), last_used_at=row.get("lastUsedAt"))  # fmt: skip
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            role=row["role"],
+            created_at=row.get("createdAt"),
+            revoked_at=row.get("revokedAt"),
+            last_used_at=row.get("lastUsedAt"),
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "role": self.role, "createdAt": self.created_at,
-                "revokedAt": self.revoked_at, "lastUsedAt": self.last_used_at}  # fmt: skip
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "createdAt": self.created_at,
+            "revokedAt": self.revoked_at,
+            "lastUsedAt": self.last_used_at,
+        }
 
 
 def role_at_least(role: str | None, minimum: str) -> bool:
@@ -66,8 +78,9 @@ def create_key(db: Database, *, name: str, role: str) -> tuple[ApiKey, str]:
     check_role(role)
     key_id = secrets.token_hex(6)
     secret = f"gsk_{key_id}_{secrets.token_urlsafe(32)}"
-    rows = db.write("api.apikey_create", id=key_id, keyName=name.strip(), role=role, hash=hash_secret(secret),
-                    now=datetime.now(UTC))  # fmt: skip
+    rows = db.write(
+        "api.apikey_create", id=key_id, keyName=name.strip(), role=role, hash=hash_secret(secret), now=datetime.now(UTC)
+    )
     return ApiKey.from_row(rows[0]["key"]), secret
 
 

@@ -20,6 +20,12 @@ __all__ = ["record_access"]
 def record_access(db: Database, *, api_key_id: str | None, operation: str, person_ids: Sequence[str]) -> str:
     """Record that ``api_key_id`` (None: an anonymous request) received ``person_ids``' data; returns the id."""
     event_id = uuid.uuid4().hex
-    db.write("api.record_access", id=event_id, at=datetime.now(UTC), apiKeyId=api_key_id, operation=operation,
-             personIds=list(person_ids))  # fmt: skip
+    db.write(
+        "api.record_access",
+        id=event_id,
+        at=datetime.now(UTC),
+        apiKeyId=api_key_id,
+        operation=operation,
+        personIds=list(person_ids),
+    )
     return event_id

@@ -35,23 +35,32 @@ def _known(db: Database, name: str) -> None:
         raise NotFound(f"no tracked brand {name!r}", hint="the brands query (or `graphsvc brands list`) shows them")
 
 
-def stances(db: Database, name: str, side: str, *, first: int | None, after: str | None,
-            consent_default: str) -> Page:  # fmt: skip
-    """The ``side`` ('advocate' or 'detractor') of brand ``name``, strongest first; rows: person, score, posts, sentiment."""
+def stances(db: Database, name: str, side: str, *, first: int | None, after: str | None, consent_default: str) -> Page:
+    """The ``side`` ('advocate' or 'detractor') of brand ``name``, strongest first.
+
+    Rows: person, score, posts, sentiment."""
     if side not in SIDES:
         raise InputError(f"expected one of {', '.join(SIDES)}, got {side!r}", where="side")
     size = page_size(first)
     kind = f"{side}:{name}"
     key = decode(after, kind, 2)
     _known(db, name)
-    rows = db.read("brands.stances", brand=name, side=SIDES[side], afterScore=key[0] if key else None,
-                   afterId=key[1] if key else None, limit=size + 1, **consent.params(consent_default))  # fmt: skip
+    rows = db.read(
+        "brands.stances",
+        brand=name,
+        side=SIDES[side],
+        afterScore=key[0] if key else None,
+        afterId=key[1] if key else None,
+        limit=size + 1,
+        **consent.params(consent_default),
+    )
     shaped = [{**row, "person": plain(row["person"])} for row in rows]
     return paginate(shaped, size, kind, lambda row: [row["score"], row["person"]["id"]])
 
 
-def demand_signals(db: Database, *, days: int, brand_name: str | None, limit: int, consent_default: str,
-                   as_of: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def demand_signals(
+    db: Database, *, days: int, brand_name: str | None, limit: int, consent_default: str, as_of: datetime | None = None
+) -> list[dict[str, Any]]:
     """``rollups.demand_signals`` without the posts of people whose consent rules them out of targeting.
 
     Posts by identities no person holds yet stay: there is nobody's consent to read.

@@ -36,8 +36,9 @@ _PURPOSE = re.compile(r"[a-z][a-z0-9_-]{1,63}")
 
 def check_purpose(purpose: str, *, where: str = "purpose") -> str:
     if not _PURPOSE.fullmatch(purpose):
-        raise InputError(f"expected a purpose slug such as 'marketing' (lower case, digits, '-', '_'), got {purpose!r}",
-                         where=where)  # fmt: skip
+        raise InputError(
+            f"expected a purpose slug such as 'marketing' (lower case, digits, '-', '_'), got {purpose!r}", where=where
+        )
     return purpose
 
 
@@ -79,8 +80,11 @@ def record_consent(
     if channel not in CHANNELS:
         raise InputError(f"expected one of {', '.join(CHANNELS)}, got {channel!r}", where="channel")
     now = datetime.now(UTC)
-    given_at, withdrawn_at, expires_at = (_aware(given_at, "givenAt"), _aware(withdrawn_at, "withdrawnAt"),
-                                          _aware(expires_at, "expiresAt"))  # fmt: skip
+    given_at, withdrawn_at, expires_at = (
+        _aware(given_at, "givenAt"),
+        _aware(withdrawn_at, "withdrawnAt"),
+        _aware(expires_at, "expiresAt"),
+    )
     if status == "withdrawn":
         withdrawn_at = withdrawn_at or now
     elif withdrawn_at is not None:
@@ -89,12 +93,24 @@ def record_consent(
         given_at = given_at or now
     start = withdrawn_at or given_at
     if expires_at is not None and start is not None and expires_at <= start:
-        raise InputError(f"expected expiresAt after {start.isoformat()}, got {expires_at.isoformat()}",
-                         where="expiresAt")  # fmt: skip
-    props = {"id": uuid.uuid4().hex, "purpose": purpose, "channel": channel, "status": status,
-             "legalBasis": legal_basis, "collectionMethod": collection_method, "source": source,
-             "policyUrl": policy_url, "givenAt": given_at, "withdrawnAt": withdrawn_at, "expiresAt": expires_at,
-             "recordedAt": now, "recordedBy": recorded_by}  # fmt: skip
+        raise InputError(
+            f"expected expiresAt after {start.isoformat()}, got {expires_at.isoformat()}", where="expiresAt"
+        )
+    props = {
+        "id": uuid.uuid4().hex,
+        "purpose": purpose,
+        "channel": channel,
+        "status": status,
+        "legalBasis": legal_basis,
+        "collectionMethod": collection_method,
+        "source": source,
+        "policyUrl": policy_url,
+        "givenAt": given_at,
+        "withdrawnAt": withdrawn_at,
+        "expiresAt": expires_at,
+        "recordedAt": now,
+        "recordedBy": recorded_by,
+    }
     rows = db.write("consent.record", person=person_id, id=props["id"], props=props)
     if not rows:
         raise NotFound(f"no person {person_id!r}", hint="person ids come from `persons`, `search` or `person`")
@@ -107,8 +123,9 @@ def effective(db: Database, person_id: str) -> dict[str, str]:
     return {row["purpose"]: row["status"] for row in rows}
 
 
-def targetable(db: Database, person_ids: Sequence[str], *, default: str,
-               purposes: Iterable[str] = TARGETING_PURPOSES) -> set[str]:  # fmt: skip
+def targetable(
+    db: Database, person_ids: Sequence[str], *, default: str, purposes: Iterable[str] = TARGETING_PURPOSES
+) -> set[str]:
     """Those of ``person_ids`` (existing persons) whose consent allows targeting for ``purposes``."""
     if not person_ids:
         return set()

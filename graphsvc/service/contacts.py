@@ -50,16 +50,22 @@ class ContactFilter:
 
     def params(self) -> dict[str, Any]:
         low = lambda text: text.strip().lower() if text and text.strip() else None  # noqa: E731
-        return {"source": self.source, "nameLike": low(self.name), "company": low(self.company), "city": low(self.city),
-                "country": low(self.country)}  # fmt: skip
+        return {
+            "source": self.source,
+            "nameLike": low(self.name),
+            "company": low(self.company),
+            "city": low(self.city),
+            "country": low(self.country),
+        }
 
 
 def contact_key(contact_id: str, *, where: str = "id") -> Key:
     """``'salesforce:003A1'`` -> ``('salesforce', '003A1')``."""
     source, sep, source_id = contact_id.partition(":")
     if not (sep and source and source_id):
-        raise InputError(f"expected a contact id like 'salesforce:003A1' (source:sourceId), got {contact_id!r}",
-                         where=where)  # fmt: skip
+        raise InputError(
+            f"expected a contact id like 'salesforce:003A1' (source:sourceId), got {contact_id!r}", where=where
+        )
     return source, source_id
 
 
@@ -126,16 +132,18 @@ def _converted(kind: str, fields: dict[str, Any], default_region: str | None) ->
     return row
 
 
-def upsert_contact(db: Database, fields: dict[str, Any], *, default_region: str | None = "US",
-                   origin: str = "api") -> Key:  # fmt: skip
+def upsert_contact(
+    db: Database, fields: dict[str, Any], *, default_region: str | None = "US", origin: str = "api"
+) -> Key:
     """Create or update a CRM contact from import-style ``fields`` (source, source_id, name, email [list]...)."""
     row = _converted("contacts", fields, default_region)
     db.write("ingest.contacts", rows=[row], now=datetime.now(UTC), origin=origin)
     return row["source"], row["sourceId"]
 
 
-def add_identity(db: Database, fields: dict[str, Any], *, default_region: str | None = "US",
-                 origin: str = "api") -> Key:  # fmt: skip
+def add_identity(
+    db: Database, fields: dict[str, Any], *, default_region: str | None = "US", origin: str = "api"
+) -> Key:
     """Create or update an identity (platform, handle, display_name..., contact_source + contact_id)."""
     row = _converted("identities", fields, default_region)
     if row["contact"] is not None:

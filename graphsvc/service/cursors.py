@@ -39,8 +39,11 @@ def decode(cursor: str | None, kind: str, length: int = 1, *, where: str = "afte
     except (binascii.Error, ValueError):
         data = None
     if not isinstance(data, list) or len(data) != length + 1 or data[0] != kind:
-        raise InputError(f"expected a cursor from this list ({kind}), got {cursor!r}", where=where,
-                         hint="pass pageInfo.endCursor of the previous page unchanged")  # fmt: skip
+        raise InputError(
+            f"expected a cursor from this list ({kind}), got {cursor!r}",
+            where=where,
+            hint="pass pageInfo.endCursor of the previous page unchanged",
+        )
     return data[1:]
 
 

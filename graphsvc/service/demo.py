@@ -16,14 +16,19 @@ from graphsvc.service.stats import graph_counts
 __all__ = ["IMPORT_ORDER", "load_demo"]
 
 #: The synth files in the order they import (identities before the edges and posts that name them).
-IMPORT_ORDER = (("contacts", "contacts.csv"), ("identities", "identities.csv"), ("edges", "edges.csv"),
-                ("posts", "posts.jsonl"))  # fmt: skip
+IMPORT_ORDER = (
+    ("contacts", "contacts.csv"),
+    ("identities", "identities.csv"),
+    ("edges", "edges.csv"),
+    ("posts", "posts.jsonl"),
+)
 
 Progress = Callable[[str, int, int | None], None]
 
 
-def load_demo(db: Database, *, people: int, seed: int, workdir: Path, batch_size: int,
-              progress: Progress | None = None) -> dict[str, Any]:  # fmt: skip
+def load_demo(
+    db: Database, *, people: int, seed: int, workdir: Path, batch_size: int, progress: Progress | None = None
+) -> dict[str, Any]:
     """Synthesise ``people``, import everything and resolve, unless the graph already holds contacts."""
     before = graph_counts(db)
     if before["contacts"] or before["identities"] or people <= 0:
@@ -41,6 +46,13 @@ def load_demo(db: Database, *, people: int, seed: int, workdir: Path, batch_size
         imported[kind] = summary.written
     resolved = resolve(db)
     job = run_job(db, "all", JobParams(batch_size=batch_size))  # influence, communities, advocates for the API
-    return {"loaded": True, "synth_dir": str(out), "brands": [b.name for b in BRANDS], "imported": imported,
-            "persons": resolved.persons, "job": job.id,
-            "review_queue": resolved.pending, "counts": graph_counts(db)}  # fmt: skip
+    return {
+        "loaded": True,
+        "synth_dir": str(out),
+        "brands": [b.name for b in BRANDS],
+        "imported": imported,
+        "persons": resolved.persons,
+        "job": job.id,
+        "review_queue": resolved.pending,
+        "counts": graph_counts(db),
+    }

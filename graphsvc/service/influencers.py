@@ -28,8 +28,9 @@ class InfluencerFilter:
     min_score: float | None = None
 
 
-def influencers(db: Database, wanted: InfluencerFilter, *, first: int | None, after: str | None,
-                consent_default: str) -> Page:  # fmt: skip
+def influencers(
+    db: Database, wanted: InfluencerFilter, *, first: int | None, after: str | None, consent_default: str
+) -> Page:
     """The most influential persons first (ties by id, descending); each row: ``person``, ``score``, ``rank``."""
     size = page_size(first)
     if wanted.min_score is not None and not 0.0 <= wanted.min_score <= 1.0:

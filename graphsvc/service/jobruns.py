@@ -50,7 +50,7 @@ class JobRunner:
         def work() -> None:
             try:
                 run_job(db, kind, params, progress=report, run_id=run_id)
-            except BaseException as exc:  # noqa: BLE001 - reported through the JobRun and the caller
+            except BaseException as exc:
                 failure.append(exc)
             finally:
                 begun.set()

@@ -16,6 +16,7 @@ neither as ends nor in the middle of a path.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -63,8 +64,9 @@ class WarmPath:
         return len(self.ties)
 
 
-def strongest_path(graph: nx.Graph, source: Hashable, targets: Collection[Hashable], *, max_hops: int,
-                   weight: str = "cost") -> list[Hashable] | None:  # fmt: skip
+def strongest_path(
+    graph: nx.Graph, source: Hashable, targets: Collection[Hashable], *, max_hops: int, weight: str = "cost"
+) -> list[Hashable] | None:
     """The cheapest path of at most ``max_hops`` edges from ``source`` to any node of ``targets``.
 
     Bellman-Ford stopped after ``max_hops`` rounds; edge weights must be >= 0.
@@ -96,21 +98,35 @@ def strongest_path(graph: nx.Graph, source: Hashable, targets: Collection[Hashab
     return min(found)[2] if found else None
 
 
-def _ties(db: Database, ids: Sequence[str], *, purposes: Sequence[str], consent_default: str,
-          per_person: int) -> list[dict[str, Any]]:  # fmt: skip
+def _ties(
+    db: Database, ids: Sequence[str], *, purposes: Sequence[str], consent_default: str, per_person: int
+) -> list[dict[str, Any]]:
     if not ids:
         return []
-    return db.read("api.person_ties", ids=list(ids), perPerson=per_person,
-                   **consent.params(consent_default, purposes))  # fmt: skip
+    return db.read("api.person_ties", ids=list(ids), perPerson=per_person, **consent.params(consent_default, purposes))
 
 
 def _tie(row: dict[str, Any]) -> Tie:
-    return Tie(source=row["person"], target=row["other"], strength=float(row["strength"]),
-               kinds=tuple(sorted(row["kinds"])), interactions=int(row["interactions"] or 0))  # fmt: skip
+    return Tie(
+        source=row["person"],
+        target=row["other"],
+        strength=float(row["strength"]),
+        kinds=tuple(sorted(row["kinds"])),
+        interactions=int(row["interactions"] or 0),
+    )
 
 
-def _expand(db: Database, graph: nx.Graph, start: str, layers: int, *, purposes: Sequence[str],
-            consent_default: str, per_person: int = PER_PERSON, frontier_cap: int = FRONTIER) -> None:  # fmt: skip
+def _expand(
+    db: Database,
+    graph: nx.Graph,
+    start: str,
+    layers: int,
+    *,
+    purposes: Sequence[str],
+    consent_default: str,
+    per_person: int = PER_PERSON,
+    frontier_cap: int = FRONTIER,
+) -> None:
     """Read ``layers`` layers of ties around ``start`` into ``graph`` (nodes carry ``ours`` and ``distance``)."""
     frontier = [start]
     seen = {start}
@@ -149,20 +165,25 @@ def ego_network(db: Database, person_id: str, *, depth: int = 1, limit: int = 50
         raise InputError(f"expected 1 to {MAX_EGO_SIZE}, got {limit}", where="limit")
     graph = nx.Graph()
     graph.add_node(person_id, distance=0)
-    _expand(db, graph, person_id, depth, purposes=(), consent_default="granted", per_person=limit,
-            frontier_cap=limit)  # fmt: skip
+    _expand(db, graph, person_id, depth, purposes=(), consent_default="granted", per_person=limit, frontier_cap=limit)
     distance = dict(graph.nodes(data="distance", default=0))
     kept = sorted(graph.nodes, key=lambda n: (distance[n], -graph.nodes[n].get("strength", 1.0), str(n)))[: limit + 1]
     sub = graph.subgraph(kept)
     # Each tie points away from the center (from the nearer person to the farther one).
-    ties = [_edge_tie(sub, a, b) if (distance[a], str(a)) <= (distance[b], str(b)) else _edge_tie(sub, b, a)
-            for a, b in sub.edges]  # fmt: skip
-    return EgoNetwork(center=person_id, distances={str(n): distance[n] for n in sub.nodes},
-                      ties=sorted(ties, key=lambda t: (-t.strength, t.source, t.target)))  # fmt: skip
+    ties = [
+        _edge_tie(sub, a, b) if (distance[a], str(a)) <= (distance[b], str(b)) else _edge_tie(sub, b, a)
+        for a, b in sub.edges
+    ]
+    return EgoNetwork(
+        center=person_id,
+        distances={str(n): distance[n] for n in sub.nodes},
+        ties=sorted(ties, key=lambda t: (-t.strength, t.source, t.target)),
+    )
 
 
-def warm_path(db: Database, to_id: str, *, from_id: str | None = None, consent_default: str,
-              max_hops: int = MAX_HOPS) -> WarmPath | None:  # fmt: skip
+def warm_path(
+    db: Database, to_id: str, *, from_id: str | None = None, consent_default: str, max_hops: int = MAX_HOPS
+) -> WarmPath | None:
     """The strongest chain of ties from ``from_id`` (else any of our people) to ``to_id``, or None."""
     if not 1 <= max_hops <= MAX_HOPS:
         raise InputError(f"expected 1 to {MAX_HOPS}, got {max_hops}", where="maxHops")
@@ -192,5 +213,5 @@ def warm_path(db: Database, to_id: str, *, from_id: str | None = None, consent_d
     if path is None:
         return None
     chain = [str(node) for node in reversed(path)]
-    ties = [_edge_tie(graph, a, b) for a, b in zip(chain, chain[1:], strict=False)]
+    ties = [_edge_tie(graph, a, b) for a, b in itertools.pairwise(chain)]
     return WarmPath(persons=chain, ties=ties, strength=math.prod(t.strength for t in ties))

@@ -48,9 +48,13 @@ class PersonFilter:
     def params(self) -> dict[str, Any]:
         if self.min_influence is not None and not 0.0 <= self.min_influence <= 1.0:
             raise InputError(f"expected a score from 0 to 1, got {self.min_influence}", where="filter.minInfluence")
-        return {"nameLike": self.name.strip().lower() if self.name and self.name.strip() else None,
-                "community": self.community, "platform": self.platform.lower() if self.platform else None,
-                "minInfluence": self.min_influence, "hasContact": self.has_contact}  # fmt: skip
+        return {
+            "nameLike": self.name.strip().lower() if self.name and self.name.strip() else None,
+            "community": self.community,
+            "platform": self.platform.lower() if self.platform else None,
+            "minInfluence": self.min_influence,
+            "hasContact": self.has_contact,
+        }
 
 
 def _grouped(rows: list[Row], key: str, value: str) -> dict[Any, list[Row]]:
@@ -127,8 +131,7 @@ def communities_page(db: Database, *, first: int | None, after: str | None) -> P
     size = page_size(first)
     key = decode(after, "community", 2)
     rows = db.read("api.communities_page", after=key, limit=size + 1)
-    return paginate([plain(r["community"]) for r in rows], size, "community",
-                    lambda row: [row["size"], row["id"]])  # fmt: skip
+    return paginate([plain(r["community"]) for r in rows], size, "community", lambda row: [row["size"], row["id"]])
 
 
 def communities_count(db: Database) -> int:

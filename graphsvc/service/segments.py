@@ -23,8 +23,20 @@ from graphsvc.service.values import jsonable, plain
 __all__ = ["EXPORT_COLUMNS", "FORMATS", "Export", "SegmentFilter", "segment_count", "segment_export", "segment_page"]
 
 FORMATS = ("csv", "json")
-EXPORT_COLUMNS = ("id", "name", "influence", "community", "platforms", "company", "title", "city", "country",
-                  "handles", "emails", "phones")  # fmt: skip
+EXPORT_COLUMNS = (
+    "id",
+    "name",
+    "influence",
+    "community",
+    "platforms",
+    "company",
+    "title",
+    "city",
+    "country",
+    "handles",
+    "emails",
+    "phones",
+)
 _PII_COLUMNS = ("emails", "phones")
 
 
@@ -44,10 +56,15 @@ class SegmentFilter:
         purposes = list(consent.TARGETING_PURPOSES)
         if self.consent_purpose:
             purposes.append(consent.check_purpose(self.consent_purpose, where="filter.consentPurpose"))
-        return {"community": self.community, "topic": self.topic,
-                "platform": self.platform.lower() if self.platform else None, "minInfluence": self.min_influence,
-                "city": self.city.strip().lower() if self.city and self.city.strip() else None,
-                "hasContact": self.has_contact, **consent.params(consent_default, purposes)}  # fmt: skip
+        return {
+            "community": self.community,
+            "topic": self.topic,
+            "platform": self.platform.lower() if self.platform else None,
+            "minInfluence": self.min_influence,
+            "city": self.city.strip().lower() if self.city and self.city.strip() else None,
+            "hasContact": self.has_contact,
+            **consent.params(consent_default, purposes),
+        }
 
 
 @dataclass
@@ -60,12 +77,19 @@ class Export:
     access_event: str | None
 
 
-def segment_page(db: Database, wanted: SegmentFilter, *, first: int | None, after: str | None,
-                 consent_default: str) -> Page:  # fmt: skip
+def segment_page(
+    db: Database, wanted: SegmentFilter, *, first: int | None, after: str | None, consent_default: str
+) -> Page:
     size = page_size(first)
     key = decode(after, "segment")
-    rows = db.read("api.segment_rows", after=key[0] if key else "", limit=size + 1, export=False, pii=False,
-                   **wanted.params(consent_default))  # fmt: skip
+    rows = db.read(
+        "api.segment_rows",
+        after=key[0] if key else "",
+        limit=size + 1,
+        export=False,
+        pii=False,
+        **wanted.params(consent_default),
+    )
     return paginate([plain(r["person"]) for r in rows], size, "segment", lambda row: [row["id"]])
 
 
@@ -75,10 +99,18 @@ def segment_count(db: Database, wanted: SegmentFilter, *, consent_default: str) 
 
 def _export_row(row: dict[str, Any], pii: bool) -> dict[str, Any]:
     person, contact = row["person"], row["contact"] or {}
-    out = {"id": person["id"], "name": person.get("name"), "influence": person.get("influence"),
-           "community": person.get("community"), "platforms": person.get("platforms") or [],
-           "company": contact.get("company"), "title": contact.get("title"), "city": contact.get("city"),
-           "country": contact.get("country"), "handles": row["handles"] or []}  # fmt: skip
+    out = {
+        "id": person["id"],
+        "name": person.get("name"),
+        "influence": person.get("influence"),
+        "community": person.get("community"),
+        "platforms": person.get("platforms") or [],
+        "company": contact.get("company"),
+        "title": contact.get("title"),
+        "city": contact.get("city"),
+        "country": contact.get("country"),
+        "handles": row["handles"] or [],
+    }
     if pii:
         out.update(emails=sorted(row["emails"] or []), phones=sorted(row["phones"] or []))
     return out
@@ -89,26 +121,43 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in
-                         (row[c] for c in columns)])  # fmt: skip
+        writer.writerow(
+            [";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[c] for c in columns)]
+        )
     return buffer.getvalue()
 
 
-def segment_export(db: Database, wanted: SegmentFilter, *, fmt: str, pii: bool, consent_default: str,
-                   max_rows: int, after: str | None = None, api_key_id: str | None = None) -> Export:  # fmt: skip
+def segment_export(
+    db: Database,
+    wanted: SegmentFilter,
+    *,
+    fmt: str,
+    pii: bool,
+    consent_default: str,
+    max_rows: int,
+    after: str | None = None,
+    api_key_id: str | None = None,
+) -> Export:
     """Up to ``max_rows`` members after ``after`` as CSV or JSON; PII columns only when ``pii``."""
     if fmt not in FORMATS:
         raise InputError(f"expected one of {', '.join(FORMATS)}, got {fmt!r}", where="format")
     key = decode(after, "segment")
-    rows = db.read("api.segment_rows", after=key[0] if key else "", limit=max_rows + 1, export=True, pii=pii,
-                   **wanted.params(consent_default))  # fmt: skip
+    rows = db.read(
+        "api.segment_rows",
+        after=key[0] if key else "",
+        limit=max_rows + 1,
+        export=True,
+        pii=pii,
+        **wanted.params(consent_default),
+    )
     has_more = len(rows) > max_rows
     shaped = [_export_row(plain(r), pii) for r in rows[:max_rows]]
     columns = [c for c in EXPORT_COLUMNS if pii or c not in _PII_COLUMNS]
     data = _csv(shaped, columns) if fmt == "csv" else json.dumps(jsonable(shaped), ensure_ascii=False)
     event = None
     if shaped:
-        event = record_access(db, api_key_id=api_key_id, operation=f"segment.export.{fmt}",
-                              person_ids=[row["id"] for row in shaped])  # fmt: skip
+        event = record_access(
+            db, api_key_id=api_key_id, operation=f"segment.export.{fmt}", person_ids=[row["id"] for row in shaped]
+        )
     end = encode("segment", [shaped[-1]["id"]]) if shaped else None
     return Export(format=fmt, rows=len(shaped), data=data, end_cursor=end, has_more=has_more, access_event=event)

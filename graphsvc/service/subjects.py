@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +32,7 @@ from graphsvc.service.audit import record_access
 from graphsvc.service.values import jsonable
 
 __all__ = ["REDACTED", "Erasure", "erase_subject", "export_subject", "redact"]
+
 
 @dataclass
 class Erasure:
@@ -72,18 +72,34 @@ def erase_subject(db: Database, person_id: str, *, actor: str) -> Erasure:
             return None
         handles = [k["key"] for k in found["keys"] if k["platform"] not in ("email", "phone")]
         addresses = [k["key"] for k in found["keys"] if k["platform"] in ("email", "phone")]
-        redactions = [{"id": post["id"], "text": redact(post["text"], handles, addresses)}
-                      for post in found["mentioning"]]  # fmt: skip
+        redactions = [
+            {"id": post["id"], "text": redact(post["text"], handles, addresses)} for post in found["mentioning"]
+        ]
         redactions = [r for r, post in zip(redactions, found["mentioning"], strict=True) if r["text"] != post["text"]]
-        erasure = Erasure(person_id=person_id, audit_event=audit_id, contacts=len(found["contacts"]),
-                          identities=len(found["identities"]), posts=len(found["posts"]),
-                          consents=len(found["consents"]), redacted_posts=len(redactions))  # fmt: skip
+        erasure = Erasure(
+            person_id=person_id,
+            audit_event=audit_id,
+            contacts=len(found["contacts"]),
+            identities=len(found["identities"]),
+            posts=len(found["posts"]),
+            consents=len(found["consents"]),
+            redacted_posts=len(redactions),
+        )
         suppress_identifiers(tx, found["keys"])  # salted hashes only: no later import brings them back
         nodes = [found["person"], *found["contacts"], *found["identities"], *found["posts"], *found["consents"]]
         counts = {k: v for k, v in erasure.as_dict().items() if isinstance(v, int)}
         erased_keys = [f"identity:{k['platform']}:{k['key']}" for k in found["keys"]] + found["contactKeys"]
-        tx.run(query("subjects.erase_apply"), redactions=redactions, nodes=nodes, personId=person_id, erasedKeys=erased_keys,
-               auditId=audit_id, at=datetime.now(UTC), actor=actor, counts=json.dumps(counts)).consume()  # fmt: skip
+        tx.run(
+            query("subjects.erase_apply"),
+            redactions=redactions,
+            nodes=nodes,
+            personId=person_id,
+            erasedKeys=erased_keys,
+            auditId=audit_id,
+            at=datetime.now(UTC),
+            actor=actor,
+            counts=json.dumps(counts),
+        ).consume()
         return erasure
 
     done = db.write_tx(work)

@@ -67,9 +67,18 @@ def _emails(rng: random.Random, mail: PersonMail, partner_mail: PersonMail | Non
     return chosen
 
 
-def _contact(rng: random.Random, person: Person, source: str, ids: _Ids, mail: PersonMail,
-             partner_mail: PersonMail | None, phones: list[tuple[str, str]], pools: NamePools,
-             stamp: Callable[[], str], duplicate: bool) -> Contact:  # fmt: skip
+def _contact(
+    rng: random.Random,
+    person: Person,
+    source: str,
+    ids: _Ids,
+    mail: PersonMail,
+    partner_mail: PersonMail | None,
+    phones: list[tuple[str, str]],
+    pools: NamePools,
+    stamp: Callable[[], str],
+    duplicate: bool,
+) -> Contact:
     contact = Contact(person=person.index, source=source, source_id=ids.new(rng, source), updated_at=stamp())
     _name_columns(rng, person, contact, nickname=0.35 if duplicate else 0.08)
     contact.emails = _emails(rng, mail, partner_mail)
@@ -82,12 +91,20 @@ def _contact(rng: random.Random, person: Person, source: str, ids: _Ids, mail: P
         city = location_text(rng, person.city, person.locale, "crm")
         contact.city = city.split(",")[0] if rng.random() < 0.8 else city
     draw = rng.random()
-    contact.country = person.locale.country if draw < 0.5 else (rng.choice(person.locale.country_names) if draw < 0.9 else "")
+    contact.country = (
+        person.locale.country if draw < 0.5 else (rng.choice(person.locale.country_names) if draw < 0.9 else "")
+    )
     return contact
 
 
-def make_contacts(rng: random.Random, people: list[Person], mails: list[PersonMail], known: list[bool],
-                  pools: NamePools, stamp: Callable[[], str]) -> list[Contact]:  # fmt: skip
+def make_contacts(
+    rng: random.Random,
+    people: list[Person],
+    mails: list[PersonMail],
+    known: list[bool],
+    pools: NamePools,
+    stamp: Callable[[], str],
+) -> list[Contact]:
     """The CRM records: ~40% of people, ~15% of them twice; household partners share an address.
 
     ``known``: whether a person has any account; those who have none are known from a CRM only.
@@ -99,18 +116,24 @@ def make_contacts(rng: random.Random, people: list[Person], mails: list[PersonMa
         chance = _IN_CRM + (0.35 if person.partner >= 0 else 0.0) + (0.1 if person.role == "influencer" else 0.0)
         if rng.random() >= chance and known[person.index]:
             continue
-        count = rng.choices((0, 1, 2), weights=(0.25, 0.6, 0.15))[0] if person.company else \
-            rng.choices((0, 1), weights=(0.3, 0.7))[0]  # fmt: skip
+        count = (
+            rng.choices((0, 1, 2), weights=(0.25, 0.6, 0.15))[0]
+            if person.company
+            else rng.choices((0, 1), weights=(0.3, 0.7))[0]
+        )
         first_mobile = rng.random() < 0.7  # the office line comes first in some CRMs
         phones = [book.number(rng, person.locale.country, mobile=(n == 0) == first_mobile) for n in range(count)]
         partner_mail = mails[person.partner] if person.partner >= 0 else None
         first = rng.choices(crms, weights=weights)[0]
-        contacts.append(_contact(rng, person, first, ids, mails[person.index], partner_mail, phones, pools, stamp, False))
+        contacts.append(
+            _contact(rng, person, first, ids, mails[person.index], partner_mail, phones, pools, stamp, False)
+        )
         draw = rng.random()
         if draw < _SECOND_CRM + _SAME_CRM_TWICE:
             second = first if draw < _SAME_CRM_TWICE else rng.choice([c for c in crms if c != first])
             # The same numbers (perhaps not all), written again the way the other CRM's user typed them.
             again = [book.rewrite(rng, e164) for _, e164 in phones[: rng.randint(max(0, len(phones) - 1), len(phones))]]
-            contacts.append(_contact(rng, person, second, ids, mails[person.index], partner_mail, again, pools, stamp,
-                                     True))  # fmt: skip
+            contacts.append(
+                _contact(rng, person, second, ids, mails[person.index], partner_mail, again, pools, stamp, True)
+            )
     return contacts

@@ -19,9 +19,53 @@ from graphsvc.synth.records import Email
 
 __all__ = ["Mailboxes", "PersonMail", "company_domain", "gravatar"]
 
-_LEGAL = {"gmbh", "ag", "kg", "co", "ohg", "mbh", "inc", "llc", "ltd", "plc", "group", "and", "sons", "sa", "sl",
-          "spa", "srl", "sarl", "sas", "sp", "z", "o", "s", "a", "ltda", "e", "k", "me", "cia", "et", "fils", "i", "y",
-          "und", "figli", "c", "ek", "gbr", "kgaa", "eireli", "ss", "snc", "sca", "sc", "sci"}  # fmt: skip
+_LEGAL = {
+    "gmbh",
+    "ag",
+    "kg",
+    "co",
+    "ohg",
+    "mbh",
+    "inc",
+    "llc",
+    "ltd",
+    "plc",
+    "group",
+    "and",
+    "sons",
+    "sa",
+    "sl",
+    "spa",
+    "srl",
+    "sarl",
+    "sas",
+    "sp",
+    "z",
+    "o",
+    "s",
+    "a",
+    "ltda",
+    "e",
+    "k",
+    "me",
+    "cia",
+    "et",
+    "fils",
+    "i",
+    "y",
+    "und",
+    "figli",
+    "c",
+    "ek",
+    "gbr",
+    "kgaa",
+    "eireli",
+    "ss",
+    "snc",
+    "sca",
+    "sc",
+    "sci",
+}
 _WORD = re.compile(r"[a-z0-9]+")
 _TAGS = ("news", "shop", "forum", "social", "promo", "x")
 
@@ -91,20 +135,25 @@ class Mailboxes:
         if person.company:
             given, family = slug(person.given.split()[0]), slug(person.surname)
             local = rng.choice((f"{given}.{family}", f"{given[:1]}{family}", f"{given}", f"{given[:1]}.{family}"))
-            mail.work = self._claim(rng, person.index, local or "info", company_domain(person.company, person.locale.tld))
+            mail.work = self._claim(
+                rng, person.index, local or "info", company_domain(person.company, person.locale.tld)
+            )
         if rng.random() < 0.35:
             mail.old = self._claim(rng, person.index, _local(rng.choice(styles), rng), rng.choice(free))
         local, _, domain = mail.personal.address.partition("@")
         if rng.random() < 0.15:
             mail.variants.append(self._claim(rng, person.index, f"{local}+{rng.choice(_TAGS)}", domain))
         if domain == "gmail.com" and rng.random() < 0.15:
-            dotted = local.replace(".", "") if "." in local else (local[:1] + "." + local[1:] if len(local) > 2 else local)
+            dotted = (
+                local.replace(".", "") if "." in local else (local[:1] + "." + local[1:] if len(local) > 2 else local)
+            )
             if dotted != local:
                 mail.variants.append(self._claim(rng, person.index, dotted, domain))
         if partner is not None:
             family = slug(person.surname)
-            local = rng.choice((f"{family}family", f"the{family}s", f"{slug(person.given)}and{slug(partner.given)}",
-                                f"{family}.home"))  # fmt: skip
+            local = rng.choice(
+                (f"{family}family", f"the{family}s", f"{slug(person.given)}and{slug(partner.given)}", f"{family}.home")
+            )
             mail.household = self._claim(rng, person.index, local, rng.choices(free, weights=weights)[0])
         return mail
 

@@ -81,8 +81,13 @@ def _name_tokens(name: str, place: str, company: str) -> Iterable[str]:
         yield f"cn:{name}|{company}"
     for family in {words[1 if len(words) > 1 else 0], words[-1]}:
         given = words[0]
-        yield from (f"u:{given}{family}", f"u:{given[0]}{family}", f"u:{family}{given}", f"u:{given}{family[0]}",
-                    f"u:{family}{given[0]}")  # fmt: skip
+        yield from (
+            f"u:{given}{family}",
+            f"u:{given[0]}{family}",
+            f"u:{family}{given}",
+            f"u:{given}{family[0]}",
+            f"u:{family}{given[0]}",
+        )
 
 
 def _tokens(record: Record, person: Person) -> set[str]:
@@ -92,8 +97,11 @@ def _tokens(record: Record, person: Person) -> set[str]:
         for email in record.emails:
             found.update(_email_tokens(email))
         found.update(f"p:{e164}" for _, e164 in record.phones)
-        name = _name(f"{record.given} {record.family}" if record.given or record.family else
-                     " ".join(reversed(record.name.split(", ", 1))))  # fmt: skip
+        name = _name(
+            f"{record.given} {record.family}"
+            if record.given or record.family
+            else " ".join(reversed(record.name.split(", ", 1)))
+        )
         found.update(_name_tokens(name, _place(record.city), fold(record.company)))
         return found
     found = {f"i:{record.ref}", *(f"i:{link}" for link in record.links)}
@@ -103,8 +111,13 @@ def _tokens(record: Record, person: Person) -> set[str]:
         found.add(f"h:{record.key}")  # the same username elsewhere ('jsmith84' here and at gmail.com)
         if len(_core(record.key)) >= 4:
             found.add(f"u:{_core(record.key)}")  # or a variant of it ('john.smith' and 'johnsmith84')
-    found.update(_name_tokens(_name(record.display_name), _place(record.location),
-                              company if company and company in fold(record.bio) else ""))  # fmt: skip
+    found.update(
+        _name_tokens(
+            _name(record.display_name),
+            _place(record.location),
+            company if company and company in fold(record.bio) else "",
+        )
+    )
     if record.avatar and record.avatar not in DEFAULT_AVATARS:
         found.add(f"a:{record.avatar}")
     if record.url and not record.links:
@@ -163,6 +176,7 @@ def _join(rng: random.Random, person: Person, main: list[Record], other: list[Re
             account.bio = f"{account.bio} {rng.choice(_LINK_WORDS)} {text}".strip()
             account.links.append(ref)
             return
+
     def split(group: list[Record]) -> tuple[list[Contact], list[Account]]:
         return [r for r in group if isinstance(r, Contact)], [r for r in group if isinstance(r, Account)]
 
@@ -178,8 +192,9 @@ def _join(rng: random.Random, person: Person, main: list[Record], other: list[Re
             row.display_name, row.location = person.full_name, person.city.name
 
 
-def ensure_evidence(rng: random.Random, people: list[Person], profiles: Profiles,
-                    contacts: list[Contact]) -> EvidenceReport:  # fmt: skip
+def ensure_evidence(
+    rng: random.Random, people: list[Person], profiles: Profiles, contacts: list[Contact]
+) -> EvidenceReport:
     """Join each person's records by evidence (adding links where needed); count the ambiguous ones."""
     by_person: list[list[Contact]] = [[] for _ in people]
     for contact in contacts:
@@ -187,8 +202,10 @@ def ensure_evidence(rng: random.Random, people: list[Person], profiles: Profiles
     linked = 0
     evidence: list[list[set[str]]] = []
     for person in people:
-        records: list[Record] = [*(profiles.accounts[i] for i in profiles.by_person[person.index]),
-                                 *by_person[person.index]]  # fmt: skip
+        records: list[Record] = [
+            *(profiles.accounts[i] for i in profiles.by_person[person.index]),
+            *by_person[person.index],
+        ]
         for _ in range(len(records) + 1):  # each round joins two groups of records
             tokens = [_tokens(r, person) for r in records]
             roots = _components(tokens)
@@ -200,8 +217,13 @@ def ensure_evidence(rng: random.Random, people: list[Person], profiles: Profiles
             other_root = next(root for root in roots if root != main_root)
             name = f"n:{_name(person.full_name)}"
             named = any(name in t for t, g in zip(tokens, roots, strict=True) if g == main_root)
-            _join(rng, person, [r for r, g in zip(records, roots, strict=True) if g == main_root],
-                  [r for r, g in zip(records, roots, strict=True) if g == other_root], named)  # fmt: skip
+            _join(
+                rng,
+                person,
+                [r for r, g in zip(records, roots, strict=True) if g == main_root],
+                [r for r, g in zip(records, roots, strict=True) if g == other_root],
+                named,
+            )
             linked += 1
         else:
             raise RuntimeError(f"could not join the records of {person.id}")  # every _join joins: a bug
@@ -217,7 +239,7 @@ def _hard(people: list[Person], evidence: list[list[set[str]]]) -> int:
                 if owner.setdefault(token, person.index) != person.index:
                     owner[token] = -1
     hard = 0
-    for person, found in zip(people, evidence, strict=True):
+    for found in evidence:
         if len(found) < 2:
             continue
         for i, tokens in enumerate(found):

@@ -31,23 +31,57 @@ SOCIAL_PLATFORMS = tuple(PLATFORM_RULES)
 _MAX = {"twitter": 15, "facebook": 50, "linkedin": 100, "instagram": 30, "github": 39, "forum": 40}
 _MIN = {"twitter": 1, "facebook": 5, "linkedin": 3, "instagram": 1, "github": 1, "forum": 2}
 _SEP = {  # the separator a platform uses instead of one it does not allow
-    "twitter": {".": "_", "-": "_"}, "github": {".": "-", "_": "-"}, "facebook": {"_": ".", "-": "."},
-    "linkedin": {".": "-", "_": "-"}, "instagram": {"-": "_"}, "forum": {},
-}  # fmt: skip
-_WORDS = ("the", "real", "its", "hey", "mr" , "dev", "codes", "runs", "bakes", "travels", "photo", "official", "xo",
-          "life", "studio", "writes", "eats", "makes", "on", "daily")  # fmt: skip
+    "twitter": {".": "_", "-": "_"},
+    "github": {".": "-", "_": "-"},
+    "facebook": {"_": ".", "-": "."},
+    "linkedin": {".": "-", "_": "-"},
+    "instagram": {"-": "_"},
+    "forum": {},
+}
+_WORDS = (
+    "the",
+    "real",
+    "its",
+    "hey",
+    "mr",
+    "dev",
+    "codes",
+    "runs",
+    "bakes",
+    "travels",
+    "photo",
+    "official",
+    "xo",
+    "life",
+    "studio",
+    "writes",
+    "eats",
+    "makes",
+    "on",
+    "daily",
+)
 _LETTERS = re.compile(r"[^a-z]")
 _URLS = {
     "twitter": ("https://x.com/{}", "https://twitter.com/{}", "x.com/{}", "https://mobile.twitter.com/{}"),
     "facebook": ("https://www.facebook.com/{}", "https://facebook.com/{}", "https://m.facebook.com/{}", "fb.com/{}"),
-    "linkedin": ("https://www.linkedin.com/in/{}", "https://www.linkedin.com/in/{}/", "linkedin.com/in/{}",
-                 "https://uk.linkedin.com/in/{}"),
+    "linkedin": (
+        "https://www.linkedin.com/in/{}",
+        "https://www.linkedin.com/in/{}/",
+        "linkedin.com/in/{}",
+        "https://uk.linkedin.com/in/{}",
+    ),
     "instagram": ("https://instagram.com/{}", "https://www.instagram.com/{}/", "instagram.com/{}"),
     "github": ("https://github.com/{}", "github.com/{}"),
-}  # fmt: skip
+}
 #: How often a raw handle is written plain, with '@', or as a profile URL (the rest).
-_FORMS = {"twitter": (0.5, 0.25), "facebook": (0.45, 0.0), "linkedin": (0.4, 0.0), "instagram": (0.55, 0.25),
-          "github": (0.6, 0.1), "forum": (0.8, 0.2)}  # fmt: skip
+_FORMS = {
+    "twitter": (0.5, 0.25),
+    "facebook": (0.45, 0.0),
+    "linkedin": (0.4, 0.0),
+    "instagram": (0.55, 0.25),
+    "github": (0.6, 0.1),
+    "forum": (0.8, 0.2),
+}
 
 
 class Style(NamedTuple):  # a tuple: people x styles is a lot of objects
@@ -72,9 +106,12 @@ def styles_of(rng: random.Random, person: Person) -> list[Style]:
     nick = slug(person.nick)
     yy, sep = f"{person.birth_year % 100:02d}", rng.choice(("", "", ".", "_", "-"))
     candidates = [
-        (Style((given, family), sep, ""), 6.0), (Style((given[0], family), "", ""), 3.0),
-        (Style((given, family), sep, yy), 3.0), (Style((family, given[0]), rng.choice(("", "_")), ""), 1.5),
-        (Style((given, family[0]), "", ""), 1.0), (Style((given[0], family), "", yy), 1.5),
+        (Style((given, family), sep, ""), 6.0),
+        (Style((given[0], family), "", ""), 3.0),
+        (Style((given, family), sep, yy), 3.0),
+        (Style((family, given[0]), rng.choice(("", "_")), ""), 1.5),
+        (Style((given, family[0]), "", ""), 1.0),
+        (Style((given[0], family), "", yy), 1.5),
         (Style((family, given), sep, ""), 1.0),
         (Style((rng.choice(_WORDS), nick or given), rng.choice(("", "_")), ""), 1.0),
         (Style((nick or given, rng.choice(_WORDS)), rng.choice(("", "_", ".")), ""), 1.0),
@@ -117,7 +154,8 @@ class Registry:
             else:
                 width = 1 + min(4, attempt // 8)
                 extra = ("_" if platform in {"twitter", "instagram"} and attempt % 3 == 0 else "") + str(
-                    rng.randrange(10 ** (width - 1), 10**width))
+                    rng.randrange(10 ** (width - 1), 10**width)
+                )
             key = _render(style, platform, extra)
             if key not in taken and PLATFORM_RULES[platform].fullmatch(key):
                 taken.add(key)

@@ -29,7 +29,9 @@ def _accent_variant(rng: random.Random, text: str) -> str:
     return ascii_name(text)
 
 
-def written_name(rng: random.Random, person: Person, *, nickname: float, accents: float, typos: float) -> tuple[str, str]:
+def written_name(
+    rng: random.Random, person: Person, *, nickname: float, accents: float, typos: float
+) -> tuple[str, str]:
     """(given, family) as one source writes them: maybe the nickname, no accents, one typo, one surname."""
     given = person.nick if person.nick and rng.random() < nickname else person.given
     # 'García López' -> 'García': the first surname is the one people use on their own.
@@ -59,7 +61,9 @@ def display_name(rng: random.Random, person: Person, platform: str, topic: str) 
         text = f"{given} {family}"
     draw = rng.random()
     if draw < 0.06:
-        text = rng.choice(_DECORATIONS).format(text, topic=topic, pronouns="she/her" if person.gender == "f" else "he/him")
+        text = rng.choice(_DECORATIONS).format(
+            text, topic=topic, pronouns="she/her" if person.gender == "f" else "he/him"
+        )
     elif casual and draw < 0.1:
         text = text.lower()
     elif draw < 0.1 + _UPPERCASE_SHARE:

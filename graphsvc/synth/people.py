@@ -21,10 +21,21 @@ INFLUENCER_SHARE, CELEBRITY_SHARE = 0.01, 0.002
 _COMMON_SHARE, _NICKNAME_SHARE, _HOUSEHOLD_SHARE, _MOVED_SHARE = 0.035, 0.15, 0.03, 0.04
 _TOPIC_LIST = list(TOPICS)
 _LOCALE_CUM = tuple(accumulate(locale.share for locale in LOCALES))
-_LANG_OF = {"en_US": "en", "en_GB": "en", "de_DE": "de", "fr_FR": "fr", "es_ES": "es", "it_IT": "it", "pl_PL": "pl",
-            "pt_BR": "pt"}  # fmt: skip
-_FORMAL = {(lang, gender): [formal for formal, g, lg, _ in NICKNAMES if lg == lang and g == gender]
-           for lang in set(_LANG_OF.values()) for gender in "mf"}  # fmt: skip
+_LANG_OF = {
+    "en_US": "en",
+    "en_GB": "en",
+    "de_DE": "de",
+    "fr_FR": "fr",
+    "es_ES": "es",
+    "it_IT": "it",
+    "pl_PL": "pl",
+    "pt_BR": "pt",
+}
+_FORMAL = {
+    (lang, gender): [formal for formal, g, lg, _ in NICKNAMES if lg == lang and g == gender]
+    for lang in set(_LANG_OF.values())
+    for gender in "mf"
+}
 _NICKS = {formal: nicks for formal, _, _, nicks in NICKNAMES}
 
 
@@ -86,7 +97,11 @@ def _name(rng: random.Random, pools: NamePools, locale: Locale, gender: str) -> 
         given, family, _ = rng.choices(candidates, weights=[1 / (r + 1) for r in range(len(candidates))])[0]
         return given, family, family, True
     formal = _FORMAL.get((_LANG_OF[locale.faker], gender), [])
-    given = rng.choice(formal) if formal and rng.random() < _NICKNAME_SHARE else pools.given[(locale.faker, gender)].pick(rng)
+    given = (
+        rng.choice(formal)
+        if formal and rng.random() < _NICKNAME_SHARE
+        else pools.given[(locale.faker, gender)].pick(rng)
+    )
     surname = family = pools.family[locale.faker].pick(rng)
     if locale.country in {"ES", "BR"} and rng.random() < 0.4:  # two surnames, often only the first is used online
         family = f"{surname} {pools.family[locale.faker].pick(rng)}"
@@ -98,8 +113,9 @@ def _city(rng: random.Random, cities: dict[str, Weighted], locale: Locale) -> Ci
     return next(c for c in locale.cities if c.name == name)
 
 
-def make_people(rng: random.Random, count: int, pools: NamePools,
-                communities: list[Community], community_cum: tuple[float, ...]) -> list[Person]:  # fmt: skip
+def make_people(
+    rng: random.Random, count: int, pools: NamePools, communities: list[Community], community_cum: tuple[float, ...]
+) -> list[Person]:
     """``count`` people with names, places, jobs and communities; households share a city and often a name."""
     cities = {locale.faker: zipf([c.name for c in locale.cities], offset=2.5) for locale in LOCALES}
     people: list[Person] = []
@@ -121,14 +137,27 @@ def make_people(rng: random.Random, count: int, pools: NamePools,
         if rng.random() < _MOVED_SHARE and len(locale.cities) > 1:
             old_city = rng.choice([c for c in locale.cities if c != city])
         employed = rng.random() < 0.78
-        people.append(Person(
-            index=index, id=f"p{index + 1:06d}", locale=locale, gender=gender, given=given, family=family, surname=surname,
-            nick=rng.choice(_NICKS[given]) if given in _NICKS else "", city=city, old_city=old_city,
-            company=pools.companies[locale.faker].pick(rng) if employed else "",
-            title=pools.jobs[locale.faker].pick(rng) if employed else "",
-            birth_year=rng.randint(1955, 2004), community=community, common=common,
-            partner=partner.index if partner is not None else -1, mood=max(-1.0, min(1.0, rng.gauss(0.1, 0.4))),
-        ))  # fmt: skip
+        people.append(
+            Person(
+                index=index,
+                id=f"p{index + 1:06d}",
+                locale=locale,
+                gender=gender,
+                given=given,
+                family=family,
+                surname=surname,
+                nick=rng.choice(_NICKS[given]) if given in _NICKS else "",
+                city=city,
+                old_city=old_city,
+                company=pools.companies[locale.faker].pick(rng) if employed else "",
+                title=pools.jobs[locale.faker].pick(rng) if employed else "",
+                birth_year=rng.randint(1955, 2004),
+                community=community,
+                common=common,
+                partner=partner.index if partner is not None else -1,
+                mood=max(-1.0, min(1.0, rng.gauss(0.1, 0.4))),
+            )
+        )
     for person in people:
         if person.partner == -2:
             person.partner = -1

@@ -17,8 +17,30 @@ __all__ = ["PhoneBook"]
 
 #: Digits of the example number's national significant number kept as the prefix (area or mobile code).
 _KEEP = {"US": 0, "GB": 2, "DE": 3, "FR": 1, "ES": 1, "IT": 2, "PL": 2, "BR": 3}
-_US_AREAS = ("212", "646", "917", "213", "310", "312", "773", "713", "602", "215", "210", "619", "214", "512", "415",
-             "206", "303", "617", "503", "404", "305", "612")  # fmt: skip
+_US_AREAS = (
+    "212",
+    "646",
+    "917",
+    "213",
+    "310",
+    "312",
+    "773",
+    "713",
+    "602",
+    "215",
+    "210",
+    "619",
+    "214",
+    "512",
+    "415",
+    "206",
+    "303",
+    "617",
+    "503",
+    "404",
+    "305",
+    "612",
+)
 
 
 class PhoneBook:
@@ -36,7 +58,12 @@ class PhoneBook:
         keep = _KEEP.get(region, 2)
         for _ in range(200):
             if region == "US":
-                digits = rng.choice(_US_AREAS) + str(rng.randint(2, 9)) + f"{rng.randrange(100):02d}" + f"{rng.randrange(10000):04d}"
+                digits = (
+                    rng.choice(_US_AREAS)
+                    + str(rng.randint(2, 9))
+                    + f"{rng.randrange(100):02d}"
+                    + f"{rng.randrange(10000):04d}"
+                )
             else:
                 digits = nsn[:keep] + "".join(str(rng.randrange(10)) for _ in range(len(nsn) - keep))
             number = phonenumbers.parse(f"+{example.country_code}{digits}", None)

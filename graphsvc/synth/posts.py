@@ -20,8 +20,16 @@ from graphsvc.synth.catalog import BRANDS, TOPICS, Brand
 from graphsvc.synth.people import Community, Person
 from graphsvc.synth.profiles import Profiles, iso
 from graphsvc.synth.social import MIXING
-from graphsvc.synth.texts import HARD_SHARE, LOCAL_LANGS, LOCAL_SHARE, brand_text, local_text, question_text
-from graphsvc.synth.texts import reply_text, topic_text
+from graphsvc.synth.texts import (
+    HARD_SHARE,
+    LOCAL_LANGS,
+    LOCAL_SHARE,
+    brand_text,
+    local_text,
+    question_text,
+    reply_text,
+    topic_text,
+)
 
 __all__ = ["POSTING", "Post", "make_posts"]
 
@@ -103,8 +111,10 @@ def _audience(people: list[Person], profiles: Profiles) -> _Audience:
             if platform in POSTING:
                 groups.setdefault((platform, -1), []).append(index)
                 groups.setdefault((platform, person.community), []).append(index)
-    weights = {key: (ids, list(accumulate(people[profiles.accounts[i].person].strength for i in ids)))
-               for key, ids in sorted(groups.items())}  # fmt: skip
+    weights = {
+        key: (ids, list(accumulate(people[profiles.accounts[i].person].strength for i in ids)))
+        for key, ids in sorted(groups.items())
+    }
     return _Audience(weights)
 
 
@@ -142,8 +152,14 @@ def _label(rng: random.Random, mood: float, brand: Brand | None) -> str:
     return "positive" if draw < pos else ("negative" if draw < pos + neg else "neutral")
 
 
-def make_posts(rng: random.Random, people: list[Person], communities: list[Community], profiles: Profiles,
-               reference: datetime, progress: Callable[[int], None]) -> tuple[list[Post], list[int]]:  # fmt: skip
+def make_posts(
+    rng: random.Random,
+    people: list[Person],
+    communities: list[Community],
+    profiles: Profiles,
+    reference: datetime,
+    progress: Callable[[int], None],
+) -> tuple[list[Post], list[int]]:
     """The posts in time order, and per person the engagement (replies, shares, mentions) they received."""
     accounts, audience, ids = profiles.accounts, _audience(people, profiles), _Ids()
     start = reference - timedelta(days=WINDOW_DAYS)
@@ -186,8 +202,11 @@ def make_posts(rng: random.Random, people: list[Person], communities: list[Commu
         post_id, url = ids.new(platform, author.key, start_ms + second * 1000 + rng.randrange(1000))
         post = Post(platform, post_id, author_index, iso(start + timedelta(seconds=second)), "", "en", url)
         draw = rng.random()
-        target = engage("reply" if draw < REPLY else "share", platform, community, person.index) \
-            if draw < REPLY + SHARE else -1  # fmt: skip
+        target = (
+            engage("reply" if draw < REPLY else "share", platform, community, person.index)
+            if draw < REPLY + SHARE
+            else -1
+        )
         if target >= 0 and draw < REPLY:
             post.reply_to, post.sentiment = target, _label(rng, person.mood, None)
             addressee = accounts[posts[target].account]
@@ -237,7 +256,9 @@ def _original(rng: random.Random, post: Post, person: Person, community: Communi
         post.sentiment, post.brand = "neutral", brand.name if named else ""
     elif draw < QUESTION + BRANDED:
         post.sentiment, post.brand = _label(rng, person.mood, brand), brand.name
-        post.text = brand_text(rng, post.sentiment, brand.name, product, brand.category, thing, person.city.name, hard=hard)
+        post.text = brand_text(
+            rng, post.sentiment, brand.name, product, brand.category, thing, person.city.name, hard=hard
+        )
     else:
         post.sentiment = _label(rng, person.mood, None)
         post.text = topic_text(rng, post.sentiment, thing, person.city.name, hard=hard)

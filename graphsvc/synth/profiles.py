@@ -31,11 +31,26 @@ _JOIN = {"twitter": 0.42, "facebook": 0.45, "linkedin": 0.22, "instagram": 0.38,
 _EMAIL_ROWS = (0.28, 0.47, 0.2, 0.05)  # share of people with 0, 1, 2, 3 addresses seen at sign-ups
 _BIO = {"twitter": 0.7, "instagram": 0.5, "github": 0.45, "facebook": 0.2, "forum": 0.3, "linkedin": 0.9}
 _LOCATION = {"twitter": 0.7, "instagram": 0.3, "github": 0.5, "facebook": 0.6, "forum": 0.4, "linkedin": 0.95}
-_PROFILE_URL = {"twitter": "x.com/{}", "instagram": "instagram.com/{}", "github": "github.com/{}",
-                "linkedin": "linkedin.com/in/{}", "facebook": "facebook.com/{}"}  # fmt: skip
+_PROFILE_URL = {
+    "twitter": "x.com/{}",
+    "instagram": "instagram.com/{}",
+    "github": "github.com/{}",
+    "linkedin": "linkedin.com/in/{}",
+    "facebook": "facebook.com/{}",
+}
 _EXTRA_TOPICS = ("travel", "coffee", "books", "photography", "football", "dogs")  # what anyone may also like
-_ASIDES = ("Views my own.", "Dog person.", "Coffee first.", "Dad of two.", "Mum of three.", "Always learning.",
-           "Opinions are mine.", "She/her.", "He/him.", "Tea > coffee.")  # fmt: skip
+_ASIDES = (
+    "Views my own.",
+    "Dog person.",
+    "Coffee first.",
+    "Dad of two.",
+    "Mum of three.",
+    "Always learning.",
+    "Opinions are mine.",
+    "She/her.",
+    "He/him.",
+    "Tea > coffee.",
+)
 
 
 def iso(moment: datetime) -> str:
@@ -78,11 +93,23 @@ def _bio(rng: random.Random, person: Person, platform: str, topics: tuple[str, .
     topic, other = topics[0], rng.choice(topics[1:] or _EXTRA_TOPICS)
     work = f"{person.title} at {person.company}" if person.company else ""
     if platform == "linkedin":
-        return (work if rng.random() < 0.6 else f"{work} | #{topic}") if work and rng.random() < 0.8 else \
-            f"{person.title or 'Freelancer'} | {topic} · {other}"  # fmt: skip
+        return (
+            (work if rng.random() < 0.6 else f"{work} | #{topic}")
+            if work and rng.random() < 0.8
+            else f"{person.title or 'Freelancer'} | {topic} · {other}"
+        )
     thing = rng.choice(TOPICS[topic])
-    pieces = [rng.choice((f"{topic.capitalize()} enthusiast.", f"Into #{topic} and #{other}.", f"{topic} · {other}",
-                          f"Loves a good {thing}.", f"{thing.capitalize()} every weekend."))]  # fmt: skip
+    pieces = [
+        rng.choice(
+            (
+                f"{topic.capitalize()} enthusiast.",
+                f"Into #{topic} and #{other}.",
+                f"{topic} · {other}",
+                f"Loves a good {thing}.",
+                f"{thing.capitalize()} every weekend.",
+            )
+        )
+    ]
     if work and rng.random() < 0.35:
         pieces.append(rng.choice((f"{person.title} @ {person.company}.", f"{work}.", f"Working at {person.company}.")))
     if rng.random() < 0.15:
@@ -116,17 +143,31 @@ def _avatar(rng: random.Random, platform: str, key: str, shared: str, website: s
     }[platform]
 
 
-def _social(rng: random.Random, person: Person, platform: str, key: str, topics: tuple[str, ...], shared: str,
-            website: str, stamp: Callable[[], str]) -> Account:  # fmt: skip
+def _social(
+    rng: random.Random,
+    person: Person,
+    platform: str,
+    key: str,
+    topics: tuple[str, ...],
+    shared: str,
+    website: str,
+    stamp: Callable[[], str],
+) -> Account:
     stale = person.old_city is not None and rng.random() < 0.5
     city = person.old_city if stale and person.old_city else person.city
     return Account(
-        person=person.index, platform=platform, key=key, raw=present(rng, platform, key),
-        display_name=display_name(rng, person, platform, topics[0]), bio=_bio(rng, person, platform, topics),
+        person=person.index,
+        platform=platform,
+        key=key,
+        raw=present(rng, platform, key),
+        display_name=display_name(rng, person, platform, topics[0]),
+        bio=_bio(rng, person, platform, topics),
         location=location_text(rng, city, person.locale, platform) if rng.random() < _LOCATION[platform] else "",
-        url=website if website and rng.random() < 0.45 else "", avatar=_avatar(rng, platform, key, shared, website),
-        lang=person.locale.lang if rng.random() < 0.7 else ("" if rng.random() < 0.67 else "en"), updated_at=stamp(),
-    )  # fmt: skip
+        url=website if website and rng.random() < 0.45 else "",
+        avatar=_avatar(rng, platform, key, shared, website),
+        lang=person.locale.lang if rng.random() < 0.7 else ("" if rng.random() < 0.67 else "en"),
+        updated_at=stamp(),
+    )
 
 
 def _email_row(rng: random.Random, person: Person, email: Email, stamp: Callable[[], str]) -> Account:
@@ -137,11 +178,17 @@ def _email_row(rng: random.Random, person: Person, email: Email, stamp: Callable
     else:
         name = person.given if draw < 0.65 else ""
     return Account(
-        person=person.index, platform="email", key=email.address, raw=email.raw, match_key=email.match_key,
-        display_name=name, location=location_text(rng, person.city, person.locale, "email") if rng.random() < 0.15 else "",
-        avatar=gravatar(email.address) if rng.random() < 0.4 else "", lang=person.locale.lang if rng.random() < 0.5 else "",
+        person=person.index,
+        platform="email",
+        key=email.address,
+        raw=email.raw,
+        match_key=email.match_key,
+        display_name=name,
+        location=location_text(rng, person.city, person.locale, "email") if rng.random() < 0.15 else "",
+        avatar=gravatar(email.address) if rng.random() < 0.4 else "",
+        lang=person.locale.lang if rng.random() < 0.5 else "",
         updated_at=stamp(),
-    )  # fmt: skip
+    )
 
 
 def _cross_links(rng: random.Random, accounts: list[Account]) -> None:
@@ -161,8 +208,13 @@ def _cross_links(rng: random.Random, accounts: list[Account]) -> None:
             account.links.append(target.ref)
 
 
-def make_profiles(rng: random.Random, people: list[Person], communities: list[Community], reference: datetime,
-                  progress: Callable[[int], None]) -> Profiles:  # fmt: skip
+def make_profiles(
+    rng: random.Random,
+    people: list[Person],
+    communities: list[Community],
+    reference: datetime,
+    progress: Callable[[int], None],
+) -> Profiles:
     """Every person's accounts on the social platforms and their email rows, each key unique per platform."""
     registry, mailboxes, websites = Registry(), Mailboxes(), set[str]()
     accounts: list[Account] = []

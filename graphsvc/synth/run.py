@@ -76,24 +76,38 @@ def generate(people: int, seed: int = 42, out: Path = Path("synth"), progress: P
     report("people", people, people)
 
     report("accounts", 0, people)
-    profiles = make_profiles(_rng(seed, "accounts"), persons, communities, reference,
-                             lambda done: report("accounts", done, people))  # fmt: skip
+    profiles = make_profiles(
+        _rng(seed, "accounts"), persons, communities, reference, lambda done: report("accounts", done, people)
+    )
     crm_rng = _rng(seed, "contacts")
     known = [bool(own) for own in profiles.by_person]
-    contacts = make_contacts(crm_rng, persons, profiles.mail, known, pools,
-                             lambda: iso(reference - timedelta(seconds=crm_rng.randrange(3600, 900 * 86400))))  # fmt: skip
+    contacts = make_contacts(
+        crm_rng,
+        persons,
+        profiles.mail,
+        known,
+        pools,
+        lambda: iso(reference - timedelta(seconds=crm_rng.randrange(3600, 900 * 86400))),
+    )
     evidence = ensure_evidence(_rng(seed, "evidence"), persons, profiles, contacts)
     report("accounts", people, people)
 
     report("edges", 0, people)
-    edges = write_edges(_rng(seed, "edges"), persons, profiles, reference, out / "edges.csv",
-                        lambda done: report("edges", done, people))  # fmt: skip
+    edges = write_edges(
+        _rng(seed, "edges"), persons, profiles, reference, out / "edges.csv", lambda done: report("edges", done, people)
+    )
     assign_audience(_rng(seed, "audience"), persons, profiles, edges)
     report("edges", people, people)
 
     report("posts", 0, 2 * people)
-    posts, received = make_posts(_rng(seed, "posts"), persons, communities, profiles, reference,
-                                 lambda done: report("posts", done, max(done, 2 * people)))  # fmt: skip
+    posts, received = make_posts(
+        _rng(seed, "posts"),
+        persons,
+        communities,
+        profiles,
+        reference,
+        lambda done: report("posts", done, max(done, 2 * people)),
+    )
     report("posts", len(posts), len(posts))
 
     report("write", 0, 2)
@@ -103,10 +117,15 @@ def generate(people: int, seed: int = 42, out: Path = Path("synth"), progress: P
     files |= write_truth(out, persons, communities, profiles.accounts, contacts, posts, received)
     report("write", 2, 2)
     return SynthSummary(
-        out=str(out), people=people, seed=seed, reference_date=reference.date().isoformat(),
-        seconds=round(time.perf_counter() - began, 2), files=dict(sorted(files.items())),
-        communities=len({p.community for p in persons}), influencers=sum(p.role == "influencer" for p in persons),
+        out=str(out),
+        people=people,
+        seed=seed,
+        reference_date=reference.date().isoformat(),
+        seconds=round(time.perf_counter() - began, 2),
+        files=dict(sorted(files.items())),
+        communities=len({p.community for p in persons}),
+        influencers=sum(p.role == "influencer" for p in persons),
         edges_within_community=round(edges.within_community / edges.rows, 3) if edges.rows else 0.0,
         evidence_links_added=evidence.linked,
         hard_records=round(evidence.hard / evidence.records, 3) if evidence.records else 0.0,
-    )  # fmt: skip
+    )

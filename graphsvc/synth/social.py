@@ -24,8 +24,14 @@ from graphsvc.synth.profiles import Profiles
 __all__ = ["EDGE_COLUMNS", "EDGE_TYPES", "MIXING", "EdgeStats", "assign_audience", "write_edges"]
 
 EDGE_COLUMNS = ("src_platform", "src_handle", "dst_platform", "dst_handle", "type", "since", "weight")
-EDGE_TYPES = {"twitter": "FOLLOWS", "facebook": "FRIENDS_WITH", "linkedin": "CONNECTED_TO", "instagram": "FOLLOWS",
-              "github": "FOLLOWS", "forum": "FOLLOWS"}  # fmt: skip
+EDGE_TYPES = {
+    "twitter": "FOLLOWS",
+    "facebook": "FRIENDS_WITH",
+    "linkedin": "CONNECTED_TO",
+    "instagram": "FOLLOWS",
+    "github": "FOLLOWS",
+    "forum": "FOLLOWS",
+}
 MIXING = 0.2  # share of ties that leave the community
 TIES_PER_PERSON = 17.0  # person-level ties; about 10 edge rows per person once realised on platforms
 _REALISE = {"twitter": 0.75, "facebook": 0.8, "linkedin": 0.6, "instagram": 0.7, "github": 0.5, "forum": 0.5}
@@ -46,15 +52,24 @@ def _weighted(members: list[int], people: list[Person]) -> tuple[list[int], list
     return members, list(accumulate(people[i].popularity for i in members))
 
 
-def write_edges(rng: random.Random, people: list[Person], profiles: Profiles, reference: datetime, path: Path,
-                progress: Callable[[int], None]) -> EdgeStats:  # fmt: skip
+def write_edges(
+    rng: random.Random,
+    people: list[Person],
+    profiles: Profiles,
+    reference: datetime,
+    path: Path,
+    progress: Callable[[int], None],
+) -> EdgeStats:
     """Draw ties and write edges.csv; returns the counts and each account's in- and out-degree."""
     accounts = profiles.accounts
     on: list[list[tuple[str, int, float, str]]] = [
-        [(accounts[i].platform, i, _REALISE[accounts[i].platform], EDGE_TYPES[accounts[i].platform])
-         for i in own if accounts[i].platform != "email"]
+        [
+            (accounts[i].platform, i, _REALISE[accounts[i].platform], EDGE_TYPES[accounts[i].platform])
+            for i in own
+            if accounts[i].platform != "email"
+        ]
         for own in profiles.by_person
-    ]  # fmt: skip
+    ]
     account_on = [{platform: i for platform, i, _, _ in mine} for mine in on]
     members: dict[int, list[int]] = {}
     for person in people:
@@ -104,8 +119,17 @@ def write_edges(rng: random.Random, people: list[Person], profiles: Profiles, re
                         if key in seen:
                             continue
                         seen.add(key)
-                        batch.append((platform, keys[a], platform, keys[b], kind, dates[int(draw() * _SINCE_DAYS)],
-                                      weights[int(draw() * len(weights))]))  # fmt: skip
+                        batch.append(
+                            (
+                                platform,
+                                keys[a],
+                                platform,
+                                keys[b],
+                                kind,
+                                dates[int(draw() * _SINCE_DAYS)],
+                                weights[int(draw() * len(weights))],
+                            )
+                        )
                         by_type[kind] = by_type.get(kind, 0) + 1
                         stats.within_community += same
                         out_degree[a] += 1

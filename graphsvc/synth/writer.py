@@ -24,10 +24,34 @@ __all__ = ["CONTACT_COLUMNS", "IDENTITY_COLUMNS", "IMPORT_REGION", "write_import
 #: The importer's default region for national phone numbers; synth writes national formats only for it.
 IMPORT_REGION = "US"
 _T = TypeVar("_T")
-CONTACT_COLUMNS = ("source", "source_id", "name", "given_name", "family_name", "email", "phone", "company", "title",
-                   "city", "country", "updated_at")  # fmt: skip
-IDENTITY_COLUMNS = ("platform", "handle", "display_name", "bio", "location", "url", "avatar_url", "followers",
-                    "following", "verified", "lang", "updated_at")  # fmt: skip
+CONTACT_COLUMNS = (
+    "source",
+    "source_id",
+    "name",
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "company",
+    "title",
+    "city",
+    "country",
+    "updated_at",
+)
+IDENTITY_COLUMNS = (
+    "platform",
+    "handle",
+    "display_name",
+    "bio",
+    "location",
+    "url",
+    "avatar_url",
+    "followers",
+    "following",
+    "verified",
+    "lang",
+    "updated_at",
+)
 
 
 def _csv(path: Path, header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> int:
@@ -45,30 +69,68 @@ def _shuffled(rng: random.Random, items: list[_T]) -> list[_T]:
     return order
 
 
-def write_import_files(rng: random.Random, out: Path, accounts: list[Account], contacts: list[Contact],
-                       posts: list[Post]) -> dict[str, int]:  # fmt: skip
+def write_import_files(
+    rng: random.Random, out: Path, accounts: list[Account], contacts: list[Contact], posts: list[Post]
+) -> dict[str, int]:
     """contacts.csv, identities.csv and posts.jsonl (edges.csv is streamed by social.write_edges)."""
     counts = {}
-    counts["contacts.csv"] = _csv(out / "contacts.csv", CONTACT_COLUMNS, [
-        (c.source, c.source_id, c.name, c.given, c.family, ";".join(e.raw for e in c.emails),
-         ";".join(raw for raw, _ in c.phones), c.company, c.title, c.city, c.country, c.updated_at)
-        for c in _shuffled(rng, contacts)
-    ])  # fmt: skip
-    counts["identities.csv"] = _csv(out / "identities.csv", IDENTITY_COLUMNS, [
-        (a.platform, a.raw, a.display_name, a.bio, a.location, a.url, a.avatar,
-         "" if a.platform == "email" else a.followers, "" if a.platform == "email" else a.following,
-         a.verified, a.lang, a.updated_at)
-        for a in _shuffled(rng, accounts)
-    ])  # fmt: skip
+    counts["contacts.csv"] = _csv(
+        out / "contacts.csv",
+        CONTACT_COLUMNS,
+        [
+            (
+                c.source,
+                c.source_id,
+                c.name,
+                c.given,
+                c.family,
+                ";".join(e.raw for e in c.emails),
+                ";".join(raw for raw, _ in c.phones),
+                c.company,
+                c.title,
+                c.city,
+                c.country,
+                c.updated_at,
+            )
+            for c in _shuffled(rng, contacts)
+        ],
+    )
+    counts["identities.csv"] = _csv(
+        out / "identities.csv",
+        IDENTITY_COLUMNS,
+        [
+            (
+                a.platform,
+                a.raw,
+                a.display_name,
+                a.bio,
+                a.location,
+                a.url,
+                a.avatar,
+                "" if a.platform == "email" else a.followers,
+                "" if a.platform == "email" else a.following,
+                a.verified,
+                a.lang,
+                a.updated_at,
+            )
+            for a in _shuffled(rng, accounts)
+        ],
+    )
     with (out / "posts.jsonl").open("w", encoding="utf-8", newline="\n") as handle:
         for post in posts:
             record = {
-                "platform": post.platform, "post_id": post.post_id, "author": accounts[post.account].key,
-                "text": post.text, "created_at": post.created_at, "url": post.url, "lang": post.lang,
+                "platform": post.platform,
+                "post_id": post.post_id,
+                "author": accounts[post.account].key,
+                "text": post.text,
+                "created_at": post.created_at,
+                "url": post.url,
+                "lang": post.lang,
                 "reply_to": posts[post.reply_to].post_id if post.reply_to >= 0 else None,
                 "share_of": posts[post.share_of].post_id if post.share_of >= 0 else None,
-                "mentions": [accounts[m].key for m in post.mentions], "hashtags": post.hashtags,
-            }  # fmt: skip
+                "mentions": [accounts[m].key for m in post.mentions],
+                "hashtags": post.hashtags,
+            }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     counts["posts.jsonl"] = len(posts)
     return counts
@@ -107,25 +169,46 @@ def _identity_truth(people: list[Person], accounts: list[Account], contacts: lis
     return rows
 
 
-def write_truth(out: Path, people: list[Person], communities: list[Community], accounts: list[Account],
-                contacts: list[Contact], posts: list[Post], received: list[int]) -> dict[str, int]:  # fmt: skip
+def write_truth(
+    out: Path,
+    people: list[Person],
+    communities: list[Community],
+    accounts: list[Account],
+    contacts: list[Contact],
+    posts: list[Post],
+    received: list[int],
+) -> dict[str, int]:
     """truth/identity_person.csv, person_community.csv, influencers.csv and post_sentiment.csv."""
     truth = out / "truth"
     truth.mkdir(parents=True, exist_ok=True)
     counts = {}
-    counts["truth/identity_person.csv"] = _csv(truth / "identity_person.csv", ("kind", "source", "key", "person_id"),
-                                               _identity_truth(people, accounts, contacts))  # fmt: skip
-    counts["truth/person_community.csv"] = _csv(truth / "person_community.csv", ("person_id", "community"),
-                                                [(p.id, communities[p.community].id) for p in people])  # fmt: skip
+    counts["truth/identity_person.csv"] = _csv(
+        truth / "identity_person.csv",
+        ("kind", "source", "key", "person_id"),
+        _identity_truth(people, accounts, contacts),
+    )
+    counts["truth/person_community.csv"] = _csv(
+        truth / "person_community.csv",
+        ("person_id", "community"),
+        [(p.id, communities[p.community].id) for p in people],
+    )
     followers = [0] * len(people)
     for account in accounts:
         followers[account.person] += account.followers
-    influencers = sorted((p for p in people if p.role == "influencer"),
-                         key=lambda p: (-received[p.index], -p.strength, p.index))  # fmt: skip
-    counts["truth/influencers.csv"] = _csv(truth / "influencers.csv", ("person_id", "rank", "followers_total", "topics"), [
-        (p.id, rank, followers[p.index], ";".join(communities[p.community].topics))
-        for rank, p in enumerate(influencers, start=1)
-    ])  # fmt: skip
-    counts["truth/post_sentiment.csv"] = _csv(truth / "post_sentiment.csv", ("platform", "post_id", "sentiment", "brand"),
-                                              [(p.platform, p.post_id, p.sentiment, p.brand) for p in posts])  # fmt: skip
+    influencers = sorted(
+        (p for p in people if p.role == "influencer"), key=lambda p: (-received[p.index], -p.strength, p.index)
+    )
+    counts["truth/influencers.csv"] = _csv(
+        truth / "influencers.csv",
+        ("person_id", "rank", "followers_total", "topics"),
+        [
+            (p.id, rank, followers[p.index], ";".join(communities[p.community].topics))
+            for rank, p in enumerate(influencers, start=1)
+        ],
+    )
+    counts["truth/post_sentiment.csv"] = _csv(
+        truth / "post_sentiment.csv",
+        ("platform", "post_id", "sentiment", "brand"),
+        [(p.platform, p.post_id, p.sentiment, p.brand) for p in posts],
+    )
     return counts

@@ -26,21 +26,40 @@ def write_graph(
 ) -> None:
     """Identities ``"platform:key" -> followers``, ties, ``(a, b, weight, count)`` interactions, persons."""
     rows = [{"platform": k.split(":")[0], "key": k.split(":", 1)[1], "followers": f} for k, f in identities.items()]
-    db.adhoc("UNWIND $rows AS r CREATE (:Identity {platform: r.platform, key: r.key, followers: r.followers})",
-             {"rows": rows}, allow_write=True)  # fmt: skip
+    db.adhoc(
+        "UNWIND $rows AS r CREATE (:Identity {platform: r.platform, key: r.key, followers: r.followers})",
+        {"rows": rows},
+        allow_write=True,
+    )
     split = _split_pairs
-    db.adhoc("UNWIND $rows AS r MATCH (a:Identity {platform: r[0], key: r[1]}), (b:Identity {platform: r[2], key: r[3]}) "
-             "CREATE (a)-[:FOLLOWS {since: $now}]->(b)", {"rows": split(follows), "now": NOW}, allow_write=True)  # fmt: skip
-    db.adhoc("UNWIND $rows AS r MATCH (a:Identity {platform: r[0], key: r[1]}), (b:Identity {platform: r[2], key: r[3]}) "
-             "CREATE (a)-[:FRIENDS_WITH]->(b)", {"rows": split(friends)}, allow_write=True)  # fmt: skip
+    db.adhoc(
+        "UNWIND $rows AS r MATCH (a:Identity {platform: r[0], key: r[1]}), (b:Identity {platform: r[2], key: r[3]}) "
+        "CREATE (a)-[:FOLLOWS {since: $now}]->(b)",
+        {"rows": split(follows), "now": NOW},
+        allow_write=True,
+    )
+    db.adhoc(
+        "UNWIND $rows AS r MATCH (a:Identity {platform: r[0], key: r[1]}), (b:Identity {platform: r[2], key: r[3]}) "
+        "CREATE (a)-[:FRIENDS_WITH]->(b)",
+        {"rows": split(friends)},
+        allow_write=True,
+    )
     talk = [[*a.split(":", 1), *b.split(":", 1), w, c] for a, b, w, c in interactions]
-    db.adhoc("UNWIND $rows AS r MATCH (a:Identity {platform: r[0], key: r[1]}), (b:Identity {platform: r[2], key: r[3]}) "
-             "CREATE (a)-[:INTERACTED {weight: r[4], count: r[5], lastAt: $now}]->(b)",
-             {"rows": talk, "now": NOW}, allow_write=True)  # fmt: skip
-    members = [{"id": pid, "members": [[m.split(":")[0], m.split(":", 1)[1]] for m in ms]} for pid, ms in persons.items()]
-    db.adhoc("UNWIND $rows AS r CREATE (p:Person {id: r.id}) WITH p, r UNWIND r.members AS m "
-             "MATCH (i:Identity {platform: m[0], key: m[1]}) CREATE (p)-[:HAS_MEMBER]->(i)",
-             {"rows": members}, allow_write=True)  # fmt: skip
+    db.adhoc(
+        "UNWIND $rows AS r MATCH (a:Identity {platform: r[0], key: r[1]}), (b:Identity {platform: r[2], key: r[3]}) "
+        "CREATE (a)-[:INTERACTED {weight: r[4], count: r[5], lastAt: $now}]->(b)",
+        {"rows": talk, "now": NOW},
+        allow_write=True,
+    )
+    members = [
+        {"id": pid, "members": [[m.split(":")[0], m.split(":", 1)[1]] for m in ms]} for pid, ms in persons.items()
+    ]
+    db.adhoc(
+        "UNWIND $rows AS r CREATE (p:Person {id: r.id}) WITH p, r UNWIND r.members AS m "
+        "MATCH (i:Identity {platform: m[0], key: m[1]}) CREATE (p)-[:HAS_MEMBER]->(i)",
+        {"rows": members},
+        allow_write=True,
+    )
 
 
 def _split_pairs(pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
@@ -49,15 +68,25 @@ def _split_pairs(pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
 
 def write_posts(db: Database, posts: Iterable[Mapping[str, Any]]) -> None:
     """Posts ``{author: "platform:key", topics: [...], brands: [...], sentiment: float | None}``."""
-    rows = [{"id": f"p{i}", "platform": p["author"].split(":")[0], "author": p["author"].split(":", 1)[1],
-             "topics": list(p.get("topics", [])), "brands": list(p.get("brands", [])), "sentiment": p.get("sentiment")}
-            for i, p in enumerate(posts)]  # fmt: skip
+    rows = [
+        {
+            "id": f"p{i}",
+            "platform": p["author"].split(":")[0],
+            "author": p["author"].split(":", 1)[1],
+            "topics": list(p.get("topics", [])),
+            "brands": list(p.get("brands", [])),
+            "sentiment": p.get("sentiment"),
+        }
+        for i, p in enumerate(posts)
+    ]
     db.adhoc(
         "UNWIND $rows AS r MATCH (a:Identity {platform: r.platform, key: r.author}) "
         "CREATE (a)-[:POSTED]->(p:Post {platform: r.platform, postId: r.id, createdAt: $now, sentiment: r.sentiment}) "
         "FOREACH (t IN r.topics | MERGE (topic:Topic {name: t}) CREATE (p)-[:TAGGED]->(topic)) "
         "FOREACH (b IN r.brands | MERGE (brand:Brand {name: b}) CREATE (p)-[:MENTIONS]->(brand))",
-        {"rows": rows, "now": NOW}, allow_write=True)  # fmt: skip
+        {"rows": rows, "now": NOW},
+        allow_write=True,
+    )
 
 
 def read_scores(db: Database, label: str) -> dict[str, dict[str, Any]]:
@@ -65,8 +94,10 @@ def read_scores(db: Database, label: str) -> dict[str, dict[str, Any]]:
     if label == "Person":
         text = "MATCH (n:Person) WHERE n.scoresJobRun IS NOT NULL RETURN n.id AS k, properties(n) AS props"
     else:
-        text = ("MATCH (n:Identity) WHERE n.scoresJobRun IS NOT NULL "
-                "RETURN 'identity:' + n.platform + ':' + n.key AS k, properties(n) AS props")  # fmt: skip
+        text = (
+            "MATCH (n:Identity) WHERE n.scoresJobRun IS NOT NULL "
+            "RETURN 'identity:' + n.platform + ':' + n.key AS k, properties(n) AS props"
+        )
     return {row["k"]: row["props"] for row in db.adhoc(text, {}, allow_write=False)[1]}
 
 

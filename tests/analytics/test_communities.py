@@ -15,8 +15,9 @@ from tests.analytics.graphs import nmi, rows, write_graph, write_posts
 
 def lfr(mu: float, seed: int = 1) -> tuple[nx.Graph, dict[Hashable, int]]:
     """An LFR benchmark graph (500 nodes, 7-8 planted communities of 40-100) and its planted labels."""
-    G = nx.LFR_benchmark_graph(500, 2.5, 1.5, mu, average_degree=20, max_degree=50, min_community=40,
-                               max_community=100, seed=seed)  # fmt: skip
+    G = nx.LFR_benchmark_graph(
+        500, 2.5, 1.5, mu, average_degree=20, max_degree=50, min_community=40, max_community=100, seed=seed
+    )
     G.remove_edges_from(list(nx.selfloop_edges(G)))
     return G, {v: min(G.nodes[v]["community"]) for v in G}
 
@@ -24,11 +25,17 @@ def lfr(mu: float, seed: int = 1) -> tuple[nx.Graph, dict[Hashable, int]]:
 @pytest.mark.parametrize("mu", [0.1, 0.2, 0.3])
 def test_lfr_communities_are_recovered_through_neo4j(db: Database, mu: float) -> None:
     G, truth = lfr(mu)
-    write_graph(db, identities={f"forum:n{v}": None for v in G}, friends=[(f"forum:n{u}", f"forum:n{v}") for u, v in G.edges],
-                persons={f"L{v}": [f"forum:n{v}"] for v in G})  # fmt: skip
+    write_graph(
+        db,
+        identities={f"forum:n{v}": None for v in G},
+        friends=[(f"forum:n{u}", f"forum:n{v}") for u, v in G.edges],
+        persons={f"L{v}": [f"forum:n{v}"] for v in G},
+    )
     report = run_job(db, "communities")
-    found = {int(r["id"][1:]): r["c"] for r in
-             rows(db, "MATCH (p:Person)-[:IN_COMMUNITY]->(c:Community) RETURN p.id AS id, c.id AS c")}  # fmt: skip
+    found = {
+        int(r["id"][1:]): r["c"]
+        for r in rows(db, "MATCH (p:Person)-[:IN_COMMUNITY]->(c:Community) RETURN p.id AS id, c.id AS c")
+    }
     assert len(found) == len(G)
     assert nmi(truth, found) >= 0.9
     assert report.counts["written_communities"] == len(set(found.values()))
@@ -44,8 +51,12 @@ def test_louvain_is_reproducible_with_a_seed() -> None:
 
 def test_the_job_gives_the_same_partition_on_a_rerun(db: Database) -> None:
     G, _ = lfr(0.3, seed=3)
-    write_graph(db, identities={f"forum:n{v}": None for v in G}, friends=[(f"forum:n{u}", f"forum:n{v}") for u, v in G.edges],
-                persons={f"L{v}": [f"forum:n{v}"] for v in G})  # fmt: skip
+    write_graph(
+        db,
+        identities={f"forum:n{v}": None for v in G},
+        friends=[(f"forum:n{u}", f"forum:n{v}") for u, v in G.edges],
+        persons={f"L{v}": [f"forum:n{v}"] for v in G},
+    )
 
     def partition() -> set[frozenset[str]]:
         found = rows(db, "MATCH (p:Person)-[:IN_COMMUNITY]->(c:Community) RETURN c.id AS c, collect(p.id) AS members")
@@ -70,13 +81,25 @@ def test_summaries_name_size_top_members_and_topics(db: Database) -> None:
     left, right = [f"twitter:l{i}" for i in range(5)], [f"twitter:r{i}" for i in range(4)]
     friends = [(a, b) for group in (left, right) for i, a in enumerate(group) for b in group[i + 1 :]]
     talk = [(a, left[0], 1.0, 1) for a in left[1:]] + [(a, right[0], 1.0, 1) for a in right[1:]]
-    write_graph(db, identities=dict.fromkeys(left + right, 10), friends=[*friends, (left[4], right[3])],
-                interactions=talk, persons={k.split(":")[1]: [k] for k in left + right})  # fmt: skip
-    write_posts(db, [{"author": left[1], "topics": ["bikes"]}] * 2 + [{"author": left[2], "topics": ["rain"]}]
-                + [{"author": right[1], "topics": ["chess"]}])  # fmt: skip
+    write_graph(
+        db,
+        identities=dict.fromkeys(left + right, 10),
+        friends=[*friends, (left[4], right[3])],
+        interactions=talk,
+        persons={k.split(":")[1]: [k] for k in left + right},
+    )
+    write_posts(
+        db,
+        [{"author": left[1], "topics": ["bikes"]}] * 2
+        + [{"author": left[2], "topics": ["rain"]}]
+        + [{"author": right[1], "topics": ["chess"]}],
+    )
     report = run_job(db, "all", JobParams(min_community_size=2))
-    found = rows(db, "MATCH (c:Community) RETURN c.size AS size, c.persons AS persons, c.topMembers AS top, "
-                     "c.topTopics AS topics, c.jobRun AS run ORDER BY size DESC")  # fmt: skip
+    found = rows(
+        db,
+        "MATCH (c:Community) RETURN c.size AS size, c.persons AS persons, c.topMembers AS top, "
+        "c.topTopics AS topics, c.jobRun AS run ORDER BY size DESC",
+    )
     assert [(c["size"], c["persons"]) for c in found] == [(5, 5), (4, 4)]
     assert found[0]["top"][0] == "l0" and set(found[0]["top"]) == {f"l{i}" for i in range(5)}
     assert found[1]["top"][0] == "r0"
@@ -87,7 +110,12 @@ def test_summaries_name_size_top_members_and_topics(db: Database) -> None:
 
 def test_summarize_keeps_only_eligible_members() -> None:
     communities = [{"a", "b", "x"}, {"c"}]
-    summaries = summarize(communities, rank={"a": 0.1, "b": 0.5, "x": 0.9}, topic_posts={"t": {"a": 1, "c": 4}},
-                          top_members=2, eligible=lambda v: v != "x")  # fmt: skip
+    summaries = summarize(
+        communities,
+        rank={"a": 0.1, "b": 0.5, "x": 0.9},
+        topic_posts={"t": {"a": 1, "c": 4}},
+        top_members=2,
+        eligible=lambda v: v != "x",
+    )
     assert [(s.size, s.top_members, s.top_topics) for s in summaries] == [(3, ["b", "a"], ["t"]), (1, ["c"], ["t"])]
     assert membership(communities)["x"] == 0

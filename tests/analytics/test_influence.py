@@ -8,7 +8,15 @@ import random
 import networkx as nx
 import pytest
 
-from graphsvc.analytics.influence import betweenness, combine, engagement, measure_influence, pagerank, reach, topic_pagerank
+from graphsvc.analytics.influence import (
+    betweenness,
+    combine,
+    engagement,
+    measure_influence,
+    pagerank,
+    reach,
+    topic_pagerank,
+)
 
 
 def weighted(n: int, p: float, seed: int, directed: bool = True) -> nx.Graph:
@@ -115,7 +123,13 @@ def test_combined_score_is_normalised_and_keeps_its_components() -> None:
     result = measure_influence(G, betweenness_k=20, seed=3)
     assert max(s["influence"] for s in result.scores.values()) == 1.0
     assert all(0 <= s["influence"] <= 1 for s in result.scores.values())
-    assert set(next(iter(result.scores.values()))) == {"pagerank", "reach", "engagement", "kcore", "betweenness",
-                                                       "influence"}  # fmt: skip
+    assert set(next(iter(result.scores.values()))) == {
+        "pagerank",
+        "reach",
+        "engagement",
+        "kcore",
+        "betweenness",
+        "influence",
+    }
     assert set(result.seconds) >= {"pagerank", "betweenness", "reach", "combine"}
     assert result.ranking()[0] == max(result.scores, key=lambda v: result.scores[v]["influence"])

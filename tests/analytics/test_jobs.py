@@ -18,23 +18,45 @@ from graphsvc.service.jobruns import job_run
 from tests.analytics.graphs import read_scores, rows, weighted_digraph, write_graph, write_posts
 
 # a and a2 are one person (P1) on two platforms; b is the most followed; f reaches P1 only in two hops.
-IDENTITIES = {"twitter:a": 1000, "linkedin:a2": 500, "twitter:b": 5000, "twitter:c": 10, "twitter:d": 20,
-              "forum:e": None, "twitter:f": 3}  # fmt: skip
-FOLLOWS = [("twitter:a", "twitter:b"), ("twitter:c", "twitter:b"), ("twitter:d", "twitter:b"),
-           ("twitter:b", "twitter:a"), ("twitter:f", "twitter:c")]  # fmt: skip
+IDENTITIES = {
+    "twitter:a": 1000,
+    "linkedin:a2": 500,
+    "twitter:b": 5000,
+    "twitter:c": 10,
+    "twitter:d": 20,
+    "forum:e": None,
+    "twitter:f": 3,
+}
+FOLLOWS = [
+    ("twitter:a", "twitter:b"),
+    ("twitter:c", "twitter:b"),
+    ("twitter:d", "twitter:b"),
+    ("twitter:b", "twitter:a"),
+    ("twitter:f", "twitter:c"),
+]
 FRIENDS = [("twitter:c", "twitter:d")]
-INTERACTIONS = [("twitter:d", "twitter:a", 2.0, 3), ("twitter:c", "twitter:a", 1.0, 1), ("forum:e", "linkedin:a2", 3.0, 3)]
-PERSONS = {"P1": ["twitter:a", "linkedin:a2"], "P2": ["twitter:b"], "P3": ["twitter:c"], "P4": ["twitter:d"],
-           "P6": ["twitter:f"]}  # fmt: skip
+INTERACTIONS = [
+    ("twitter:d", "twitter:a", 2.0, 3),
+    ("twitter:c", "twitter:a", 1.0, 1),
+    ("forum:e", "linkedin:a2", 3.0, 3),
+]
+PERSONS = {
+    "P1": ["twitter:a", "linkedin:a2"],
+    "P2": ["twitter:b"],
+    "P3": ["twitter:c"],
+    "P4": ["twitter:d"],
+    "P6": ["twitter:f"],
+}
 T = 0.1  # the default weight of one declared tie
 
 
 def _identity_reference() -> nx.DiGraph:
-    edges = {(a, b): T for a, b in FOLLOWS} | {("twitter:c", "twitter:d"): T, ("twitter:d", "twitter:c"): T}
+    edges = dict.fromkeys(FOLLOWS, T) | {("twitter:c", "twitter:d"): T, ("twitter:d", "twitter:c"): T}
     for a, b, w, _ in INTERACTIONS:
         edges[a, b] = edges.get((a, b), 0.0) + w
-    G = weighted_digraph({("identity:" + a, "identity:" + b): w for (a, b), w in edges.items()},
-                         ["identity:" + k for k in IDENTITIES])  # fmt: skip
+    G = weighted_digraph(
+        {("identity:" + a, "identity:" + b): w for (a, b), w in edges.items()}, ["identity:" + k for k in IDENTITIES]
+    )
     nx.set_edge_attributes(G, 0.0, "engagement")
     for a, b, w, _ in INTERACTIONS:
         G.edges["identity:" + a, "identity:" + b]["engagement"] = w
@@ -48,8 +70,12 @@ def _person_reference() -> nx.DiGraph:
         pu, pv = owner.get(u, u), owner.get(v, v)
         if pu != pv:
             old = G.get_edge_data(pu, pv, {"weight": 0.0, "engagement": 0.0})
-            G.add_edge(pu, pv, weight=old["weight"] + data["weight"],
-                       engagement=old.get("engagement", 0.0) + data.get("engagement", 0.0))  # fmt: skip
+            G.add_edge(
+                pu,
+                pv,
+                weight=old["weight"] + data["weight"],
+                engagement=old.get("engagement", 0.0) + data.get("engagement", 0.0),
+            )
     return G
 
 
@@ -84,9 +110,12 @@ def test_person_level_adds_up_a_persons_platforms(social: Database) -> None:
     persons = read_scores(social, "Person")
     assert set(persons) == set(PERSONS)  # forum:e has no Person: scored at person level, written nowhere
     by_id = lambda node: node.removeprefix("person:")  # noqa: E731
-    for measure, values in (("pagerank", nx.pagerank(ref, weight="weight")), ("kcore", nx.core_number(ref)),
-                            ("betweenness", nx.betweenness_centrality(ref)),
-                            ("engagement", dict(ref.in_degree(weight="engagement")))):  # fmt: skip
+    for measure, values in (
+        ("pagerank", nx.pagerank(ref, weight="weight")),
+        ("kcore", nx.core_number(ref)),
+        ("betweenness", nx.betweenness_centrality(ref)),
+        ("engagement", dict(ref.in_degree(weight="engagement"))),
+    ):
         expected = {v: float(x) for v, x in values.items() if v.startswith("person:")}
         assert len(expected) == len(PERSONS)
         _close(persons, expected, measure, by_id)
@@ -101,12 +130,19 @@ def test_person_level_adds_up_a_persons_platforms(social: Database) -> None:
 
 def test_topic_influence_is_personalised_and_differs_from_global(social: Database) -> None:
     # c and d post about "gardening": who they listen to ranks first there, not the global leader.
-    write_posts(social, [{"author": "twitter:c", "topics": ["gardening"]}] * 2
-                + [{"author": "twitter:d", "topics": ["gardening"]}] * 2
-                + [{"author": "twitter:b", "topics": ["crm"]}] * 3 + [{"author": "twitter:a", "topics": ["rare"]}])
+    write_posts(
+        social,
+        [{"author": "twitter:c", "topics": ["gardening"]}] * 2
+        + [{"author": "twitter:d", "topics": ["gardening"]}] * 2
+        + [{"author": "twitter:b", "topics": ["crm"]}] * 3
+        + [{"author": "twitter:a", "topics": ["rare"]}],
+    )
     report = run_job(social, "influence", JobParams(min_topic_posts=3))
-    found = rows(social, "MATCH (p:Person)-[r:TOPIC_INFLUENCE]->(t:Topic) RETURN t.name AS topic, p.id AS person, "
-                         "r.score AS score, r.rank AS rank, r.jobRun AS run ORDER BY topic, rank")  # fmt: skip
+    found = rows(
+        social,
+        "MATCH (p:Person)-[r:TOPIC_INFLUENCE]->(t:Topic) RETURN t.name AS topic, p.id AS person, "
+        "r.score AS score, r.rank AS rank, r.jobRun AS run ORDER BY topic, rank",
+    )
     assert {r["topic"] for r in found} == {"gardening", "crm"}  # "rare" has fewer than min_topic_posts
     assert {r["run"] for r in found} == {report.id}
     ref = _person_reference()
@@ -121,14 +157,20 @@ def test_topic_influence_is_personalised_and_differs_from_global(social: Databas
 
 
 def test_advocates_and_detractors_follow_the_sentiment_sign(social: Database) -> None:
-    write_posts(social, [{"author": "twitter:a", "brands": ["acme"], "sentiment": 0.8}] * 2
-                + [{"author": "linkedin:a2", "brands": ["acme"], "sentiment": 0.6}]
-                + [{"author": "twitter:c", "brands": ["acme"], "sentiment": -0.7}]
-                + [{"author": "twitter:d", "brands": ["acme"], "sentiment": 0.01}])  # neutral: neither
+    write_posts(
+        social,
+        [{"author": "twitter:a", "brands": ["acme"], "sentiment": 0.8}] * 2
+        + [{"author": "linkedin:a2", "brands": ["acme"], "sentiment": 0.6}]
+        + [{"author": "twitter:c", "brands": ["acme"], "sentiment": -0.7}]
+        + [{"author": "twitter:d", "brands": ["acme"], "sentiment": 0.01}],
+    )  # neutral: neither
     run_job(social, "influence")
-    found = rows(social, "MATCH (p:Person)-[r:ADVOCATES|DETRACTS]->(b:Brand {name: 'acme'}) "
-                         "RETURN p.id AS person, type(r) AS side, r.posts AS posts, r.sentiment AS sentiment, "
-                         "r.score AS score ORDER BY person")  # fmt: skip
+    found = rows(
+        social,
+        "MATCH (p:Person)-[r:ADVOCATES|DETRACTS]->(b:Brand {name: 'acme'}) "
+        "RETURN p.id AS person, type(r) AS side, r.posts AS posts, r.sentiment AS sentiment, "
+        "r.score AS score ORDER BY person",
+    )
     assert [(r["person"], r["side"], r["posts"]) for r in found] == [("P1", "ADVOCATES", 3), ("P3", "DETRACTS", 1)]
     assert found[0]["sentiment"] == pytest.approx((0.8 * 2 + 0.6) / 3)
     assert found[1]["sentiment"] == pytest.approx(-0.7) and found[1]["score"] > 0
@@ -142,17 +184,24 @@ def test_rerun_replaces_results_and_records_job_runs(social: Database) -> None:
     social.adhoc("MATCH (i:Identity {key: 'f'}) DETACH DELETE i", {}, allow_write=True)
     social.adhoc("MATCH (:Person {id: 'P4'})-[r:HAS_MEMBER]->() DELETE r", {}, allow_write=True)
     second = run_job(social, "all")
-    persons = rows(social, "MATCH (p:Person) RETURN p.id AS id, p.scoresJobRun AS run, p.influence AS influence, "
-                           "p.community AS community ORDER BY id")  # fmt: skip
+    persons = rows(
+        social,
+        "MATCH (p:Person) RETURN p.id AS id, p.scoresJobRun AS run, p.influence AS influence, "
+        "p.community AS community ORDER BY id",
+    )
     by_id = {p["id"]: p for p in persons}
     assert by_id["P4"]["run"] is None and by_id["P4"]["influence"] is None and by_id["P4"]["community"] is None
     assert by_id["P6"]["run"] is None and by_id["P6"]["community"] is None
     assert {p["run"] for p in persons if p["id"] not in ("P4", "P6")} == {second.id}
-    runs = rows(social, "MATCH ()-[r:TOPIC_INFLUENCE|ADVOCATES|DETRACTS]->() RETURN DISTINCT r.jobRun AS run "
-                        "UNION MATCH (c:Community) RETURN DISTINCT c.jobRun AS run")  # fmt: skip
+    runs = rows(
+        social,
+        "MATCH ()-[r:TOPIC_INFLUENCE|ADVOCATES|DETRACTS]->() RETURN DISTINCT r.jobRun AS run "
+        "UNION MATCH (c:Community) RETURN DISTINCT c.jobRun AS run",
+    )
     assert runs == [{"run": second.id}]
-    members = rows(social, "MATCH (p:Person)-[:IN_COMMUNITY]->(c:Community) RETURN p.id AS id, c.id AS c, "
-                           "p.community AS prop")  # fmt: skip
+    members = rows(
+        social, "MATCH (p:Person)-[:IN_COMMUNITY]->(c:Community) RETURN p.id AS id, c.id AS c, p.community AS prop"
+    )
     assert members and all(m["c"] == m["prop"] and m["c"].startswith(second.id) for m in members)
     assert len(members) == len({m["id"] for m in members})  # one community per person
 
@@ -178,9 +227,12 @@ def test_a_failing_job_is_recorded_as_failed(social: Database) -> None:
 def _hold_lock(db: Database, holder: str, seconds_ago: float) -> None:
     """A claim on the analytics lock by ``holder`` (a running JobRun), last renewed ``seconds_ago``."""
     beat = datetime.now(UTC) - timedelta(seconds=seconds_ago)
-    db.adhoc("CREATE (:JobLock {name: 'analytics', holder: $id, heartbeatAt: $beat}) "
-             "CREATE (:JobRun {id: $id, kind: 'all', status: 'running', startedAt: $beat})",
-             {"id": holder, "beat": beat}, allow_write=True)  # fmt: skip
+    db.adhoc(
+        "CREATE (:JobLock {name: 'analytics', holder: $id, heartbeatAt: $beat}) "
+        "CREATE (:JobRun {id: $id, kind: 'all', status: 'running', startedAt: $beat})",
+        {"id": holder, "beat": beat},
+        allow_write=True,
+    )
 
 
 def test_a_second_job_is_refused_while_one_runs_in_any_process(social: Database) -> None:

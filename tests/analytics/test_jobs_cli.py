@@ -24,9 +24,12 @@ def runner(settings: Settings) -> Iterator[CliRunner]:
 
 
 def test_run_all_then_list_as_json(db: Database, runner: CliRunner) -> None:
-    write_graph(db, identities={"twitter:a": 3, "twitter:b": 1, "twitter:c": 0},
-                follows=[("twitter:a", "twitter:b"), ("twitter:c", "twitter:b"), ("twitter:b", "twitter:a")],
-                persons={"A": ["twitter:a"], "B": ["twitter:b"], "C": ["twitter:c"]})  # fmt: skip
+    write_graph(
+        db,
+        identities={"twitter:a": 3, "twitter:b": 1, "twitter:c": 0},
+        follows=[("twitter:a", "twitter:b"), ("twitter:c", "twitter:b"), ("twitter:b", "twitter:a")],
+        persons={"A": ["twitter:a"], "B": ["twitter:b"], "C": ["twitter:c"]},
+    )
     result = runner.invoke(app, ["run", "all", "--platform", "Twitter", "--since", "2024-01-01", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)

@@ -36,13 +36,18 @@ def test_planted_influencers_rank_at_the_top(db: Database, tmp_path: Path) -> No
     resolve(db)
     run_job(db, "influence")
 
-    truth = {(r["kind"], r["source"], r["key"]): r["person_id"] for r in _csv(tmp_path / "truth" / "identity_person.csv")}
-    persons = rows(db, "MATCH (p:Person) WHERE p.influence IS NOT NULL "
-                       "RETURN p.id AS id, p.influence AS influence, "
-                       "[(p)-[:HAS_MEMBER]->(i:Identity) | ['identity', i.platform, i.key]] + "
-                       "[(p)-[:HAS_MEMBER]->(c:Contact) | ['contact', c.source, c.sourceId]] AS members, "
-                       "reduce(s = 0, f IN [(p)-[:HAS_MEMBER]->(i:Identity) | coalesce(i.followers, 0)] | s + f) "
-                       "AS followers")  # fmt: skip
+    truth = {
+        (r["kind"], r["source"], r["key"]): r["person_id"] for r in _csv(tmp_path / "truth" / "identity_person.csv")
+    }
+    persons = rows(
+        db,
+        "MATCH (p:Person) WHERE p.influence IS NOT NULL "
+        "RETURN p.id AS id, p.influence AS influence, "
+        "[(p)-[:HAS_MEMBER]->(i:Identity) | ['identity', i.platform, i.key]] + "
+        "[(p)-[:HAS_MEMBER]->(c:Contact) | ['contact', c.source, c.sourceId]] AS members, "
+        "reduce(s = 0, f IN [(p)-[:HAS_MEMBER]->(i:Identity) | coalesce(i.followers, 0)] | s + f) "
+        "AS followers",
+    )
     synth_person = {}
     for p in persons:
         votes = Counter(truth[tuple(m)] for m in p["members"] if tuple(m) in truth)

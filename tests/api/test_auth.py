@@ -19,15 +19,23 @@ SEGMENT = '{ segment(filter: {community: "run1:0"}) { count } }'
 WARM = '{ warmPath(to: "p3") { hops } }'
 REVIEW = "{ reviewQueue { id } }"
 EXPORT = 'mutation { exportSubject(personId: "p2") }'
-JOB = 'mutation { runJob(kind: COMMUNITIES) { id } }'
+JOB = "mutation { runJob(kind: COMMUNITIES) { id } }"
 
 #: operation -> the least role that may run it.
 MATRIX = [
-    (CONTACT_PII, "viewer"), (IDENTITIES, "viewer"), ('{ influencers { edges { score } } }', "viewer"),
-    ('{ search(text: "ada") { kind } }', "viewer"), ('{ communities { totalCount } }', "viewer"),
-    (SEGMENT, "marketer"), (WARM, "marketer"), (REVIEW, "analyst"), (UPSERT, "analyst"), (EXPORT, "analyst"),
-    ('{ person(id: "p4") { consents { status } } }', "analyst"), (ERASE, "admin"),
-]  # fmt: skip
+    (CONTACT_PII, "viewer"),
+    (IDENTITIES, "viewer"),
+    ("{ influencers { edges { score } } }", "viewer"),
+    ('{ search(text: "ada") { kind } }', "viewer"),
+    ("{ communities { totalCount } }", "viewer"),
+    (SEGMENT, "marketer"),
+    (WARM, "marketer"),
+    (REVIEW, "analyst"),
+    (UPSERT, "analyst"),
+    (EXPORT, "analyst"),
+    ('{ person(id: "p4") { consents { status } } }', "analyst"),
+    (ERASE, "admin"),
+]
 
 
 @pytest.mark.parametrize("query, least", MATRIX, ids=[f"{least}:{q[:40]}" for q, least in MATRIX])
@@ -54,8 +62,14 @@ def test_pii_only_for_analyst_and_admin(api: str, social_map: Database, keys: di
         assert contact["emails"] == [ADA_PII["email"]] and contact["birthDate"] == ADA_PII["birthDate"]
         assert handles["email"] == ADA_PII["email"] and handles["phone"] == ADA_PII["phone"]
     else:  # null, and no error: the value is simply not theirs to read
-        assert contact == {"name": "Ada Lovelace", "emails": None, "phones": None, "street": None, "postcode": None,
-                           "birthDate": None}  # fmt: skip
+        assert contact == {
+            "name": "Ada Lovelace",
+            "emails": None,
+            "phones": None,
+            "street": None,
+            "postcode": None,
+            "birthDate": None,
+        }
         assert handles["email"] is None and handles["phone"] is None
 
 
@@ -71,10 +85,12 @@ def test_pii_cannot_be_probed_by_search_or_lookup(api: str, social_map: Database
 
 
 def test_segment_export_columns_follow_the_role(api: str, social_map: Database, keys: dict[str, str]) -> None:
-    query = '{ segment(filter: {hasContact: true}) { export(format: CSV) { rows data } } }'
+    query = "{ segment(filter: {hasContact: true}) { export(format: CSV) { rows data } } }"
     marketer = data(ask(api, query, key=keys["marketer"]))["segment"]["export"]
     assert marketer["rows"] == 2
-    assert marketer["data"].splitlines()[0] == "id,name,influence,community,platforms,company,title,city,country,handles"
+    assert (
+        marketer["data"].splitlines()[0] == "id,name,influence,community,platforms,company,title,city,country,handles"
+    )
     assert ADA_PII["email"] not in marketer["data"]
     analyst = data(ask(api, query, key=keys["analyst"]))["segment"]["export"]
     assert analyst["data"].splitlines()[0].endswith(",handles,emails,phones")
@@ -94,7 +110,7 @@ def test_a_bad_or_revoked_key_is_refused_not_downgraded(serve: Serve, db: Databa
         assert data(ask(base, "{ me { role } }", key=secret))["me"]["role"] == "analyst"
         revoke_key(db, key.id)
         for bad in (secret, "gsk_000000000000_" + "x" * 40, "not-a-key"):
-            problem = error(ask(base, '{ persons { totalCount } }', key=bad))
+            problem = error(ask(base, "{ persons { totalCount } }", key=bad))
             assert problem["extensions"]["code"] == "UNAUTHENTICATED"
             assert "not valid" in problem["message"]
     assert authenticate(db, secret) is None

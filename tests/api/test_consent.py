@@ -26,8 +26,9 @@ def _segment(base: str, key: str) -> set[str]:
     return members
 
 
-def test_denied_withdrawn_and_superseded_people_never_appear(api: str, social_map: Database,
-                                                              keys: dict[str, str]) -> None:  # fmt: skip
+def test_denied_withdrawn_and_superseded_people_never_appear(
+    api: str, social_map: Database, keys: dict[str, str]
+) -> None:
     assert _influencers(api) == EVERYONE - EXCLUDED  # p6's denial expired, p7 granted after denying
     assert _segment(api, keys["marketer"]) == EVERYONE - EXCLUDED
     assert consent.targetable(social_map, sorted(EVERYONE), default="granted") == EVERYONE - EXCLUDED
@@ -52,9 +53,16 @@ def test_a_segment_purpose_adds_its_own_consent(api: str, social_map: Database, 
 def test_record_consent_then_the_person_drops_out(api: str, social_map: Database, keys: dict[str, str]) -> None:
     mutation = """mutation($input: ConsentInput!) { recordConsent(input: $input) {
                     id purpose channel status legalBasis givenAt withdrawnAt expiresAt recordedBy } }"""
-    given = {"personId": "p3", "purpose": "marketing", "status": "WITHDRAWN", "channel": "EMAIL",
-             "legalBasis": "consent", "collectionMethod": "web-form", "source": "preference-centre",
-             "policyUrl": "https://example.com/privacy"}  # fmt: skip
+    given = {
+        "personId": "p3",
+        "purpose": "marketing",
+        "status": "WITHDRAWN",
+        "channel": "EMAIL",
+        "legalBasis": "consent",
+        "collectionMethod": "web-form",
+        "source": "preference-centre",
+        "policyUrl": "https://example.com/privacy",
+    }
     record = data(ask(api, mutation, {"input": given}, key=keys["analyst"]))["recordConsent"]
     assert record["status"] == "withdrawn" and record["channel"] == "email" and record["withdrawnAt"]
     assert record["recordedBy"].startswith("apikey:") and record["givenAt"] is None
@@ -62,18 +70,27 @@ def test_record_consent_then_the_person_drops_out(api: str, social_map: Database
     consents = data(ask(api, '{ person(id: "p3") { consents { purpose status legalBasis } } }', key=keys["analyst"]))
     assert consents["person"]["consents"] == [{"purpose": "marketing", "status": "withdrawn", "legalBasis": "consent"}]
 
-    expiring = {"personId": "p3", "purpose": "marketing", "status": "GRANTED",
-                "expiresAt": (datetime.now(UTC) + timedelta(days=30)).isoformat()}  # fmt: skip
+    expiring = {
+        "personId": "p3",
+        "purpose": "marketing",
+        "status": "GRANTED",
+        "expiresAt": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+    }
     data(ask(api, mutation, {"input": expiring}, key=keys["analyst"]))
     assert "p3" in _influencers(api)  # the newer grant counts until it expires
 
 
 def test_bad_consent_input_is_a_coded_error(api: str, social_map: Database, keys: dict[str, str]) -> None:
     mutation = "mutation($input: ConsentInput!) { recordConsent(input: $input) { id } }"
-    bad = [({"personId": "p1", "purpose": "Bad Purpose!", "status": "GRANTED"}, "BAD_USER_INPUT", "purpose:"),
-           ({"personId": "p1", "purpose": "marketing", "status": "GRANTED",
-             "expiresAt": "2001-01-01T00:00:00+00:00"}, "BAD_USER_INPUT", "expiresAt: expected expiresAt after"),
-           ({"personId": "nobody", "purpose": "marketing", "status": "DENIED"}, "NOT_FOUND", "no person 'nobody'")]  # fmt: skip
+    bad = [
+        ({"personId": "p1", "purpose": "Bad Purpose!", "status": "GRANTED"}, "BAD_USER_INPUT", "purpose:"),
+        (
+            {"personId": "p1", "purpose": "marketing", "status": "GRANTED", "expiresAt": "2001-01-01T00:00:00+00:00"},
+            "BAD_USER_INPUT",
+            "expiresAt: expected expiresAt after",
+        ),
+        ({"personId": "nobody", "purpose": "marketing", "status": "DENIED"}, "NOT_FOUND", "no person 'nobody'"),
+    ]
     for given, code, message in bad:
         problem = error(ask(api, mutation, {"input": given}, key=keys["analyst"]))
         assert problem["extensions"]["code"] == code and message in problem["message"], problem

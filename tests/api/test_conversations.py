@@ -14,20 +14,41 @@ from tests.api.graph import NOW
 POSTS = [
     ("3", "adalove", 8, "Loving the acme engine", 0.8, "positive", False, ["acme"], ["engines"]),
     ("4", "gracehop", 1, "acme support is awful", -0.7, "negative", False, ["acme"], ["engines"]),
-    ("5", "aturing", 2, "Can anyone recommend crm software? thinking of acme", 0.0, "neutral", True, ["acme"],
-     ["engines"]),
+    (
+        "5",
+        "aturing",
+        2,
+        "Can anyone recommend crm software? thinking of acme",
+        0.0,
+        "neutral",
+        True,
+        ["acme"],
+        ["engines"],
+    ),
     ("6", "kjohnson", 3, "Which crm software should we buy?", 0.0, "neutral", True, [], ["engines"]),  # p4: no consent
     ("7", "anon1", 4, "Looking for crm software recommendations?", 0.1, "neutral", True, [], []),  # nobody's account
-]  # fmt: skip
+]
 
 
 @pytest.fixture
 def conversations(social_map: Database) -> Database:
     """The social map plus enriched posts about the brand acme, and the stances an analytics run writes."""
-    rows = [{"id": pid, "author": author, "at": NOW - timedelta(days=ago), "text": text, "sentiment": score,
-             "label": label, "demand": demand, "brands": brands, "topics": topics}
-            for pid, author, ago, text, score, label, demand, brands, topics in POSTS]  # fmt: skip
-    social_map.adhoc("""
+    rows = [
+        {
+            "id": pid,
+            "author": author,
+            "at": NOW - timedelta(days=ago),
+            "text": text,
+            "sentiment": score,
+            "label": label,
+            "demand": demand,
+            "brands": brands,
+            "topics": topics,
+        }
+        for pid, author, ago, text, score, label, demand, brands, topics in POSTS
+    ]
+    social_map.adhoc(
+        """
         MERGE (anon:Identity {platform: 'forum', key: 'anon1'}) SET anon.matchKey = 'anon1'
         WITH 1 AS one
         MATCH (b:Brand {name: 'acme'}) SET b.category = 'crm software', b.aliases = ['acme inc'], b.products = []
@@ -39,17 +60,26 @@ def conversations(social_map: Database) -> Database:
                                           question: r.demand})
         FOREACH (name IN r.brands | MERGE (b:Brand {name: name}) CREATE (post)-[:MENTIONS]->(b))
         FOREACH (name IN r.topics | MERGE (t:Topic {name: name}) CREATE (post)-[:TAGGED]->(t))
-    """, {"rows": rows}, allow_write=True)  # fmt: skip
-    social_map.adhoc("""
+    """,
+        {"rows": rows},
+        allow_write=True,
+    )
+    social_map.adhoc(
+        """
         MATCH (b:Brand {name: 'acme'})
         UNWIND [['p4', 'ADVOCATES', 0.95, 4, 0.9], ['p3', 'ADVOCATES', 0.3, 1, 0.5],
                 ['p2', 'DETRACTS', 0.5, 1, -0.7]] AS s
         MATCH (p:Person {id: s[0]})
         CALL (p, b, s) {
-          WITH s WHERE s[1] = 'ADVOCATES' CREATE (p)-[:ADVOCATES {score: s[2], posts: s[3], sentiment: s[4], jobRun: 'run1'}]->(b)
-          UNION WITH s WHERE s[1] = 'DETRACTS' CREATE (p)-[:DETRACTS {score: s[2], posts: s[3], sentiment: s[4], jobRun: 'run1'}]->(b)
+          WITH s WHERE s[1] = 'ADVOCATES' CREATE (p)-[:ADVOCATES {score: s[2], posts: s[3],
+            sentiment: s[4], jobRun: 'run1'}]->(b)
+          UNION WITH s WHERE s[1] = 'DETRACTS' CREATE (p)-[:DETRACTS {score: s[2], posts: s[3],
+            sentiment: s[4], jobRun: 'run1'}]->(b)
         }
-    """, {}, allow_write=True)  # fmt: skip
+    """,
+        {},
+        allow_write=True,
+    )
     return social_map
 
 
@@ -58,9 +88,17 @@ def test_person_conversations_newest_first(api: str, conversations: Database) ->
                platform postId text createdAt sentiment sentimentLabel brands topics author } } }"""
     posts = data(ask(api, query, {"first": 20, "offset": 0}))["person"]["conversations"]
     assert [p["postId"] for p in posts] == ["1", "3"]
-    assert posts[1] == {"platform": "twitter", "postId": "3", "text": "Loving the acme engine",
-                        "createdAt": posts[1]["createdAt"], "sentiment": 0.8, "sentimentLabel": "positive",
-                        "brands": ["acme"], "topics": ["engines"], "author": "adalove"}  # fmt: skip
+    assert posts[1] == {
+        "platform": "twitter",
+        "postId": "3",
+        "text": "Loving the acme engine",
+        "createdAt": posts[1]["createdAt"],
+        "sentiment": 0.8,
+        "sentimentLabel": "positive",
+        "brands": ["acme"],
+        "topics": ["engines"],
+        "author": "adalove",
+    }
     assert posts[1]["createdAt"].startswith((NOW - timedelta(days=8)).date().isoformat())
     second = data(ask(api, query, {"first": 1, "offset": 1}))["person"]["conversations"]
     assert [p["postId"] for p in second] == ["3"]
@@ -69,19 +107,36 @@ def test_person_conversations_newest_first(api: str, conversations: Database) ->
 
 
 def test_sentiment_trends_of_a_person_and_a_brand(api: str, conversations: Database) -> None:
-    person = data(ask(api, '{ person(id: "p1") { sentimentTrend(brand: "acme", unit: DAY, days: 30) '
-                           '{ bucket posts sentiment positive negative } } }'))["person"]["sentimentTrend"]  # fmt: skip
+    person = data(
+        ask(
+            api,
+            '{ person(id: "p1") { sentimentTrend(brand: "acme", unit: DAY, days: 30) '
+            "{ bucket posts sentiment positive negative } } }",
+        )
+    )["person"]["sentimentTrend"]
     day = (NOW - timedelta(days=8)).date().isoformat()
     assert person == [{"bucket": day, "posts": 1, "sentiment": 0.8, "positive": 1, "negative": 0}]
-    brand = data(ask(api, '{ brand(name: "acme") { name aliases category posts '
-                          'sentimentTrend(unit: DAY, days: 30) { bucket posts sentiment } } }'))["brand"]  # fmt: skip
-    assert (brand["name"], brand["aliases"], brand["category"], brand["posts"]) == ("acme", ["acme inc"], "crm software", 3)
+    brand = data(
+        ask(
+            api,
+            '{ brand(name: "acme") { name aliases category posts '
+            "sentimentTrend(unit: DAY, days: 30) { bucket posts sentiment } } }",
+        )
+    )["brand"]
+    assert (brand["name"], brand["aliases"], brand["category"], brand["posts"]) == (
+        "acme",
+        ["acme inc"],
+        "crm software",
+        3,
+    )
     by_day = {point["bucket"]: (point["posts"], point["sentiment"]) for point in brand["sentimentTrend"]}
     assert by_day == {(NOW - timedelta(days=n)).date().isoformat(): (1, s) for n, s in ((8, 0.8), (2, 0.0), (1, -0.7))}
     short = data(ask(api, '{ brand(name: "acme") { sentimentTrend(unit: DAY, days: 5) { posts } } }'))
     assert len(short["brand"]["sentimentTrend"]) == 2
-    assert data(ask(api, '{ brand(name: "nope") { name } brands { name } }')) == {"brand": None,
-                                                                                "brands": [{"name": "acme"}]}
+    assert data(ask(api, '{ brand(name: "nope") { name } brands { name } }')) == {
+        "brand": None,
+        "brands": [{"name": "acme"}],
+    }
     bad = error(ask(api, '{ brand(name: "acme") { sentimentTrend(days: 0) { posts } } }'))
     assert bad["extensions"]["code"] == "BAD_USER_INPUT" and bad["path"] == ["brand", "sentimentTrend"]
 
@@ -89,13 +144,15 @@ def test_sentiment_trends_of_a_person_and_a_brand(api: str, conversations: Datab
 def test_trending_topics(api: str, conversations: Database) -> None:
     query = "query($min: Int!) { trendingTopics(minPosts: $min) { topic current previous growth } }"
     assert data(ask(api, query, {"min": 3}))["trendingTopics"] == [
-        {"topic": "engines", "current": 3, "previous": 1, "growth": 2.0}]  # fmt: skip
+        {"topic": "engines", "current": 3, "previous": 1, "growth": 2.0}
+    ]
     both = data(ask(api, query, {"min": 2}))["trendingTopics"]
     assert [t["topic"] for t in both] == ["engines", "graphs"]  # equal growth: more posts first
 
 
-def test_demand_signals_leave_out_people_without_consent(api: str, conversations: Database,
-                                                         keys: dict[str, str]) -> None:  # fmt: skip
+def test_demand_signals_leave_out_people_without_consent(
+    api: str, conversations: Database, keys: dict[str, str]
+) -> None:
     query = """query($brand: String) { demandSignals(brand: $brand) { postId text createdAt brands authorPlatform
                authorHandle influence person { id name } } }"""
     every = data(ask(api, query, key=keys["marketer"]))["demandSignals"]
@@ -109,8 +166,9 @@ def test_demand_signals_leave_out_people_without_consent(api: str, conversations
     assert error(ask(api, query))["extensions"]["code"] == "FORBIDDEN"  # anonymous: viewer
 
 
-def test_advocates_and_detractors_with_consent_and_pages(api: str, conversations: Database,
-                                                         keys: dict[str, str]) -> None:  # fmt: skip
+def test_advocates_and_detractors_with_consent_and_pages(
+    api: str, conversations: Database, keys: dict[str, str]
+) -> None:
     query = """query($after: String) { advocates(brand: "acme", first: 1, after: $after) {
                edges { cursor score posts sentiment node { id } } pageInfo { hasNextPage endCursor } } }"""
     first = data(ask(api, query, key=keys["marketer"]))["advocates"]
@@ -119,16 +177,29 @@ def test_advocates_and_detractors_with_consent_and_pages(api: str, conversations
     second = data(ask(api, query, {"after": first["pageInfo"]["endCursor"]}, key=keys["marketer"]))["advocates"]
     assert [e["node"]["id"] for e in second["edges"]] == ["p3"] and not second["pageInfo"]["hasNextPage"]
 
-    brand = data(ask(api, '{ brand(name: "acme") { detractors { edges { node { name } sentiment } } '
-                          'advocates { edges { node { id } } } } }', key=keys["marketer"]))["brand"]  # fmt: skip
+    brand = data(
+        ask(
+            api,
+            '{ brand(name: "acme") { detractors { edges { node { name } sentiment } } '
+            "advocates { edges { node { id } } } } }",
+            key=keys["marketer"],
+        )
+    )["brand"]
     assert brand["detractors"]["edges"] == [{"node": {"name": "Grace Hopper"}, "sentiment": -0.7}]
     assert [e["node"]["id"] for e in brand["advocates"]["edges"]] == ["p1", "p3"]
     same = data(ask(api, '{ detractors(brand: "acme") { edges { node { id } } } }', key=keys["marketer"]))
     assert same["detractors"]["edges"] == [{"node": {"id": "p2"}}]
 
-    wrong_list = error(ask(api, '{ detractors(brand: "acme", after: "%s") { edges { score } } }'
-                                % first["pageInfo"]["endCursor"], key=keys["marketer"]))  # fmt: skip
+    wrong_list = error(
+        ask(
+            api,
+            '{ detractors(brand: "acme", after: "' + first["pageInfo"]["endCursor"] + '") { edges { score } } }',
+            key=keys["marketer"],
+        )
+    )
     assert wrong_list["extensions"]["code"] == "BAD_USER_INPUT" and wrong_list["path"] == ["detractors"]
-    assert error(ask(api, '{ advocates(brand: "nope") { edges { score } } }', key=keys["marketer"]))[
-        "extensions"]["code"] == "NOT_FOUND"  # fmt: skip
+    assert (
+        error(ask(api, '{ advocates(brand: "nope") { edges { score } } }', key=keys["marketer"]))["extensions"]["code"]
+        == "NOT_FOUND"
+    )
     assert error(ask(api, '{ advocates(brand: "acme") { edges { score } } }'))["extensions"]["code"] == "FORBIDDEN"

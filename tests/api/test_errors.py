@@ -13,8 +13,9 @@ from tests.api.conftest import Serve
 
 
 @pytest.mark.parametrize("mode", ["development", "production"])
-def test_internal_errors_are_masked_in_production(serve: Serve, db: Database, monkeypatch: pytest.MonkeyPatch,
-                                                  mode: str) -> None:  # fmt: skip
+def test_internal_errors_are_masked_in_production(
+    serve: Serve, db: Database, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("internal detail: /srv/secret.conf")
 

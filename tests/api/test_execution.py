@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Any, NewType
+from typing import Any, ClassVar, NewType
 
 import pytest
 import strawberry
@@ -32,8 +32,9 @@ class Colour(enum.Enum):
 
 Odd = NewType("Odd", str)
 #: a scalar whose serialiser may answer null (graphql-core calls that an error, even in a nullable field)
-SCALARS = {Odd: strawberry.scalar(name="Odd", serialize=lambda value: None if value == "none" else str(value),
-                                  parse_value=str)}  # fmt: skip
+SCALARS = {
+    Odd: strawberry.scalar(name="Odd", serialize=lambda value: None if value == "none" else str(value), parse_value=str)
+}
 
 
 class Refuse(BasePermission):
@@ -124,8 +125,9 @@ def _schemas(*extensions: Any) -> tuple[strawberry.Schema, strawberry.Schema]:
 FAST, STOCK = _schemas()
 
 
-def _outcome(schema: strawberry.Schema, query: str = QUERY,
-             variables: dict[str, Any] | None = None) -> tuple[Any, list[tuple[str, Any]]]:  # fmt: skip
+def _outcome(
+    schema: strawberry.Schema, query: str = QUERY, variables: dict[str, Any] | None = None
+) -> tuple[Any, list[tuple[str, Any]]]:
     result = schema.execute_sync(query, variable_values=variables)
     return result.data, sorted((error.message, error.path) for error in result.errors or [])
 
@@ -141,28 +143,52 @@ def _same(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-ANYTHING = st.one_of(st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.floats(), st.text(max_size=5),
-                     st.sampled_from(list(Colour)), st.datetimes(timezones=st.just(UTC)), st.just(object()),
-                     st.builds(ValueError, st.text(max_size=3)))  # fmt: skip
+ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(),
+    st.text(max_size=5),
+    st.sampled_from(list(Colour)),
+    st.datetimes(timezones=st.just(UTC)),
+    st.just(object()),
+    st.builds(ValueError, st.text(max_size=3)),
+)
+
+
 def often(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """Mostly a valid value, one time in ten anything at all (so most of a result is data, some errors)."""
     return st.integers(0, 9).flatmap(lambda n: valid if n else ANYTHING)
 
 
-INNER = st.builds(Inner, label=often(st.text(max_size=4)), size=often(st.integers(0, 9) | st.none()),
-                  colour=often(st.sampled_from(list(Colour)) | st.none()))  # fmt: skip
+INNER = st.builds(
+    Inner,
+    label=often(st.text(max_size=4)),
+    size=often(st.integers(0, 9) | st.none()),
+    colour=often(st.sampled_from(list(Colour)) | st.none()),
+)
 INNERS = often(st.lists(often(INNER), max_size=3) | st.tuples(INNER))
 ITEM = st.builds(
-    Item, name=often(st.text(max_size=8)), count=often(st.integers(-(2**33), 2**33)),
-    ratio=often(st.floats() | st.none()), colour=often(st.sampled_from(list(Colour)) | st.none()),
-    seen=often(st.datetimes(timezones=st.just(UTC)) | st.none()), odd=often(st.sampled_from(["x", "none", None])),
+    Item,
+    name=often(st.text(max_size=8)),
+    count=often(st.integers(-(2**33), 2**33)),
+    ratio=often(st.floats() | st.none()),
+    colour=often(st.sampled_from(list(Colour)) | st.none()),
+    seen=often(st.datetimes(timezones=st.just(UTC)) | st.none()),
+    odd=often(st.sampled_from(["x", "none", None])),
     tags=often(st.lists(st.text(max_size=2), max_size=2)),
     maybe_tags=often(st.lists(st.none() | st.text(max_size=2), max_size=2) | st.none()),
-    inner=often(INNER | st.none()), inners=INNERS, deep=often(st.lists(INNERS, max_size=2) | st.none()),
+    inner=often(INNER | st.none()),
+    inners=INNERS,
+    deep=often(st.lists(INNERS, max_size=2) | st.none()),
     named=st.builds(Book, title=st.text(max_size=3), pages=st.integers(0, 9)) | st.none(),
-    book=often(st.builds(Book, title=st.text(max_size=3), pages=st.integers(0, 9)) | st.none()
-               | st.builds(SimpleNamespace, title=st.just("t"), pages=st.just(1))),
-    secret=ANYTHING)  # fmt: skip
+    book=often(
+        st.builds(Book, title=st.text(max_size=3), pages=st.integers(0, 9))
+        | st.none()
+        | st.builds(SimpleNamespace, title=st.just("t"), pages=st.just(1))
+    ),
+    secret=ANYTHING,
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -177,8 +203,21 @@ def test_short_path_results_and_errors_equal_graphql_cores(items: list[Any], ski
 
 
 def _item(**values: Any) -> Item:
-    given = {"name": "a", "count": 1, "ratio": 0.5, "colour": Colour.RED, "seen": None, "odd": None, "tags": ["x"],
-             "maybe_tags": None, "inner": None, "inners": [], "deep": None, "named": None, "book": None}  # fmt: skip
+    given = {
+        "name": "a",
+        "count": 1,
+        "ratio": 0.5,
+        "colour": Colour.RED,
+        "seen": None,
+        "odd": None,
+        "tags": ["x"],
+        "maybe_tags": None,
+        "inner": None,
+        "inners": [],
+        "deep": None,
+        "named": None,
+        "book": None,
+    }
     return Item(**{**given, **values})
 
 
@@ -198,11 +237,22 @@ def test_plain_selections_are_walked_without_graphql_cores_field_execution(monke
         return stock(self, parent_type, source, details, *args)
 
     monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counted)
-    ITEMS[:] = [_item(inner=Inner(label="l", size=2, colour=None), inners=[Inner(label="m", size=None, colour=None)])
-                for _ in range(3)]  # fmt: skip
+    ITEMS[:] = [
+        _item(inner=Inner(label="l", size=2, colour=None), inners=[Inner(label="m", size=None, colour=None)])
+        for _ in range(3)
+    ]
     query = "{ items { name inner { label } inners { __typename label size } shout } }"
-    expected = {"items": [{"name": "a", "inner": {"label": "l"}, "inners": [{"__typename": "Inner", "label": "m",
-                           "size": None}], "shout": "A"}] * 3}  # fmt: skip
+    expected = {
+        "items": [
+            {
+                "name": "a",
+                "inner": {"label": "l"},
+                "inners": [{"__typename": "Inner", "label": "m", "size": None}],
+                "shout": "A",
+            }
+        ]
+        * 3
+    }
     assert FAST.execute_sync(query).data == expected
     assert calls == ["Query.items", "Item.shout", "Item.shout", "Item.shout"]  # the resolvers only
     calls.clear()
@@ -212,19 +262,35 @@ def test_plain_selections_are_walked_without_graphql_cores_field_execution(monke
 def test_only_plain_argument_free_fields_take_the_short_path() -> None:
     short = plain_fields(FAST._schema)
     assert {name for (parent, name) in short if parent == "Item"} == {
-        "name", "count", "ratio", "colour", "seen", "odd", "tags", "maybeTags", "inner", "inners", "deep", "named", "book"}
+        "name",
+        "count",
+        "ratio",
+        "colour",
+        "seen",
+        "odd",
+        "tags",
+        "maybeTags",
+        "inner",
+        "inners",
+        "deep",
+        "named",
+        "book",
+    }
     ours = plain_fields(build_schema(Settings())._schema)
-    assert {("InfluencerConnection", "edges"), ("InfluencerEdge", "node"), ("Person", "scores"),
-            ("Scores", "influence")} <= ours.keys()  # fmt: skip
+    assert {
+        ("InfluencerConnection", "edges"),
+        ("InfluencerEdge", "node"),
+        ("Person", "scores"),
+        ("Scores", "influence"),
+    } <= ours.keys()
     # personal data is read through resolvers that check the caller's role: never the short path
     assert not {("Contact", "emails"), ("Contact", "phones"), ("Identity", "handle")} & ours.keys()
 
 
 class Counting(SchemaExtension):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
-    def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any,
-                **kwargs: Any) -> Any:  # fmt: skip
+    def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
         Counting.seen.append(info.field_name)
         return _next(root, info, *args, **kwargs)
 
@@ -233,7 +299,9 @@ def test_an_extension_that_wraps_resolvers_sees_every_field() -> None:
     fast, _ = _schemas(Counting)
     ITEMS[:] = [_item(inner=Inner(label="l", size=None, colour=None))]
     Counting.seen.clear()
-    assert fast.execute_sync("{ items { name inner { label } } }").data == {"items": [{"name": "a", "inner": {"label": "l"}}]}
+    assert fast.execute_sync("{ items { name inner { label } } }").data == {
+        "items": [{"name": "a", "inner": {"label": "l"}}]
+    }
     assert Counting.seen == ["items", "name", "inner", "label"]
 
 

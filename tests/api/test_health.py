@@ -11,7 +11,9 @@ from tests.support import graphql, serve_in_thread
 
 def test_health_query_makes_a_real_round_trip(db: Database, settings: Settings) -> None:
     with serve_in_thread(create_app(settings, db)) as base:
-        body = graphql(base, "{ health { ok neo4jVersion neo4jEdition schemaVersion latestSchemaVersion graphsvcVersion } }")
+        body = graphql(
+            base, "{ health { ok neo4jVersion neo4jEdition schemaVersion latestSchemaVersion graphsvcVersion } }"
+        )
         assert "errors" not in body, body
         health = body["data"]["health"]
         assert health["ok"] is True

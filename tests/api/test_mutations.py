@@ -18,34 +18,49 @@ from tests.ingest.test_import import write_csv
 
 def everything(db: Database) -> str:
     """Every property of every node and relationship, lower-cased: where an erased value must not be."""
-    rows = db.adhoc("MATCH (n) RETURN labels(n) AS l, properties(n) AS p "
-                    "UNION ALL MATCH ()-[r]->() RETURN [type(r)] AS l, properties(r) AS p", {}, allow_write=False)[1]  # fmt: skip
+    rows = db.adhoc(
+        "MATCH (n) RETURN labels(n) AS l, properties(n) AS p "
+        "UNION ALL MATCH ()-[r]->() RETURN [type(r)] AS l, properties(r) AS p",
+        {},
+        allow_write=False,
+    )[1]
     return json.dumps(rows, default=str).lower()
 
 
-def test_erase_leaves_no_trace_and_is_never_imported_again(api: str, social_map: Database, keys: dict[str, str],
-                                                           tmp_path: Path) -> None:  # fmt: skip
+def test_erase_leaves_no_trace_and_is_never_imported_again(
+    api: str, social_map: Database, keys: dict[str, str], tmp_path: Path
+) -> None:
     before = everything(social_map)
     erased_values = [ADA_PII["email"], ADA_PII["phone"], ADA_PII["street"].lower(), "adalove", "ada lovelace"]
     assert all(value in before for value in erased_values)
 
-    erasure = data(ask(api, 'mutation { eraseSubject(personId: "p1") { personId contacts identities posts consents '
-                            'redactedPosts auditEvent } }', key=keys["admin"]))["eraseSubject"]  # fmt: skip
+    erasure = data(
+        ask(
+            api,
+            'mutation { eraseSubject(personId: "p1") { personId contacts identities posts consents '
+            "redactedPosts auditEvent } }",
+            key=keys["admin"],
+        )
+    )["eraseSubject"]
     assert erasure["contacts"] == 1 and erasure["identities"] == 3 and erasure["posts"] == 1
     assert erasure["redactedPosts"] == 1  # Grace's reply mentioned @AdaLove: kept, redacted
     after = everything(social_map)
     assert [value for value in erased_values if value in after] == []
     assert "thanks @[erased] for the notes" in after
-    audit = social_map.adhoc("MATCH (a:AuditEvent {action: 'erase'}) RETURN a.personId AS p, a.counts AS c", {},
-                             allow_write=False)[1]  # fmt: skip
+    audit = social_map.adhoc(
+        "MATCH (a:AuditEvent {action: 'erase'}) RETURN a.personId AS p, a.counts AS c", {}, allow_write=False
+    )[1]
     assert [(a["p"], json.loads(a["c"])["identities"]) for a in audit] == [("p1", 3)]
     assert data(ask(api, '{ person(id: "p1") { id } }', key=keys["admin"]))["person"] is None
     again = error(ask(api, 'mutation { eraseSubject(personId: "p1") { personId } }', key=keys["admin"]))
     assert again["extensions"]["code"] == "NOT_FOUND" and again["path"] == ["eraseSubject"]
 
     # the erasure sticks: the same handle and email in a later import are refused, and counted
-    identities = write_csv(tmp_path / "again.csv", ["platform", "handle", "display_name"],
-                           [["twitter", "AdaLove", "Ada"], ["email", ADA_PII["email"], "Ada"], ["twitter", "newbie", "N"]])  # fmt: skip
+    identities = write_csv(
+        tmp_path / "again.csv",
+        ["platform", "handle", "display_name"],
+        [["twitter", "AdaLove", "Ada"], ["email", ADA_PII["email"], "Ada"], ["twitter", "newbie", "N"]],
+    )
     summary = import_files(social_map, "identities", [identities])
     assert (summary.written, summary.suppressed) == (1, 2)
     assert [value for value in erased_values if value in everything(social_map)] == []
@@ -56,17 +71,23 @@ def test_export_holds_everything_and_is_logged(api: str, social_map: Database, k
     text = json.dumps(exported).lower()
     for value in (ADA_PII["email"], ADA_PII["phone"], ADA_PII["street"].lower(), "adalove", "notes on the engine"):
         assert value in text, value
-    logged = social_map.adhoc("MATCH (a:AccessEvent {id: $id}) RETURN a.operation AS op, a.personIds AS ids",
-                              {"id": exported["accessEvent"]}, allow_write=False)[1]  # fmt: skip
+    logged = social_map.adhoc(
+        "MATCH (a:AccessEvent {id: $id}) RETURN a.operation AS op, a.personIds AS ids",
+        {"id": exported["accessEvent"]},
+        allow_write=False,
+    )[1]
     assert logged == [{"op": "exportSubject", "ids": ["p1"]}]
     denied = error(ask(api, 'mutation { exportSubject(personId: "p1") }', key=keys["marketer"]))
     assert denied["extensions"]["code"] == "FORBIDDEN"
 
 
-def test_upsert_contact_and_add_identity_validate_like_an_import(api: str, social_map: Database,
-                                                                  keys: dict[str, str]) -> None:  # fmt: skip
-    upsert = """mutation($e: [String!]) { upsertContact(input: {source: "hubspot", sourceId: "h-1", name: "Dr. Mary Somerville",
-                emails: $e, phones: ["+44 20 7946 0000"], city: "London"}) { id name givenName familyName emails phones } }"""
+def test_upsert_contact_and_add_identity_validate_like_an_import(
+    api: str, social_map: Database, keys: dict[str, str]
+) -> None:
+    upsert = """mutation($e: [String!]) { upsertContact(input: {source: "hubspot", sourceId: "h-1",
+                name: "Dr. Mary Somerville",
+                emails: $e, phones: ["+44 20 7946 0000"], city: "London"})
+                { id name givenName familyName emails phones } }"""
     contact = data(ask(api, upsert, {"e": ["Mary.Somerville+crm@Gmail.com"]}, key=keys["analyst"]))["upsertContact"]
     assert contact["id"] == "hubspot:h-1" and (contact["givenName"], contact["familyName"]) == ("Mary", "Somerville")
     assert contact["emails"] == ["mary.somerville+crm@gmail.com"] and contact["phones"] == ["+442079460000"]
@@ -76,18 +97,30 @@ def test_upsert_contact_and_add_identity_validate_like_an_import(api: str, socia
     assert bad["extensions"]["code"] == "BAD_USER_INPUT" and bad["path"] == ["upsertContact"]
     assert "email" in bad["message"] and "not-an-email" in bad["message"]
 
-    identity = data(ask(api, """mutation { addIdentity(input: {handle: "https://x.com/MarySom", displayName: "Mary S",
-                               contactId: "hubspot:h-1"}) { platform handle displayName } }""", key=keys["analyst"]))  # fmt: skip
+    identity = data(
+        ask(
+            api,
+            """mutation { addIdentity(input: {handle: "https://x.com/MarySom", displayName: "Mary S",
+                               contactId: "hubspot:h-1"}) { platform handle displayName } }""",
+            key=keys["analyst"],
+        )
+    )
     assert identity["addIdentity"] == {"platform": "twitter", "handle": "marysom", "displayName": "Mary S"}
-    stated = social_map.adhoc("MATCH (:Contact {sourceId: 'h-1'})-[:HAS]->(i:Identity {key: 'marysom'}) RETURN count(i) AS n",
-                              {}, allow_write=False)[1]  # fmt: skip
+    stated = social_map.adhoc(
+        "MATCH (:Contact {sourceId: 'h-1'})-[:HAS]->(i:Identity {key: 'marysom'}) RETURN count(i) AS n",
+        {},
+        allow_write=False,
+    )[1]
     assert stated == [{"n": 1}]
 
 
 def test_accept_and_reject_are_human_decisions(api: str, social_map: Database, keys: dict[str, str]) -> None:
-    accepted = data(ask(api, 'mutation { acceptMatch(id: "pair-ada", reason: "same bio") { id status } }',
-                        key=keys["analyst"]))["acceptMatch"]  # fmt: skip
-    rejected = data(ask(api, 'mutation { rejectMatch(id: "pair-grace") { id status } }', key=keys["admin"]))["rejectMatch"]
+    accepted = data(
+        ask(api, 'mutation { acceptMatch(id: "pair-ada", reason: "same bio") { id status } }', key=keys["analyst"])
+    )["acceptMatch"]
+    rejected = data(ask(api, 'mutation { rejectMatch(id: "pair-grace") { id status } }', key=keys["admin"]))[
+        "rejectMatch"
+    ]
     assert (accepted["status"], rejected["status"]) == ("accepted", "rejected")
     queue = data(ask(api, "{ reviewQueue { id } }", key=keys["analyst"]))["reviewQueue"]
     assert queue == []
@@ -108,13 +141,25 @@ def _wait_for(api: str, job: str, key: str) -> dict[str, Any]:
 def test_run_job_and_follow_its_progress_over_websocket(api: str, social_map: Database, keys: dict[str, str]) -> None:
     started = data(ask(api, "mutation { runJob(kind: ALL) { id status } }", key=keys["analyst"]))["runJob"]
     messages = []
-    with connect(api.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-                 additional_headers={"Authorization": f"Bearer {keys['analyst']}"}) as ws:  # fmt: skip
+    with connect(
+        api.replace("http", "ws") + "/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        additional_headers={"Authorization": f"Bearer {keys['analyst']}"},
+    ) as ws:
         ws.send(json.dumps({"type": "connection_init", "payload": {}}))
         assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
-        ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
-            "query": "subscription($id: ID!) { jobProgress(id: $id) { job { status } phase } }",
-            "variables": {"id": started["id"]}}}))  # fmt: skip
+        ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {
+                        "query": "subscription($id: ID!) { jobProgress(id: $id) { job { status } phase } }",
+                        "variables": {"id": started["id"]},
+                    },
+                }
+            )
+        )
         while True:
             message = json.loads(ws.recv(timeout=120))
             if message["type"] != "next":
@@ -129,8 +174,9 @@ def test_run_job_and_follow_its_progress_over_websocket(api: str, social_map: Da
 
 
 def test_run_job_while_another_runs_is_a_conflict(api: str, social_map: Database, keys: dict[str, str]) -> None:
-    social_map.adhoc("CREATE (:JobLock {name: 'analytics', holder: 'all-cli', heartbeatAt: datetime()})", {},
-                     allow_write=True)  # a `graphsvc jobs run` in another process  # fmt: skip
+    social_map.adhoc(
+        "CREATE (:JobLock {name: 'analytics', holder: 'all-cli', heartbeatAt: datetime()})", {}, allow_write=True
+    )  # a `graphsvc jobs run` in another process
     failed = error(ask(api, "mutation { runJob(kind: INFLUENCE) { id } }", key=keys["analyst"]))
     assert failed["extensions"]["code"] == "CONFLICT" and "all-cli" in failed["message"]
     assert failed["path"] == ["runJob"]

@@ -17,22 +17,40 @@ PAGE = """query($first: Int, $after: String) { persons(first: $first, after: $af
 
 
 def test_warm_path_follows_real_ties_and_respects_consent(api: str, social_map: Database, keys: dict[str, str]) -> None:
-    path = data(ask(api, '{ warmPath(from: "p1", to: "p6") { hops strength persons { id } ties { kinds } } }',
-                    key=keys["marketer"]))["warmPath"]  # fmt: skip
+    path = data(
+        ask(
+            api,
+            '{ warmPath(from: "p1", to: "p6") { hops strength persons { id } ties { kinds } } }',
+            key=keys["marketer"],
+        )
+    )["warmPath"]
     assert [p["id"] for p in path["persons"]] == ["p1", "p2", "p6"]  # Ada -> Grace (friends) -> Mary (connected)
     assert path["hops"] == 2 and len(path["ties"]) == 2 and 0 < path["strength"] <= 1
     # from any of "our people" (persons with a CRM contact) when no start is given
-    assert data(ask(api, '{ warmPath(to: "p3") { persons { id } } }', key=keys["marketer"]))["warmPath"]["persons"][0]["id"] in {"p1", "p2"}
+    assert data(ask(api, '{ warmPath(to: "p3") { persons { id } } }', key=keys["marketer"]))["warmPath"]["persons"][0][
+        "id"
+    ] in {"p1", "p2"}
     # p4 denied marketing: no path to them, and nobody's path goes through them
     assert data(ask(api, '{ warmPath(from: "p1", to: "p4") { hops } }', key=keys["marketer"]))["warmPath"] is None
-    assert data(ask(api, '{ warmPath(from: "p1", to: "p9", maxHops: 2) { hops } }', key=keys["marketer"]))["warmPath"] is None
+    assert (
+        data(ask(api, '{ warmPath(from: "p1", to: "p9", maxHops: 2) { hops } }', key=keys["marketer"]))["warmPath"]
+        is None
+    )
     bad = error(ask(api, '{ warmPath(from: "p1", to: "p6", maxHops: 0) { hops } }', key=keys["marketer"]))
     assert bad["extensions"]["code"] == "BAD_USER_INPUT" and bad["path"] == ["warmPath"]
 
 
-def test_segment_counts_and_exports_only_consenting_people(api: str, social_map: Database, keys: dict[str, str]) -> None:
-    segment = data(ask(api, '{ segment(filter: {community: "run1:1"}) { count persons { nodes { id } } '
-                            'export(format: CSV) { rows data hasMore } } }', key=keys["marketer"]))["segment"]  # fmt: skip
+def test_segment_counts_and_exports_only_consenting_people(
+    api: str, social_map: Database, keys: dict[str, str]
+) -> None:
+    segment = data(
+        ask(
+            api,
+            '{ segment(filter: {community: "run1:1"}) { count persons { nodes { id } } '
+            "export(format: CSV) { rows data hasMore } } }",
+            key=keys["marketer"],
+        )
+    )["segment"]
     members = {"p4", "p5", "p6", "p7", "p8", "p9"}
     assert segment["count"] == len(members - EXCLUDED) == 3
     assert {p["id"] for p in segment["persons"]["nodes"]} == members - EXCLUDED
@@ -69,7 +87,8 @@ def test_a_person_with_identities_costs_one_round_trip(serve: Serve, social_map:
     two_queries = """{ person(id: "p1") { id name } }"""
     shapes = [
         """{ person(id: "p1") { id name identities { platform handle displayName } } }""",
-        """{ person(id: "p1") { id ...who } } fragment who on Person { name identities { platform handle displayName } }""",
+        """{ person(id: "p1") { id ...who } }
+        fragment who on Person { name identities { platform handle displayName } }""",
         """{ person(id: "p1") { id ... on Person { name identities { platform handle displayName } } } }""",
     ]
     with serve(anonymous_role="viewer") as base:
@@ -83,9 +102,11 @@ def test_a_person_with_identities_costs_one_round_trip(serve: Serve, social_map:
             assert social_map.round_trips - before == 1, shape
         assert answers[0] == answers[1] == answers[2] and answers[0]["name"] == plain["name"]
         identities = answers[0]["identities"]
-        assert len(identities) >= 2 and identities == sorted(identities, key=lambda i: (i["platform"], i["handle"] or ""))
+        assert len(identities) >= 2 and identities == sorted(
+            identities, key=lambda i: (i["platform"], i["handle"] or "")
+        )
         # the same identities the per-kind DataLoader gives on a page of persons
-        page = data(ask(base, '{ persons(first: 50) { nodes { id identities { platform handle displayName } } } }'))
+        page = data(ask(base, "{ persons(first: 50) { nodes { id identities { platform handle displayName } } } }"))
         assert next(p for p in page["persons"]["nodes"] if p["id"] == "p1")["identities"] == identities
         assert data(ask(base, '{ person(id: "nobody") { id identities { platform } } }'))["person"] is None
 
@@ -94,7 +115,7 @@ def test_depth_alias_and_token_limits_give_coded_errors(serve: Serve, social_map
     with serve(max_query_depth=4, max_aliases=3, max_tokens=200) as base:
         deep = error(ask(base, '{ person(id: "p1") { community { members { nodes { community { id } } } } } }'))
         assert deep["extensions"]["code"] == "QUERY_TOO_DEEP"
-        aliases = error(ask(base, '{ a: health { ok } b: health { ok } c: health { ok } d: health { ok } }'))
+        aliases = error(ask(base, "{ a: health { ok } b: health { ok } c: health { ok } d: health { ok } }"))
         assert aliases["extensions"]["code"] == "TOO_MANY_ALIASES"
         tokens = error(ask(base, "{ " + " ".join(["health { ok }"] * 80) + " }"))
         assert tokens["extensions"]["code"] == "TOO_MANY_TOKENS"
@@ -122,7 +143,9 @@ def test_influencers_page_through_tied_scores_in_index_order(serve: Serve, db: D
             after = page["pageInfo"]["endCursor"]
     assert seen == expected
     first_page = page_params(InfluencerFilter(), 20, None, "granted")
-    plan = db.driver.execute_query("EXPLAIN " + query("api.influencers"), first_page, database_=db.database).summary.plan
+    plan = db.driver.execute_query(
+        "EXPLAIN " + query("api.influencers"), first_page, database_=db.database
+    ).summary.plan
     operators: list[str] = []
     stack = [plan]
     while stack:

@@ -22,12 +22,18 @@ def _workers(pid: int) -> list[int]:
     return [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
 
 
-def test_serve_with_two_workers_answers_and_stops_cleanly(settings: Settings, social_map: Database,
-                                                           keys: dict[str, str]) -> None:  # fmt: skip
+def test_serve_with_two_workers_answers_and_stops_cleanly(
+    settings: Settings, social_map: Database, keys: dict[str, str]
+) -> None:
     port = free_port()
     env = dict(cli_env(settings), GRAPHSVC_MODE="production")
-    with subprocess.Popen(cli_command("serve", "--workers", "2", "--port", str(port), "--json"), env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as server:  # fmt: skip
+    with subprocess.Popen(
+        cli_command("serve", "--workers", "2", "--port", str(port), "--json"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as server:
         try:
             workers = _check_serving(server, port, keys)
         finally:

@@ -34,7 +34,9 @@ def test_each_response_of_a_keep_alive_connection_goes_out_in_one_write(monkeypa
         assert [client.get(f"/hello/{name}").text for name in ("ada", "bob")] == ["hello ada", "hello bob"]
     assert len(flushed) == 2  # one write per response, on the same connection
     for chunks, name in zip(flushed, ("ada", "bob"), strict=True):
-        assert len(chunks) == 2 and chunks[0].startswith(b"HTTP/1.1 200 OK\r\n") and chunks[1] == f"hello {name}".encode()
+        assert (
+            len(chunks) == 2 and chunks[0].startswith(b"HTTP/1.1 200 OK\r\n") and chunks[1] == f"hello {name}".encode()
+        )
 
 
 def test_writes_gather_until_a_flush_the_end_of_the_turn_or_close_and_pass_through_after_an_upgrade() -> None:

@@ -13,8 +13,11 @@ from graphsvc.errors import InputError
 from graphsvc.service.cursors import decode, encode
 from graphsvc.service.values import plain
 
-KEYS = st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-(2**62), 2**62),
-                          st.text(), st.none()), min_size=1, max_size=3)  # fmt: skip
+KEYS = st.lists(
+    st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-(2**62), 2**62), st.text(), st.none()),
+    min_size=1,
+    max_size=3,
+)
 
 
 @given(kind=st.text(min_size=1), key=KEYS)
@@ -32,9 +35,20 @@ def test_a_cursor_of_another_list_is_refused_where_it_was_given(key: list[object
 
 def test_plain_turns_neo4j_temporals_into_stdlib_ones_at_any_depth() -> None:
     at = neo4j.time.DateTime(2025, 6, 1, 12, 30, 0, 0, tzinfo=UTC)
-    row = {"name": "Ada", "score": 0.5, "n": 3, "none": None, "at": at,
-           "posts": [{"day": neo4j.time.Date(2025, 6, 1), "tags": ("a", "b")}]}  # fmt: skip
-    assert plain(row) == {"name": "Ada", "score": 0.5, "n": 3, "none": None,
-                          "at": datetime(2025, 6, 1, 12, 30, tzinfo=UTC),
-                          "posts": [{"day": date(2025, 6, 1), "tags": ["a", "b"]}]}  # fmt: skip
+    row = {
+        "name": "Ada",
+        "score": 0.5,
+        "n": 3,
+        "none": None,
+        "at": at,
+        "posts": [{"day": neo4j.time.Date(2025, 6, 1), "tags": ("a", "b")}],
+    }
+    assert plain(row) == {
+        "name": "Ada",
+        "score": 0.5,
+        "n": 3,
+        "none": None,
+        "at": datetime(2025, 6, 1, 12, 30, tzinfo=UTC),
+        "posts": [{"day": date(2025, 6, 1), "tags": ["a", "b"]}],
+    }
     assert type(plain(row)["at"]) is datetime and type(plain(row)["posts"][0]["day"]) is date

@@ -34,8 +34,9 @@ def test_db_cypher_reads_with_parameters_and_guards_writes(settings: Settings, d
     assert json.loads(refused.stdout)["code"] == "CYPHER_ERROR"
     assert db.adhoc("MATCH (t:Topic) RETURN count(t) AS n", {}, allow_write=False)[1] == [{"n": 0}]
 
-    written = run_json(settings, "db", "cypher", "CREATE (t:Topic {name: $n}) RETURN t.name AS name", "-p", "n=crm",
-                       "--write")  # fmt: skip
+    written = run_json(
+        settings, "db", "cypher", "CREATE (t:Topic {name: $n}) RETURN t.name AS name", "-p", "n=crm", "--write"
+    )
     assert written["rows"] == [{"name": "crm"}] and written["query_type"] == "rw"
 
 
@@ -54,8 +55,9 @@ def test_bad_input_gets_a_clear_error(settings: Settings, db: Database, args: li
 
 def test_bad_setting_names_the_variable(settings: Settings) -> None:
     env = dict(os.environ, GRAPHSVC_PORT="eighty")
-    proc = subprocess.run(cli_command("neo4j", "status"), capture_output=True, text=True, env=env, timeout=60,
-                          check=False)  # fmt: skip
+    proc = subprocess.run(
+        cli_command("neo4j", "status"), capture_output=True, text=True, env=env, timeout=60, check=False
+    )
     assert proc.returncode == 2
     assert "GRAPHSVC_PORT" in proc.stderr and "'eighty'" in proc.stderr
 

@@ -13,9 +13,23 @@ from tests.support import run_json
 
 def test_consent_export_and_erase_from_the_cli(db: Database, settings: Settings, tmp_path: Path) -> None:
     write_social_map(db)
-    recorded = run_json(settings, "consent", "record", "p3", "marketing", "granted", "--legal-basis", "consent",
-                        "--expires-at", "2099-01-01T00:00:00+00:00", "--by", "dpo")  # fmt: skip
-    assert recorded["status"] == "granted" and recorded["recordedBy"] == "cli:dpo" and recorded["legalBasis"] == "consent"
+    recorded = run_json(
+        settings,
+        "consent",
+        "record",
+        "p3",
+        "marketing",
+        "granted",
+        "--legal-basis",
+        "consent",
+        "--expires-at",
+        "2099-01-01T00:00:00+00:00",
+        "--by",
+        "dpo",
+    )
+    assert (
+        recorded["status"] == "granted" and recorded["recordedBy"] == "cli:dpo" and recorded["legalBasis"] == "consent"
+    )
     assert run_json(settings, "consent", "show", "p3")["effective"] == {"marketing": "granted"}
     bad = run_json(settings, "consent", "record", "p3", "marketing", "maybe", check=False)
     assert bad["code"] == "BAD_USER_INPUT" and "granted" in bad["message"]

@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from graphsvc.conversations.enrich import BrandTerms, enrich
 
 LABELLED = Path(__file__).with_name("labelled_posts.csv")
-BRANDS = BrandTerms.from_rows([
-    {"name": "Acme", "products": ["Acme Rocket", "Acme Trail Pro"], "category": "running shoe"},
-    {"name": "Initech", "aliases": ["Initech Inc"], "products": ["Initech CRM"], "category": "CRM"},
-])  # fmt: skip
+BRANDS = BrandTerms.from_rows(
+    [
+        {"name": "Acme", "products": ["Acme Rocket", "Acme Trail Pro"], "category": "running shoe"},
+        {"name": "Initech", "aliases": ["Initech Inc"], "products": ["Initech CRM"], "category": "CRM"},
+    ]
+)
 #: The README reports the measured accuracy; this floor catches a regression.
 ACCURACY_FLOOR = 0.75
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,14 @@ END = datetime(2026, 7, 4, 12, tzinfo=UTC)  # a Saturday: days 1-3 ago share a w
 
 
 def post(pid: str, author: str, text: str, days_ago: float, **extra: Any) -> dict[str, Any]:
-    return {"platform": "twitter", "post_id": pid, "author": author, "text": text,
-            "created_at": (END - timedelta(days=days_ago)).isoformat(), **extra}  # fmt: skip
+    return {
+        "platform": "twitter",
+        "post_id": pid,
+        "author": author,
+        "text": text,
+        "created_at": (END - timedelta(days=days_ago)).isoformat(),
+        **extra,
+    }
 
 
 POSTS = [
@@ -52,9 +59,15 @@ def rows(db: Database, text: str, **params: Any) -> list[dict[str, Any]]:
 
 
 def test_posts_are_enriched_at_import(conversations: Database) -> None:
-    found = {r["id"]: r for r in rows(conversations, "MATCH (p:Post) RETURN p.postId AS id, p.sentimentLabel AS label, "
-                                      "p.question AS question, p.demand AS demand, p.lang AS lang, "
-                                      "[(p)-[:MENTIONS]->(b:Brand) | b.name] AS brands")}  # fmt: skip
+    found = {
+        r["id"]: r
+        for r in rows(
+            conversations,
+            "MATCH (p:Post) RETURN p.postId AS id, p.sentimentLabel AS label, "
+            "p.question AS question, p.demand AS demand, p.lang AS lang, "
+            "[(p)-[:MENTIONS]->(b:Brand) | b.name] AS brands",
+        )
+    }
     assert found["1"]["label"] == "positive" and found["1"]["brands"] == ["Acme"]
     assert found["4"]["label"] == "negative" and found["4"]["brands"] == ["Acme"]
     assert found["5"]["question"] and found["5"]["demand"] and found["5"]["brands"] == []  # asks about the category
@@ -63,9 +76,12 @@ def test_posts_are_enriched_at_import(conversations: Database) -> None:
 
 
 def test_interactions_are_aggregated_from_replies_mentions_and_shares(conversations: Database) -> None:
-    edge = rows(conversations, "MATCH (:Identity {key: 'bob'})-[r:INTERACTED]->(:Identity {key: 'ada'}) "
-                "RETURN r.replies AS replies, r.mentions AS mentions, r.shares AS shares, r.count AS count, "
-                "r.weight AS weight, r.lastAt AS lastAt")  # fmt: skip
+    edge = rows(
+        conversations,
+        "MATCH (:Identity {key: 'bob'})-[r:INTERACTED]->(:Identity {key: 'ada'}) "
+        "RETURN r.replies AS replies, r.mentions AS mentions, r.shares AS shares, r.count AS count, "
+        "r.weight AS weight, r.lastAt AS lastAt",
+    )
     assert len(edge) == 1
     e = edge[0]
     assert (e["replies"], e["mentions"], e["shares"], e["count"]) == (1, 1, 1, 3)
@@ -78,7 +94,7 @@ def test_brand_trend_trending_topics_and_demand(conversations: Database) -> None
     assert sum(w["posts"] for w in weeks) == 3
     assert weeks[-1]["positive"] == 2 and weeks[0]["negative"] == 1  # positive lately, negative before
     days = rollups.brand_trend(conversations, "Acme", unit="day", days=30)
-    assert len(days) == 3 and all(d["bucket"] < d2["bucket"] for d, d2 in zip(days, days[1:], strict=False))
+    assert len(days) == 3 and all(d["bucket"] < d2["bucket"] for d, d2 in itertools.pairwise(days))
     with pytest.raises(NotFound):
         rollups.brand_trend(conversations, "Nope")
     with pytest.raises(InputError, match="day, week"):
@@ -102,7 +118,9 @@ def test_person_trend_and_re_enrichment_after_a_new_brand(conversations: Databas
 
     set_brand(conversations, "Globex", products=["Globex Cloud"], category="cloud provider")
     assert enrich_all(conversations) == len(POSTS)
-    assert rows(conversations, "MATCH (:Post {postId: '7'})-[:MENTIONS]->(b:Brand) RETURN b.name AS b") == [{"b": "Globex"}]
+    assert rows(conversations, "MATCH (:Post {postId: '7'})-[:MENTIONS]->(b:Brand) RETURN b.name AS b") == [
+        {"b": "Globex"}
+    ]
 
     cli = run_json(settings, "conversations", "trend", "--brand", "Acme", "--unit", "week", "--days", "30")
     assert sum(b["posts"] for b in cli["buckets"]) == 3

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -26,8 +25,12 @@ LABELS = ("positive", "negative", "neutral")
 #: The floors catch a regression; the printed report gives the figures.
 ACCURACY_FLOOR, PLAIN_FLOOR, RECALL_FLOOR = 0.85, 0.93, 0.70
 # Sarcasm, slang, negation, emotive words in neutral statements: made to trip a lexicon model up.
-_HARD_TEXT = [re.compile(re.sub(r"\\\{\w+\\\}", ".+?", re.escape(t)))
-              for pool in (_HARD, _HARD_TOPIC) for templates in pool.values() for t in templates]  # fmt: skip
+_HARD_TEXT = [
+    re.compile(re.sub(r"\\\{\w+\\\}", ".+?", re.escape(t)))
+    for pool in (_HARD, _HARD_TOPIC)
+    for templates in pool.values()
+    for t in templates
+]
 
 
 def _kind(text: str, lang: str | None, reply: bool) -> str:
@@ -44,13 +47,17 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, str
     """(true label, predicted label, kind) of every synthetic post."""
     out = tmp_path_factory.mktemp("synth")
     generate(PEOPLE, seed=SEED, out=out)
-    brands = BrandTerms.from_rows([{"name": b.name, "products": list(b.products), "category": b.category} for b in BRANDS])
+    brands = BrandTerms.from_rows(
+        [{"name": b.name, "products": list(b.products), "category": b.category} for b in BRANDS]
+    )
     predicted: dict[tuple[str, str], tuple[str, str]] = {}
     for record in read_records(out / "posts.jsonl"):
         row = convert("posts", record, ConvertOptions(brands=brands))
         props = row["props"]
-        predicted[(row["platform"], row["postId"])] = (props["sentimentLabel"],
-                                                      _kind(props["text"], props["lang"], bool(row["replyTo"])))  # fmt: skip
+        predicted[(row["platform"], row["postId"])] = (
+            props["sentimentLabel"],
+            _kind(props["text"], props["lang"], bool(row["replyTo"])),
+        )
     with (out / "truth" / "post_sentiment.csv").open(encoding="utf-8", newline="") as handle:
         truth = {(r["platform"], r["post_id"]): r["sentiment"] for r in csv.DictReader(handle)}
     assert truth.keys() == predicted.keys()
@@ -60,14 +67,17 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, str
 def _report(scored: list[tuple[str, str, str]]) -> dict[str, float]:
     """Accuracy overall and per kind, precision and recall per class; printed, and returned by name."""
     figures: dict[str, float] = {"accuracy": sum(t == p for t, p, _ in scored) / len(scored)}
-    lines = [f"synthetic sentiment ({PEOPLE} people, seed {SEED}, {len(scored)} posts): "
-             f"accuracy {figures['accuracy']:.3f}"]  # fmt: skip
+    lines = [
+        f"synthetic sentiment ({PEOPLE} people, seed {SEED}, {len(scored)} posts): accuracy {figures['accuracy']:.3f}"
+    ]
     for label in LABELS:
         tp = sum(t == p == label for t, p, _ in scored)
         truly, said = sum(t == label for t, _, _ in scored), sum(p == label for _, p, _ in scored)
         figures[f"recall {label}"], figures[f"precision {label}"] = tp / truly, tp / said if said else 0.0
-        lines.append(f"  {label:<9} n={truly:<5} precision {figures[f'precision {label}']:.3f} "
-                     f"recall {figures[f'recall {label}']:.3f}")  # fmt: skip
+        lines.append(
+            f"  {label:<9} n={truly:<5} precision {figures[f'precision {label}']:.3f} "
+            f"recall {figures[f'recall {label}']:.3f}"
+        )
     for kind, n in sorted(Counter(k for _, _, k in scored).items()):
         figures[kind] = sum(t == p for t, p, k in scored if k == kind) / n
         lines.append(f"  {kind:<15} n={n:<5} accuracy {figures[kind]:.3f}")

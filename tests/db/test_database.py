@@ -17,21 +17,25 @@ def test_named_read_and_write_round_trip(db: Database) -> None:
 
 def test_rows_read_as_record_data_gives_them(db: Database) -> None:
     """The fast conversion of records agrees with the driver's own for every kind of value."""
-    db.adhoc("CREATE (:Topic {name: 'a', at: datetime('2025-01-02T03:04:05Z')})-[:RELATED {w: 1.5}]->"
-             "(:Topic {name: 'b', tags: ['x', 'y']})", {}, allow_write=True)  # fmt: skip
+    db.adhoc(
+        "CREATE (:Topic {name: 'a', at: datetime('2025-01-02T03:04:05Z')})-[:RELATED {w: 1.5}]->"
+        "(:Topic {name: 'b', tags: ['x', 'y']})",
+        {},
+        allow_write=True,
+    )
     text = """MATCH path = (a:Topic {name: 'a'})-[r]->(b) RETURN path, r, a, b {.*, n: [1, null, {k: 'v'}]} AS map,
               a.at AS at, date('2025-01-02') AS day, duration('P1D') AS span, point({x: 1, y: 2}) AS point,
               [[1, 2], []] AS nested, null AS nothing"""
     with db.driver.session(database=db.database) as session:
         expected = [record.data() for record in session.run(text)]
-    keys, rows, _ = db.adhoc(text, {}, allow_write=False)
+    _, rows, _ = db.adhoc(text, {}, allow_write=False)
     assert rows == expected
     assert rows[0]["map"] == {"name": "b", "tags": ["x", "y"], "n": [1, None, {"k": "v"}]}
     assert rows[0]["r"] == ({"name": "a", "at": rows[0]["at"]}, "RELATED", {"name": "b", "tags": ["x", "y"]})
 
 
 def test_adhoc_refuses_writes_without_permission(db: Database) -> None:
-    with pytest.raises(CypherError, match="would write .*--write"):
+    with pytest.raises(CypherError, match=r"would write .*--write"):
         db.adhoc("CREATE (:Topic {name: 'x'})", {}, allow_write=False)
     assert db.adhoc("MATCH (t:Topic) RETURN count(t) AS n", {}, allow_write=False)[1] == [{"n": 0}]
 
@@ -57,7 +61,9 @@ def test_syntax_error_is_translated(db: Database) -> None:
 
 
 def test_unreachable_server_is_database_unavailable() -> None:
-    with Database(f"bolt://127.0.0.1:{free_port()}", ("neo4j", "x")) as db:
-        with pytest.raises(DatabaseUnavailable, match="unavailable") as info:
-            db.ping()
+    with (
+        Database(f"bolt://127.0.0.1:{free_port()}", ("neo4j", "x")) as db,
+        pytest.raises(DatabaseUnavailable, match="unavailable") as info,
+    ):
+        db.ping()
     assert "graphsvc neo4j start" in (info.value.hint or "")

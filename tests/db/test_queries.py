@@ -32,7 +32,7 @@ def test_every_referenced_query_exists() -> None:
 
 
 def test_unknown_name_is_a_clear_error() -> None:
-    with pytest.raises(QueryNotFound, match="no Cypher query named 'admin.pong'"):
+    with pytest.raises(QueryNotFound, match=r"no Cypher query named 'admin\.pong'"):
         query("admin.pong")
 
 

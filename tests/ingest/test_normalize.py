@@ -84,9 +84,15 @@ def test_phone_formats_round_trip(region: str, data: st.DataObject) -> None:
 
     example = phonenumbers.example_number(region)
     assert example is not None
-    style = data.draw(st.sampled_from([phonenumbers.PhoneNumberFormat.NATIONAL,
-                                       phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-                                       phonenumbers.PhoneNumberFormat.E164]))  # fmt: skip
+    style = data.draw(
+        st.sampled_from(
+            [
+                phonenumbers.PhoneNumberFormat.NATIONAL,
+                phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+                phonenumbers.PhoneNumberFormat.E164,
+            ]
+        )
+    )
     written = phonenumbers.format_number(example, style)
     e164 = normalize_phone(written, region)
     assert e164 == phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
@@ -144,8 +150,13 @@ def test_bad_handles_say_what_was_expected(raw: str, platform: str | None, messa
 handles = st.from_regex(r"[A-Za-z0-9_]{1,15}", fullmatch=True)
 
 
-@given(handle=handles, host=st.sampled_from(["x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"]),
-       scheme=st.sampled_from(["https://", "http://", ""]), at=st.booleans(), slash=st.booleans())  # fmt: skip
+@given(
+    handle=handles,
+    host=st.sampled_from(["x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"]),
+    scheme=st.sampled_from(["https://", "http://", ""]),
+    at=st.booleans(),
+    slash=st.booleans(),
+)
 def test_every_twitter_form_gives_the_same_key(handle: str, host: str, scheme: str, at: bool, slash: bool) -> None:
     if handle.lower() in {"home", "i", "intent", "search", "hashtag", "share", "explore", "settings", "notifications"}:
         return
@@ -188,7 +199,9 @@ def test_fold_is_idempotent_and_ascii(text: str) -> None:
     assert folded.isascii()
 
 
-@pytest.mark.parametrize(("raw", "kept"), [("  London,   UK ", "London, UK"), ("", None), ("   ", None), (None, None),
-                                           ("São Paulo", "São Paulo")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [("  London,   UK ", "London, UK"), ("", None), ("   ", None), (None, None), ("São Paulo", "São Paulo")],
+)
 def test_locations_are_trimmed_and_kept(raw: str | None, kept: str | None) -> None:
     assert normalize_location(raw) == kept

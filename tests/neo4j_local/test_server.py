@@ -24,9 +24,12 @@ from tests.support import free_port, serve_in_thread
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     settings = Settings(
         state_dir=tmp_path_factory.mktemp("lifecycle"),
-        neo4j_bolt_port=free_port(), neo4j_http_port=free_port(),
-        neo4j_heap="1g", neo4j_pagecache="256m", neo4j_auth="neo4j/lifecycle-secret",
-    )  # fmt: skip
+        neo4j_bolt_port=free_port(),
+        neo4j_http_port=free_port(),
+        neo4j_heap="1g",
+        neo4j_pagecache="256m",
+        neo4j_auth="neo4j/lifecycle-secret",
+    )
     server = LocalServer(settings)
     yield server
     server.stop()

@@ -19,7 +19,7 @@ NO_PLATFORMS: list[frozenset[str]] = [frozenset()] * 10
 
 
 def clique(nodes: range, p: float) -> dict[tuple[int, int], float]:
-    return {pair: p for pair in itertools.combinations(nodes, 2)}
+    return dict.fromkeys(itertools.combinations(nodes, 2), p)
 
 
 def as_sets(clusters: list[list[int]]) -> set[frozenset[int]]:
@@ -27,7 +27,7 @@ def as_sets(clusters: list[list[int]]) -> set[frozenset[int]]:
 
 
 def test_one_weak_bridge_does_not_chain_two_large_clusters() -> None:
-    edges = clique(range(0, 4), 0.99) | clique(range(4, 8), 0.99) | {(3, 4): 0.93}
+    edges = clique(range(4), 0.99) | clique(range(4, 8), 0.99) | {(3, 4): 0.93}
     clusters = cluster_units(8, edges, unit_platforms=NO_PLATFORMS[:8])
     assert as_sets(clusters) == {frozenset(range(4)), frozenset(range(4, 8))}
     # ...but a bridge that is certain, or well supported, merges them
@@ -59,7 +59,9 @@ def test_threshold_and_size_cap() -> None:
     threshold = ClusterOptions().threshold
     assert len(cluster_units(2, {(0, 1): threshold - 0.01}, unit_platforms=NO_PLATFORMS[:2])) == 2
     assert len(cluster_units(2, {(0, 1): threshold}, unit_platforms=NO_PLATFORMS[:2])) == 1
-    capped = cluster_units(6, clique(range(6), 0.999), unit_platforms=NO_PLATFORMS[:6], options=ClusterOptions(max_size=4))
+    capped = cluster_units(
+        6, clique(range(6), 0.999), unit_platforms=NO_PLATFORMS[:6], options=ClusterOptions(max_size=4)
+    )
     assert max(len(c) for c in capped) <= 4
 
 
@@ -86,8 +88,16 @@ def test_blocking_pairs_shared_keys_and_links_but_skips_huge_blocks() -> None:
     assert (0, 1) in pairs  # same username without separators: adal
     assert (0, 2) in pairs  # the bio links to the twitter profile
     assert not any(3 in pair for pair in pairs)
-    commons = [Record(key=f"identity:forum:s{i}", kind="identity", source="forum", name="john smith",
-                      tokens=frozenset({"john", "smith"})) for i in range(100)]  # fmt: skip
+    commons = [
+        Record(
+            key=f"identity:forum:s{i}",
+            kind="identity",
+            source="forum",
+            name="john smith",
+            tokens=frozenset({"john", "smith"}),
+        )
+        for i in range(100)
+    ]
     assert candidate_pairs(commons, list(range(100)), max_block=60) == set()
     assert candidate_pairs(records, [0, 0, 1, 2]) & {(0, 1)} == set()  # same unit: never compared
 
@@ -169,7 +179,9 @@ def test_bios_compare_on_their_rare_words_only() -> None:
 def test_usernames_ending_with_the_same_year_agree_on_it() -> None:
     number = next(i for i, c in enumerate(COMPARISONS) if c.name == "number")
     levels = COMPARISONS[number].levels
-    assert username_numbers("chloe_sanderson65", "csanderson1965", "ana-silva-21558c35") == {"65"}  # LinkedIn's id is no year
+    assert username_numbers("chloe_sanderson65", "csanderson1965", "ana-silva-21558c35") == {
+        "65"
+    }  # LinkedIn's id is no year
     assert not username_numbers("jsmith7", "jsmith123", "jsmith")
     insta = identity_record({"platform": "instagram", "key": "chloe_sanderson65"})
     mail = identity_record({"platform": "email", "key": "csanderson65@gmail.com"})
@@ -202,7 +214,9 @@ def test_a_linkedin_id_suffix_is_not_part_of_the_username() -> None:
 def test_a_number_is_not_counted_twice() -> None:
     number = next(i for i, c in enumerate(COMPARISONS) if c.name == "number")
     born = contact_record({"source": "hubspot", "sourceId": "1", "name": "Chloe Sanderson", "birthDate": "1965-03-02"})
-    again = contact_record({"source": "salesforce", "sourceId": "2", "name": "Chloe Sanderson", "birthDate": "1965-03-02"})
+    again = contact_record(
+        {"source": "salesforce", "sourceId": "2", "name": "Chloe Sanderson", "birthDate": "1965-03-02"}
+    )
     assert compare(born, again)[number] == 0  # two birth dates: the birth-date comparison's business
     points = [{"platform": "email", "key": "csanderson65@gmail.com"}]
     one = contact_record({"source": "hubspot", "sourceId": "1", "name": "Chloe Sanderson"}, points)
@@ -211,7 +225,12 @@ def test_a_number_is_not_counted_twice() -> None:
 
 
 def test_display_name_decorations_are_not_part_of_the_name() -> None:
-    for shown in ("Ewelina Fugiel (she/her)", "Ewelina Fugiel | surfing", "Dr. Ewelina Fugiel, PhD", "Ewelina Fugiel · Founder"):
+    for shown in (
+        "Ewelina Fugiel (she/her)",
+        "Ewelina Fugiel | surfing",
+        "Dr. Ewelina Fugiel, PhD",
+        "Ewelina Fugiel · Founder",
+    ):
         record = named("ef", shown)
         assert (record.name, record.given, record.family) == ("ewelina fugiel", "ewelina", "fugiel"), shown
     assert named("an", "Anna (Ania) Nowak").name == "anna nowak"

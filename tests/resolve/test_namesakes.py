@@ -24,8 +24,12 @@ def population(special: dict[str, dict[str, int]], people: int = 400) -> dict[st
 
 
 def test_one_account_per_platform_reads_as_one_person_two_on_one_platform_as_two() -> None:
-    by_source = population({"jakub paczos": {"twitter": 1, "facebook": 1, "linkedin": 1, "crm:hubspot": 1},
-                            "anna nowak": {"twitter": 2, "facebook": 1}})  # fmt: skip
+    by_source = population(
+        {
+            "jakub paczos": {"twitter": 1, "facebook": 1, "linkedin": 1, "crm:hubspot": 1},
+            "anna nowak": {"twitter": 2, "facebook": 1},
+        }
+    )
     holders, persons = estimate_holders(by_source, single=SOCIAL, prior_mean=lambda v: 0.01)
     assert holders["jakub paczos"].persons < 1.1
     assert holders["jakub paczos"].others < 0.05
@@ -43,8 +47,10 @@ def test_the_namesake_prior_raises_the_share_of_other_persons() -> None:
     assert common["john smith"].persons > 1.5  # the counts pull back: more holders would show on more platforms
 
 
-@given(st.dictionaries(st.sampled_from(["twitter", "facebook", "email", "crm:hubspot"]), st.integers(1, 4),
-                       min_size=1), st.floats(0.001, 20.0))  # fmt: skip
+@given(
+    st.dictionaries(st.sampled_from(["twitter", "facebook", "email", "crm:hubspot"]), st.integers(1, 4), min_size=1),
+    st.floats(0.001, 20.0),
+)
 def test_holders_are_at_least_what_the_counts_show(sources: dict[str, int], mean: float) -> None:
     by_source = population({"x": sources}, people=50)
     holders, _ = estimate_holders(by_source, single=SOCIAL, prior_mean=lambda v: mean if v == "x" else 0.1)
@@ -55,8 +61,15 @@ def test_holders_are_at_least_what_the_counts_show(sources: dict[str, int], mean
 
 
 def identity(platform: str, handle: str, name: str) -> Record:
-    return Record(key=f"identity:{platform}:{handle}", kind="identity", source=platform, handle=handle, name=name,
-                  given=name.split()[0], family=name.split()[-1] if " " in name else "")  # fmt: skip
+    return Record(
+        key=f"identity:{platform}:{handle}",
+        kind="identity",
+        source=platform,
+        handle=handle,
+        name=name,
+        given=name.split()[0],
+        family=name.split()[-1] if " " in name else "",
+    )
 
 
 def test_a_persons_own_records_are_not_namesakes_of_each_other() -> None:
@@ -84,7 +97,10 @@ def crm(source: str, name: str, email: str) -> Record:
 
 def test_a_household_email_says_one_of_its_people_no_more() -> None:
     email = next(i for i, c in enumerate(COMPARISONS) if c.name == "email")
-    anna, tom = crm("hubspot", "Anna Smith", "smithfamily@example.com"), crm("hubspot", "Tom Smith", "smithfamily@example.com")
+    anna, tom = (
+        crm("hubspot", "Anna Smith", "smithfamily@example.com"),
+        crm("hubspot", "Tom Smith", "smithfamily@example.com"),
+    )
     ana, ana_again = crm("hubspot", "Ana Lopez", "ana@example.com"), crm("salesforce", "Ana López", "ana@example.com")
     tf = TermFrequencies([anna, tom, ana, ana_again])
     assert tf.email_holders(anna, tom) == 2 and tf.email_holders(ana, ana_again) == 1  # one person in two CRMs
@@ -98,11 +114,18 @@ def test_a_household_email_says_one_of_its_people_no_more() -> None:
 
 
 def test_a_household_address_that_names_one_of_its_people_is_that_persons() -> None:
-    jadwiga, peter = crm("hubspot", "Jadwiga Lochel", "jadwiga@ladeck.de"), crm("hubspot", "Peter Deck", "jadwiga@ladeck.de")
-    helen, tom = crm("hubspot", "Helen Sanderson", "sanderson.home@gmail.com"), crm("hubspot", "Tom Sanderson",
-                                                                                    "sanderson.home@gmail.com")  # fmt: skip
-    address, home = (Record(key=f"identity:email:{email}", kind="identity", source="email", emails=frozenset({email}))
-                     for email in ("jadwiga@ladeck.de", "sanderson.home@gmail.com"))  # fmt: skip
+    jadwiga, peter = (
+        crm("hubspot", "Jadwiga Lochel", "jadwiga@ladeck.de"),
+        crm("hubspot", "Peter Deck", "jadwiga@ladeck.de"),
+    )
+    helen, tom = (
+        crm("hubspot", "Helen Sanderson", "sanderson.home@gmail.com"),
+        crm("hubspot", "Tom Sanderson", "sanderson.home@gmail.com"),
+    )
+    address, home = (
+        Record(key=f"identity:email:{email}", kind="identity", source="email", emails=frozenset({email}))
+        for email in ("jadwiga@ladeck.de", "sanderson.home@gmail.com")
+    )
     tf = TermFrequencies([jadwiga, peter, helen, tom, address, home])
     assert tf.email_holders(jadwiga, address) == 1  # 'jadwiga@' is Jadwiga's
     assert tf.email_holders(peter, address) == 2 and tf.email_holders(jadwiga, peter) == 2
@@ -137,9 +160,15 @@ def test_a_username_that_fits_one_persons_name_weighs_more_than_one_that_fits_ma
     name = next(i for i, c in enumerate(COMPARISONS) if c.name == "name")
     records = [account(p, f"u{n}{p}", f"Given{n} Family{n}") for n in range(300) for p in PLATFORMS[n % 2 :][:2]]
     lunna = account("twitter", "lunna_ramos", "Lunna Ramos")
-    ramos = [account("twitter", f"r{n}", f"{given} Ramos") for n, given in enumerate(("Luis", "Lara", "Leo", "Lia", "Lucas"))]
-    sign_ups = [Record(key=f"identity:email:{local}@gmail.com", kind="identity", source="email",
-                       email_locals=frozenset({local})) for local in ("ramosl", "nowakz")]  # fmt: skip
+    ramos = [
+        account("twitter", f"r{n}", f"{given} Ramos") for n, given in enumerate(("Luis", "Lara", "Leo", "Lia", "Lucas"))
+    ]
+    sign_ups = [
+        Record(
+            key=f"identity:email:{local}@gmail.com", kind="identity", source="email", email_locals=frozenset({local})
+        )
+        for local in ("ramosl", "nowakz")
+    ]
     zofia = account("twitter", "zofia_n", "Zofia Nowak")  # the only Z. Nowak
     tf = TermFrequencies([*records, lunna, *ramos, zofia, *sign_ups])
     assert tf.chance("fits", "nowakz") < tf.chance("fits", "ramosl") / 3  # six L. Ramos, one Z. Nowak

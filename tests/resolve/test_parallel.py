@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.model import Scorer, estimate_model
 from graphsvc.resolve.parallel import compare_pairs, score_pairs
@@ -21,9 +20,16 @@ def records() -> list[Record]:
     for n in range(90):
         given, family = GIVEN[n % 6], FAMILY[n % 5]
         handle = [f"{given}{family}", f"{given[0]}{family}", f"{given}_{family}{n}"][n % 3]
-        found.append(identity_record({"platform": PLATFORMS[n % 5], "key": f"{handle}{n // 30 or ''}",
-                                      "displayName": f"{given.title()} {family.title()}",
-                                      "location": ("Berlin", "Lyon", "Porto")[n % 3]}))  # fmt: skip
+        found.append(
+            identity_record(
+                {
+                    "platform": PLATFORMS[n % 5],
+                    "key": f"{handle}{n // 30 or ''}",
+                    "displayName": f"{given.title()} {family.title()}",
+                    "location": ("Berlin", "Lyon", "Porto")[n % 3],
+                }
+            )
+        )
     return found
 
 

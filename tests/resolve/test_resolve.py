@@ -46,18 +46,24 @@ def person_of(db: Database, record: str) -> str:
 
 
 def candidate_between(db: Database, a: str, b: str) -> dict[str, Any]:
-    rows = db.adhoc("MATCH ()-[r:MATCH_CANDIDATE]->() WHERE (r.a = $a AND r.b = $b) OR (r.a = $b AND r.b = $a) "
-                    "RETURN r.pairId AS id, r.status AS status, r.score AS score, r.evidence AS evidence",
-                    {"a": a, "b": b}, allow_write=False)[1]  # fmt: skip
+    rows = db.adhoc(
+        "MATCH ()-[r:MATCH_CANDIDATE]->() WHERE (r.a = $a AND r.b = $b) OR (r.a = $b AND r.b = $a) "
+        "RETURN r.pairId AS id, r.status AS status, r.score AS score, r.evidence AS evidence",
+        {"a": a, "b": b},
+        allow_write=False,
+    )[1]
     assert rows, f"no candidate between {a} and {b}"
     return {**rows[0], "evidence": json.loads(rows[0]["evidence"])}
 
 
 def merge_of(db: Database, key: str) -> dict[str, Any]:
     """The automatic merge that brought record ``key`` into its person (the stored candidates explain each merge)."""
-    rows = db.adhoc("MATCH ()-[r:MATCH_CANDIDATE {status: 'auto'}]->() WHERE $key IN [r.a, r.b] "
-                    "RETURN r.pairId AS id, r.a AS a, r.b AS b, r.score AS score ORDER BY r.score DESC",
-                    {"key": key}, allow_write=False)[1]  # fmt: skip
+    rows = db.adhoc(
+        "MATCH ()-[r:MATCH_CANDIDATE {status: 'auto'}]->() WHERE $key IN [r.a, r.b] "
+        "RETURN r.pairId AS id, r.a AS a, r.b AS b, r.score AS score ORDER BY r.score DESC",
+        {"key": key},
+        allow_write=False,
+    )[1]
     assert rows, f"no automatic merge of {key}"
     return rows[0]
 
@@ -81,9 +87,13 @@ def test_resolve_unifies_the_small_crm(small_crm: Database) -> None:
     weights = [abs(e["weight"]) for e in pair["evidence"]]
     assert weights == sorted(weights, reverse=True) and all(e["weight"] for e in pair["evidence"])
     # only the merges are stored of a person's inner pairs: one per merge, a forest over its members
-    forest = small_crm.adhoc("MATCH (p:Person)-[:HAS_MEMBER]->(n)-[r:MATCH_CANDIDATE {status: 'auto'}]->(m) "
-                             "WHERE (p)-[:HAS_MEMBER]->(m) WITH p, count(r) AS merges "
-                             "RETURN p.size AS size, merges", {}, allow_write=False)[1]  # fmt: skip
+    forest = small_crm.adhoc(
+        "MATCH (p:Person)-[:HAS_MEMBER]->(n)-[r:MATCH_CANDIDATE {status: 'auto'}]->(m) "
+        "WHERE (p)-[:HAS_MEMBER]->(m) WITH p, count(r) AS merges "
+        "RETURN p.size AS size, merges",
+        {},
+        allow_write=False,
+    )[1]
     assert forest and all(row["merges"] < row["size"] for row in forest)
     assert sum(row["merges"] for row in forest) == summary.auto
     linked = candidate_between(small_crm, "identity:twitter:ada_lovelace", "identity:github:adal")
@@ -100,9 +110,32 @@ def test_rerun_keeps_ids_and_incremental_touches_only_affected_persons(small_crm
 
     stamped = stamps(small_crm)
     ada = person_of(small_crm, "contact:salesforce:001")
-    import_files(small_crm, "identities", [write_csv(tmp_path / "more.csv", IDENTITY_HEADER, [
-        ["instagram", "ada_lovelace", "Ada Lovelace", "poetical science", "London", "", "https://img.example/ada.png",
-         "300", "", "", "", ""]])])  # fmt: skip
+    import_files(
+        small_crm,
+        "identities",
+        [
+            write_csv(
+                tmp_path / "more.csv",
+                IDENTITY_HEADER,
+                [
+                    [
+                        "instagram",
+                        "ada_lovelace",
+                        "Ada Lovelace",
+                        "poetical science",
+                        "London",
+                        "",
+                        "https://img.example/ada.png",
+                        "300",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                ],
+            )
+        ],
+    )
     summary = resolve(small_crm, ResolveOptions(incremental=True))
     assert summary.mode == "incremental" and summary.focus == 1
     assert summary.pairs < again.pairs  # only the new record's neighbourhood was scored
@@ -117,16 +150,39 @@ def add_candidate(db: Database, a: str, b: str) -> str:
     low, high = sorted((a, b))
     sides = {k: {"id": k, **dict(zip(("kind", "source", "key"), k.split(":", 2), strict=True))} for k in (low, high)}
     pid = pair_id(a, b)
-    db.write("resolve.write_candidates", now=None, run="manual", rows=[{
-        "pairId": pid, "a": sides[low], "b": sides[high], "score": 0.1, "weight": -3.0, "evidence": "[]",
-        "value": 0.0, "status": "pending"}])  # fmt: skip
+    db.write(
+        "resolve.write_candidates",
+        now=None,
+        run="manual",
+        rows=[
+            {
+                "pairId": pid,
+                "a": sides[low],
+                "b": sides[high],
+                "score": 0.1,
+                "weight": -3.0,
+                "evidence": "[]",
+                "value": 0.0,
+                "status": "pending",
+            }
+        ],
+    )
     return pid
 
 
 def add_ambiguous_smith(db: Database, tmp_path: Path) -> None:
     """A second X account 'Steven Smith' in Leeds: Steven's second account, or a namesake. A case for a human."""
-    import_files(db, "identities", [write_csv(tmp_path / "ambiguous.csv", IDENTITY_HEADER, [
-        ["twitter", "smith_leeds", "Steven Smith", "", "Leeds", "", "", "", "", "", "", ""]])])  # fmt: skip
+    import_files(
+        db,
+        "identities",
+        [
+            write_csv(
+                tmp_path / "ambiguous.csv",
+                IDENTITY_HEADER,
+                [["twitter", "smith_leeds", "Steven Smith", "", "Leeds", "", "", "", "", "", "", ""]],
+            )
+        ],
+    )
 
 
 def test_review_decisions_outrank_automation_and_survive_reruns(small_crm: Database, tmp_path: Path) -> None:
@@ -134,7 +190,10 @@ def test_review_decisions_outrank_automation_and_survive_reruns(small_crm: Datab
     resolve(small_crm)
     queue = review_queue(small_crm, limit=50)
     assert queue, "the small CRM has uncertain pairs"
-    assert {"a", "b", "evidence", "score", "value"} <= set(queue[0]) and queue[0]["a"]["kind"] in {"contact", "identity"}
+    assert {"a", "b", "evidence", "score", "value"} <= set(queue[0]) and queue[0]["a"]["kind"] in {
+        "contact",
+        "identity",
+    }
     assert [q["value"] for q in queue] == sorted((q["value"] for q in queue), reverse=True)
 
     # reject an automatic merge: the two must part, in this and every later run
@@ -184,10 +243,21 @@ def test_cli_resolve_review_and_evaluate(small_crm: Database, tmp_path: Path, se
 
 def test_ties_are_loaded_as_persons_and_hubs_are_ignored(small_crm: Database, tmp_path: Path) -> None:
     resolve(small_crm)
-    edges = [["twitter", "ada_lovelace", "twitter", "stevensmith", "FOLLOWS", "", ""],
-             ["github", "adal", "twitter", "stevensmith", "FOLLOWS", "", ""]]  # fmt: skip
-    import_files(small_crm, "edges", [write_csv(tmp_path / "edges.csv", ["src_platform", "src_handle", "dst_platform",
-                                                                         "dst_handle", "type", "since", "weight"], edges)])  # fmt: skip
+    edges = [
+        ["twitter", "ada_lovelace", "twitter", "stevensmith", "FOLLOWS", "", ""],
+        ["github", "adal", "twitter", "stevensmith", "FOLLOWS", "", ""],
+    ]
+    import_files(
+        small_crm,
+        "edges",
+        [
+            write_csv(
+                tmp_path / "edges.csv",
+                ["src_platform", "src_handle", "dst_platform", "dst_handle", "type", "since", "weight"],
+                edges,
+            )
+        ],
+    )
     records, _ = load_records(small_crm)
     by_key = {r.key: r for r in records}
     steven = person_of(small_crm, "identity:twitter:stevensmith")
@@ -196,10 +266,25 @@ def test_ties_are_loaded_as_persons_and_hubs_are_ignored(small_crm: Database, tm
 
 
 def test_a_point_stated_under_one_name_joins_its_contact_a_familys_stays_apart(db: Database, tmp_path: Path) -> None:
-    rows = [["hubspot", "1", "Anna Smith", "", "", "smithfamily@example.org", "+44 113 496 0000", "", "", "", "GB", ""],
-            ["hubspot", "2", "Tom Smith", "", "", "smithfamily@example.org", "", "", "", "", "GB", ""],
-            ["salesforce", "3", "Steven Smith", "", "", "steven.smith@acme.example", "+44 113 496 0000", "", "", "", "GB", ""],
-            ["hubspot", "4", "Steve Smith", "", "", "steven.smith@acme.example", "", "", "", "", "GB", ""]]  # fmt: skip
+    rows = [
+        ["hubspot", "1", "Anna Smith", "", "", "smithfamily@example.org", "+44 113 496 0000", "", "", "", "GB", ""],
+        ["hubspot", "2", "Tom Smith", "", "", "smithfamily@example.org", "", "", "", "", "GB", ""],
+        [
+            "salesforce",
+            "3",
+            "Steven Smith",
+            "",
+            "",
+            "steven.smith@acme.example",
+            "+44 113 496 0000",
+            "",
+            "",
+            "",
+            "GB",
+            "",
+        ],
+        ["hubspot", "4", "Steve Smith", "", "", "steven.smith@acme.example", "", "", "", "", "GB", ""],
+    ]
     import_files(db, "contacts", [write_csv(tmp_path / "contacts.csv", CONTACT_HEADER, rows)])
     records, unit_of = load_records(db)
     unit = {r.key: unit_of[i] for i, r in enumerate(records)}
@@ -213,17 +298,21 @@ def test_a_point_stated_under_one_name_joins_its_contact_a_familys_stays_apart(d
 
 def graph_state(db: Database) -> tuple[Any, ...]:
     """Everything a resolve run writes: persons, memberships, candidates and job runs."""
+
     def rows(text: str) -> list[Any]:
         return sorted(json.dumps(r, sort_keys=True, default=str) for r in db.adhoc(text, {}, allow_write=False)[1])
 
-    return (rows("MATCH (p:Person) RETURN properties(p) AS p"),
-            rows("MATCH (p:Person)-[:HAS_MEMBER]->(m) RETURN p.id AS p, elementId(m) AS m"),
-            rows("MATCH ()-[r:MATCH_CANDIDATE]->() RETURN properties(r) AS r"),
-            rows("MATCH (j:JobRun) RETURN properties(j) AS j"))  # fmt: skip
+    return (
+        rows("MATCH (p:Person) RETURN properties(p) AS p"),
+        rows("MATCH (p:Person)-[:HAS_MEMBER]->(m) RETURN p.id AS p, elementId(m) AS m"),
+        rows("MATCH ()-[r:MATCH_CANDIDATE]->() RETURN properties(r) AS r"),
+        rows("MATCH (j:JobRun) RETURN properties(j) AS j"),
+    )
 
 
-def test_dry_run_previews_merges_and_splits_and_writes_nothing(small_crm: Database, tmp_path: Path,
-                                                               settings: Settings) -> None:  # fmt: skip
+def test_dry_run_previews_merges_and_splits_and_writes_nothing(
+    small_crm: Database, tmp_path: Path, settings: Settings
+) -> None:
     first = resolve(small_crm, ResolveOptions(dry_run=True))
     assert first.preview is not None and graph_state(small_crm) == ([], [], [], [])
     assert first.preview["persons_before"] == 0 and first.preview["persons_after"] == len(true_partition()) + 400
@@ -232,9 +321,32 @@ def test_dry_run_previews_merges_and_splits_and_writes_nothing(small_crm: Databa
     resolve(small_crm)
     ada = person_of(small_crm, "contact:salesforce:001")
     # a new account of Ada's arrives: the preview shows it joining her person
-    import_files(small_crm, "identities", [write_csv(tmp_path / "more.csv", IDENTITY_HEADER, [
-        ["instagram", "ada_lovelace", "Ada Lovelace", "poetical science", "London", "", "https://img.example/ada.png",
-         "300", "", "", "", ""]])])  # fmt: skip
+    import_files(
+        small_crm,
+        "identities",
+        [
+            write_csv(
+                tmp_path / "more.csv",
+                IDENTITY_HEADER,
+                [
+                    [
+                        "instagram",
+                        "ada_lovelace",
+                        "Ada Lovelace",
+                        "poetical science",
+                        "London",
+                        "",
+                        "https://img.example/ada.png",
+                        "300",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                ],
+            )
+        ],
+    )
     before = graph_state(small_crm)
     preview = run_json(settings, "resolve", "--dry-run")["preview"]
     assert graph_state(small_crm) == before  # nothing written, not even a JobRun

@@ -9,15 +9,30 @@ from hypothesis import strategies as st
 
 from graphsvc.resolve.compare import COMPARISONS, NAME, USERNAME, compare
 from graphsvc.resolve.model import (
-    _PRIOR_M, _PRIOR_U, MatchModel, Scorer, TermFrequencies, _conditional, _normalise, _tf_value, random_pairs,
+    _PRIOR_M,
+    _PRIOR_U,
+    MatchModel,
+    Scorer,
+    TermFrequencies,
+    _conditional,
+    _normalise,
+    _tf_value,
+    random_pairs,
 )
 from graphsvc.resolve.records import Record, contact_record, identity_record
 
 
 def _identity(platform: str, handle: str, name: str) -> Record:
     parts = name.split()
-    return Record(key=f"identity:{platform}:{handle}", kind="identity", source=platform, handle=handle, name=name,
-                  given=parts[0] if parts else "", family=parts[-1] if len(parts) > 1 else "")  # fmt: skip
+    return Record(
+        key=f"identity:{platform}:{handle}",
+        kind="identity",
+        source=platform,
+        handle=handle,
+        name=name,
+        given=parts[0] if parts else "",
+        family=parts[-1] if len(parts) > 1 else "",
+    )
 
 
 def _contact(name: str, email: str, phone: str = "") -> Record:
@@ -63,15 +78,19 @@ def test_a_username_that_fits_the_name_makes_the_others_difference_no_evidence()
     name, username = NAME, USERNAME
     m = [_normalise(row, _conditional(c)) for c, row in enumerate(_PRIOR_M)]
     u = [_normalise(row, _conditional(c)) for c, row in enumerate(_PRIOR_U)]
-    pool = [identity_record({"platform": "email", "key": "a.nguyen@example.com"}),
-            identity_record({"platform": "twitter", "key": "ashley_photo", "displayName": "Ashley Nguyen"}),
-            identity_record({"platform": "forum", "key": "travels_far", "displayName": "Ashley Nguyen"})]  # fmt: skip
+    pool = [
+        identity_record({"platform": "email", "key": "a.nguyen@example.com"}),
+        identity_record({"platform": "twitter", "key": "ashley_photo", "displayName": "Ashley Nguyen"}),
+        identity_record({"platform": "forum", "key": "travels_far", "displayName": "Ashley Nguyen"}),
+    ]
     model = MatchModel(m=m, u=u, prior=1e-4, tf=TermFrequencies(pool))
     mail, twitter, forum = pool
     fits = compare(mail, twitter)
     assert COMPARISONS[name].levels[fits[name]] == "username matches name"
     assert COMPARISONS[username].levels[fits[username]] == "different usernames"
-    assert model.level_weights(fits, mail, twitter)[username] == 0.0  # 'anguyen' spelled her name: that was the evidence
+    assert (
+        model.level_weights(fits, mail, twitter)[username] == 0.0
+    )  # 'anguyen' spelled her name: that was the evidence
     named = compare(forum, twitter)  # the same name, and usernames that differ: that still counts against
     assert COMPARISONS[username].levels[named[username]] == "different usernames"
     assert model.level_weights(named, forum, twitter)[username] < 0

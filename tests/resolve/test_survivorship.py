@@ -22,16 +22,46 @@ from tests.support import cli_command, cli_env, run_json
 
 
 def test_each_rule_picks_its_winner_and_says_where_it_came_from() -> None:
-    crm = contact_record({"source": "salesforce", "sourceId": "1", "name": "Ada Lovelace", "company": "Analytical Engines",
-                          "title": "CTO", "updatedAt": "2024-01-01T00:00:00Z"},
-                         [{"platform": "email", "key": "ada@ae.example", "matchKey": "ada@ae.example"}])  # fmt: skip
-    old = contact_record({"source": "hubspot", "sourceId": "9", "name": "Ada King", "company": "Babbage & Co",
-                          "title": "Analyst", "updatedAt": "2019-05-01T00:00:00Z"})  # fmt: skip
-    linkedin = identity_record({"platform": "linkedin", "key": "ada", "displayName": "Countess Ada", "location": "London",
-                                "avatarUrl": "https://img.example/a.png", "updatedAt": "2025-06-01T00:00:00Z"})  # fmt: skip
+    crm = contact_record(
+        {
+            "source": "salesforce",
+            "sourceId": "1",
+            "name": "Ada Lovelace",
+            "company": "Analytical Engines",
+            "title": "CTO",
+            "updatedAt": "2024-01-01T00:00:00Z",
+        },
+        [{"platform": "email", "key": "ada@ae.example", "matchKey": "ada@ae.example"}],
+    )
+    old = contact_record(
+        {
+            "source": "hubspot",
+            "sourceId": "9",
+            "name": "Ada King",
+            "company": "Babbage & Co",
+            "title": "Analyst",
+            "updatedAt": "2019-05-01T00:00:00Z",
+        }
+    )
+    linkedin = identity_record(
+        {
+            "platform": "linkedin",
+            "key": "ada",
+            "displayName": "Countess Ada",
+            "location": "London",
+            "avatarUrl": "https://img.example/a.png",
+            "updatedAt": "2025-06-01T00:00:00Z",
+        }
+    )
     mail = identity_record({"platform": "email", "key": "ada@ae.example", "matchKey": "ada@ae.example"})
-    other = identity_record({"platform": "email", "key": "ada.k@mail.example", "matchKey": "ada.k@mail.example",
-                             "updatedAt": "2026-01-01T00:00:00Z"})  # fmt: skip
+    other = identity_record(
+        {
+            "platform": "email",
+            "key": "ada.k@mail.example",
+            "matchKey": "ada.k@mail.example",
+            "updatedAt": "2026-01-01T00:00:00Z",
+        }
+    )
     records = [crm, old, linkedin, mail, other]
 
     golden = golden_record(records)
@@ -40,8 +70,11 @@ def test_each_rule_picks_its_winner_and_says_where_it_came_from() -> None:
     assert (golden["email"], golden["emailSource"]) == ("ada@ae.example", crm.key)  # stated twice, the CRM vouches
     assert (golden["avatar"], golden["phone"], golden["phoneSource"]) == ("https://img.example/a.png", None, None)
 
-    changed = golden_record(records, {"name": "most_recent", "email": "most_recent", "company": "source_priority"},
-                            ["hubspot", "crm", "linkedin"])  # fmt: skip
+    changed = golden_record(
+        records,
+        {"name": "most_recent", "email": "most_recent", "company": "source_priority"},
+        ["hubspot", "crm", "linkedin"],
+    )
     assert (changed["name"], changed["nameSource"]) == ("Countess Ada", linkedin.key)
     assert changed["email"] == "ada.k@mail.example" and changed["company"] == "Babbage & Co"
 
@@ -56,8 +89,13 @@ def test_persons_carry_surviving_values_and_human_edits_always_win(small_crm: Da
     assert fields["name"]["at"] is not None and not fields["name"]["edited"]
 
     edited = edit_person(small_crm, ada, "name", "Augusta Ada King", by="dpo@example.com", reason="her legal name")
-    assert edited["fields"]["name"] == {**edited["fields"]["name"], "value": "Augusta Ada King",
-                                        "source": "human:dpo@example.com", "rule": "human edit", "edited": True}
+    assert edited["fields"]["name"] == {
+        **edited["fields"]["name"],
+        "value": "Augusta Ada King",
+        "source": "human:dpo@example.com",
+        "rule": "human edit",
+        "edited": True,
+    }
     # a changed CRM record is imported and every kind of run happens: the edit stays
     renamed = [["salesforce", "001", "Ada King Lovelace", *CONTACTS[0][3:]]]
     import_files(small_crm, "contacts", [write_csv(tmp_path / "renamed.csv", CONTACT_HEADER, renamed)])

@@ -31,7 +31,12 @@ from graphsvc.synth import BRANDS, PLATFORM_RULES, generate, reference_date
 from graphsvc.synth.names import NICKNAMES
 
 PEOPLE, SEED = 2000, 7
-IMPORT_FILES = {"contacts": "contacts.csv", "identities": "identities.csv", "edges": "edges.csv", "posts": "posts.jsonl"}
+IMPORT_FILES = {
+    "contacts": "contacts.csv",
+    "identities": "identities.csv",
+    "edges": "edges.csv",
+    "posts": "posts.jsonl",
+}
 TRUTH_FILES = ("identity_person.csv", "person_community.csv", "influencers.csv", "post_sentiment.csv")
 ENGAGED_WINDOW = timedelta(days=120)
 
@@ -64,8 +69,14 @@ class Synth:
     def read(cls, out: Path) -> Synth:
         with (out / "posts.jsonl").open(encoding="utf-8") as handle:
             posts = [json.loads(line) for line in handle]
-        return cls(out, _csv(out / "contacts.csv"), _csv(out / "identities.csv"), _csv(out / "edges.csv"), posts,
-                   *(_csv(out / "truth" / name) for name in TRUTH_FILES))  # fmt: skip
+        return cls(
+            out,
+            _csv(out / "contacts.csv"),
+            _csv(out / "identities.csv"),
+            _csv(out / "edges.csv"),
+            posts,
+            *(_csv(out / "truth" / name) for name in TRUTH_FILES),
+        )
 
     def identity_key(self, row: dict[str, str]) -> tuple[str, str]:
         if row["platform"] == "email":
@@ -101,7 +112,10 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path
 
 def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     # Iterating over an unsorted set would make the files depend on PYTHONHASHSEED; run in another process.
-    code = f"from pathlib import Path; from graphsvc.synth import generate; generate(150, {SEED}, Path({str(tmp_path / 'x')!r}))"
+    code = (
+        "from pathlib import Path; from graphsvc.synth import generate; "
+        f"generate(150, {SEED}, Path({str(tmp_path / 'x')!r}))"
+    )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
     generate(150, seed=SEED, out=tmp_path / "y")
@@ -140,15 +154,56 @@ def test_every_row_passes_the_importers_validation(synth: Synth, kind: str) -> N
 
 
 def test_columns_are_exactly_the_documented_ones(synth: Synth) -> None:
-    assert _header(synth.out / "contacts.csv") == ["source", "source_id", "name", "given_name", "family_name", "email",
-                                                    "phone", "company", "title", "city", "country", "updated_at"]  # fmt: skip
-    assert _header(synth.out / "identities.csv") == ["platform", "handle", "display_name", "bio", "location", "url",
-                                                      "avatar_url", "followers", "following", "verified", "lang",
-                                                      "updated_at"]  # fmt: skip
-    assert _header(synth.out / "edges.csv") == ["src_platform", "src_handle", "dst_platform", "dst_handle", "type",
-                                                 "since", "weight"]  # fmt: skip
-    assert list(synth.posts[0]) == ["platform", "post_id", "author", "text", "created_at", "url", "lang", "reply_to",
-                                    "share_of", "mentions", "hashtags"]  # fmt: skip
+    assert _header(synth.out / "contacts.csv") == [
+        "source",
+        "source_id",
+        "name",
+        "given_name",
+        "family_name",
+        "email",
+        "phone",
+        "company",
+        "title",
+        "city",
+        "country",
+        "updated_at",
+    ]
+    assert _header(synth.out / "identities.csv") == [
+        "platform",
+        "handle",
+        "display_name",
+        "bio",
+        "location",
+        "url",
+        "avatar_url",
+        "followers",
+        "following",
+        "verified",
+        "lang",
+        "updated_at",
+    ]
+    assert _header(synth.out / "edges.csv") == [
+        "src_platform",
+        "src_handle",
+        "dst_platform",
+        "dst_handle",
+        "type",
+        "since",
+        "weight",
+    ]
+    assert list(synth.posts[0]) == [
+        "platform",
+        "post_id",
+        "author",
+        "text",
+        "created_at",
+        "url",
+        "lang",
+        "reply_to",
+        "share_of",
+        "mentions",
+        "hashtags",
+    ]
 
 
 # -- truth ------------------------------------------------------------------------------------------
@@ -175,19 +230,36 @@ def test_handles_follow_the_platform_rules_and_are_unique(synth: Synth) -> None:
             assert key not in seen[platform]
         seen[platform].add(key)
     assert set(seen) == {*PLATFORM_RULES, "email"}
-    forms = Counter("url" if "/" in r["handle"] else "@" if r["handle"].startswith("@") else
-                    "mixed case" if r["handle"] != r["handle"].lower() else "plain" for r in synth.identities)  # fmt: skip
+    forms = Counter(
+        "url"
+        if "/" in r["handle"]
+        else "@"
+        if r["handle"].startswith("@")
+        else "mixed case"
+        if r["handle"] != r["handle"].lower()
+        else "plain"
+        for r in synth.identities
+    )
     assert min(forms.values()) > 20, forms
 
 
 def test_edges_join_existing_accounts_on_one_platform(synth: Synth) -> None:
     accounts = {synth.identity_key(row) for row in synth.identities}
-    types = {"twitter": "FOLLOWS", "instagram": "FOLLOWS", "github": "FOLLOWS", "forum": "FOLLOWS",
-             "facebook": "FRIENDS_WITH", "linkedin": "CONNECTED_TO"}  # fmt: skip
+    types = {
+        "twitter": "FOLLOWS",
+        "instagram": "FOLLOWS",
+        "github": "FOLLOWS",
+        "forum": "FOLLOWS",
+        "facebook": "FRIENDS_WITH",
+        "linkedin": "CONNECTED_TO",
+    }
     pairs: Counter[tuple[str, ...]] = Counter()
     for edge in synth.edges:
         assert edge["src_platform"] == edge["dst_platform"] and types[edge["src_platform"]] == edge["type"]
-        assert (edge["src_platform"], edge["src_handle"]) in accounts and (edge["dst_platform"], edge["dst_handle"]) in accounts
+        assert (edge["src_platform"], edge["src_handle"]) in accounts and (
+            edge["dst_platform"],
+            edge["dst_handle"],
+        ) in accounts
         ends = (edge["src_handle"], edge["dst_handle"])
         pairs[(edge["src_platform"], *(sorted(ends) if edge["type"] != "FOLLOWS" else ends))] += 1
     assert max(pairs.values()) == 1  # friendships once per pair, follows once per direction
@@ -197,8 +269,11 @@ def test_edges_join_existing_accounts_on_one_platform(synth: Synth) -> None:
 def test_edges_mostly_stay_in_the_community(synth: Synth) -> None:
     person = synth.person_of()
     community = {r["person_id"]: r["community"] for r in synth.communities}
-    inside = sum(community[person[("identity", e["src_platform"], e["src_handle"])]] ==
-                 community[person[("identity", e["dst_platform"], e["dst_handle"])]] for e in synth.edges)  # fmt: skip
+    inside = sum(
+        community[person[("identity", e["src_platform"], e["src_handle"])]]
+        == community[person[("identity", e["dst_platform"], e["dst_handle"])]]
+        for e in synth.edges
+    )
     assert 0.65 < inside / len(synth.edges) < 0.9
 
 
@@ -245,8 +320,9 @@ def test_influencers_get_most_engagement_in_their_rank_order(synth: Synth) -> No
 
 
 def test_followers_are_heavy_tailed_and_the_most_followed_are_not_all_influencers(synth: Synth) -> None:
-    followers = sorted(((int(r["followers"]), synth.identity_key(r)) for r in synth.identities if r["followers"]),
-                       reverse=True)  # fmt: skip
+    followers = sorted(
+        ((int(r["followers"]), synth.identity_key(r)) for r in synth.identities if r["followers"]), reverse=True
+    )
     counts = [f for f, _ in followers]
     assert counts[0] > 1000 * statistics.median(counts)
     person = synth.person_of()
@@ -313,7 +389,9 @@ def test_sentiment_covers_three_classes_and_brands(synth: Synth) -> None:
     assert set(labels) == {"positive", "negative", "neutral"} and min(labels.values()) > 0.1 * len(synth.sentiment)
     brands = Counter(r["brand"] for r in synth.sentiment if r["brand"])
     assert set(brands) == {b.name for b in BRANDS}
-    assert [(r["platform"], r["post_id"]) for r in synth.sentiment] == [(p["platform"], p["post_id"]) for p in synth.posts]
+    assert [(r["platform"], r["post_id"]) for r in synth.sentiment] == [
+        (p["platform"], p["post_id"]) for p in synth.posts
+    ]
 
 
 def test_a_lexicon_model_reads_most_labels_but_not_all(synth: Synth) -> None:
@@ -339,7 +417,9 @@ def _app() -> typer.Typer:
 
 
 def test_cli_prints_json_with_counts_per_file(tmp_path: Path) -> None:
-    result = CliRunner().invoke(_app(), ["synth", "--people", "60", "--seed", str(SEED), "--out", str(tmp_path), "--json"])
+    result = CliRunner().invoke(
+        _app(), ["synth", "--people", "60", "--seed", str(SEED), "--out", str(tmp_path), "--json"]
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["out"] == str(tmp_path) and summary["people"] == 60 and summary["seed"] == SEED
