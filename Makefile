@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PEOPLE ?= 3000
 
-.PHONY: setup demo test typecheck bench clean stop
+.PHONY: setup demo test lint typecheck contracts bench clean stop
 
 setup: $(VENV)/.installed
 	$(BIN)/graphsvc neo4j fetch
@@ -18,10 +18,17 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(BIN)/graphsvc demo --people $(PEOPLE)
 
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 typecheck: setup
 	$(BIN)/mypy
 
-test: setup typecheck
+contracts: setup
+	$(BIN)/lint-imports
+
+test: setup lint typecheck contracts
 	$(BIN)/pytest
 
 bench: setup

@@ -21,8 +21,12 @@ from typing import Any
 
 from graphsvc.config import Settings
 from graphsvc.db import Database, migrate, query
+from graphsvc.db.queries import add_folder
 from graphsvc.neo4j_local import LocalServer
 from graphsvc.synth import SynthSummary
+
+#: The benchmarks' own Cypher (their loaders and bare-driver baselines) is no part of the package.
+add_folder(Path(__file__).resolve().parent / "cypher")
 
 ROOT = Path(__file__).resolve().parents[1]
 __all__ = ["ROOT", "Timer", "bench_database", "machine", "print_result", "say", "synthesised"]

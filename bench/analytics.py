@@ -103,13 +103,13 @@ def load(db: Database, g: dict[str, Any], batch: int = 10_000) -> None:
         for start in range(0, len(rows), batch):
             db.write(name, rows=rows[start : start + batch], at=AS_OF)
 
-    write("analytics.bench_identities", g["identities"])
-    write("analytics.bench_persons", g["persons"])
-    write("analytics.bench_follows", [[*ident(a), *ident(b)] for a, b in g["follows"]])
-    write("analytics.bench_interactions", [[*ident(a), *ident(b), w, c, t] for a, b, w, c, t in g["interactions"]])
-    db.write("analytics.bench_topics", names=[f"topic{t}" for t in range(g["topics"])])
-    db.write("analytics.bench_brands", names=list(BRANDS))
-    write("analytics.bench_posts", g["posts"])
+    write("bench_analytics.identities", g["identities"])
+    write("bench_analytics.persons", g["persons"])
+    write("bench_analytics.follows", [[*ident(a), *ident(b)] for a, b in g["follows"]])
+    write("bench_analytics.interactions", [[*ident(a), *ident(b), w, c, t] for a, b, w, c, t in g["interactions"]])
+    db.write("bench_analytics.topics", names=[f"topic{t}" for t in range(g["topics"])])
+    db.write("bench_analytics.brands", names=list(BRANDS))
+    write("bench_analytics.posts", g["posts"])
 
 
 def edge_lists(g: dict[str, Any], tie: float = 0.1) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any
 from _common import Timer, machine, print_result, say, synthesised
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from graphsvc.conversations.enrich import BrandTerms, enrich
+from graphsvc.ingest.enrich import BrandTerms, enrich
 from graphsvc.synth import BRANDS
 from graphsvc.synth.catalog import TOPICS
 

@@ -27,8 +27,8 @@ from _common import ROOT, Timer, bench_database, machine, print_result, say, syn
 
 from graphsvc.db import query
 from graphsvc.ingest.fields import EDGE_TYPES, ConvertOptions, convert
-from graphsvc.ingest.importer import import_files
 from graphsvc.ingest.readers import read_records
+from graphsvc.service.imports import import_files
 from graphsvc.service.stats import graph_counts
 
 FILES = {"contacts": "contacts.csv", "identities": "identities.csv", "edges": "edges.csv", "posts": "posts.jsonl"}

@@ -18,11 +18,11 @@ from typing import Any
 
 from _common import ROOT, Timer, bench_database, machine, print_result, say, synthesised
 
-from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import ResolveOptions, resolve
 from graphsvc.resolve.evaluate import evaluate, read_truth
 from graphsvc.resolve.run import load_records
 from graphsvc.service.demo import IMPORT_ORDER
+from graphsvc.service.imports import import_files
 
 
 def exact_baseline(records: list[Any], unit_of: list[int]) -> dict[str, str]:

@@ -1,8 +1,8 @@
 """Settings: read once at start-up from the environment (then ``.env``, then defaults).
 
-This is the only module that reads the environment. Each field's description is
-its documentation: the README's settings table is checked against this list by
-``tests/test_docs.py``.
+This is the only module that reads the environment. Each field's description is its
+documentation: docs/settings.md is generated from this list (``python -m graphsvc.docs settings``)
+and ``tests/test_docs.py`` checks that it is.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     survivorship_rules: dict[str, Literal["source_priority", "most_recent", "most_frequent"]] = Field(
         default_factory=dict,
         description="Rule per person field (name, email, phone, company, title, location, avatar) as JSON, e.g. "
-        '{"title": "most_recent"}; unlisted fields keep their defaults (README, Survivorship).',
+        '{"title": "most_recent"}; unlisted fields keep their defaults (docs/resolution.md, Survivorship).',
     )
     survivorship_priority: list[str] = Field(
         default_factory=lambda: [
@@ -187,7 +187,7 @@ def env_name(field: str) -> str:
 
 
 def settings_table() -> list[tuple[str, str, str]]:
-    """(environment variable, default, description) for every setting: the README's table."""
+    """(environment variable, default, description) for every setting: the table of docs/settings.md."""
     rows = []
     for field, info in Settings.model_fields.items():
         value = info.get_default(call_default_factory=True)
@@ -207,7 +207,9 @@ def get_settings() -> Settings:
         problems = "; ".join(
             f"{_loc_name(err['loc'])}: {err['msg']} (got {err.get('input')!r})" for err in exc.errors()
         )
-        raise ConfigError(f"invalid setting: {problems}", hint="see the settings table in README.md") from None
+        raise ConfigError(
+            f"invalid setting: {problems}", hint="docs/settings.md lists every setting with its default"
+        ) from None
 
 
 def _loc_name(loc: tuple[int | str, ...]) -> str:

@@ -1,24 +1,29 @@
 """The one error hierarchy of graphsvc.
 
-Every exception graphsvc raises on purpose derives from ``GraphsvcError``.
-Driver and library exceptions are translated at the boundary where they
-occur (``graphsvc.db``, ``graphsvc.neo4j_local``), so callers never see a
-``neo4j.exceptions`` class.
+Every exception graphsvc raises on purpose derives from ``GraphsvcError``. Driver and library
+exceptions are translated at the boundary where they occur (``graphsvc.db``,
+``graphsvc.neo4j_local``), so callers never see a ``neo4j.exceptions`` class. Whose fault an error
+is decides everything a front-end does with it: the CLI's exit code, the API's ``extensions.code``,
+and whether its message reaches the caller or is masked and logged under an id.
 
     GraphsvcError                  base: ``message`` plus an optional ``hint``
-    |-- UsageError                 the caller's fault: fix the input and retry
-    |   |-- ConfigError            a setting has a bad value
-    |   |-- InputError             a bad row, field or argument (names the place)
+    |-- UsageError                 the caller's fault: fix the input and retry        exit 2
+    |   |-- ConfigError            a setting has a bad value                          BAD_CONFIG
+    |   |-- InputError             a bad row, field or argument (names the place)     BAD_USER_INPUT
+    |   |-- CypherError            the caller's own Cypher was rejected               CYPHER_ERROR
+    |   |-- Unauthenticated        no valid credentials                               UNAUTHENTICATED
+    |   |-- Forbidden              the caller's role may not do this                  FORBIDDEN
+    |   |-- Conflict               the graph's state forbids it now (a job runs)      CONFLICT
+    |   `-- NotFound               the entity asked for does not exist     exit 1     NOT_FOUND
+    |-- InternalError              our fault, a bug: masked in production  exit 5     INTERNAL
     |   |-- QueryNotFound          a Cypher name that no file in cypher/ defines
-    |   |-- CypherError            a query the server rejected (syntax, constraint)
-    |   |-- NotFound               a requested entity does not exist
-    |   `-- Conflict               the state of the graph forbids it now (a job is running)
-    |-- EnvironmentProblem         this machine lacks something (Java, Maven)
-    |-- ServerError                the managed Neo4j server could not start/stop
-    `-- DatabaseUnavailable        Neo4j cannot be reached now: transient, retry
+    |   `-- QueryFailed            Neo4j rejected one of graphsvc's own queries
+    `-- OperationalError           the environment, not the request
+        |-- EnvironmentProblem     this machine lacks something (Java, Maven)  exit 3  ENVIRONMENT
+        |-- ServerError            the managed Neo4j could not start or stop   exit 3  SERVER
+        `-- DatabaseUnavailable    Neo4j cannot be reached now: retry later    exit 4  DATABASE_UNAVAILABLE
 
-``UsageError`` and its children mean "do not retry as is"; ``DatabaseUnavailable``
-means "retrying later may work". The CLI maps them to exit codes 2, 3 and 4.
+An exception that is no ``GraphsvcError`` at all is a bug too, and is treated as ``InternalError``.
 """
 
 from __future__ import annotations
@@ -29,19 +34,25 @@ __all__ = [
     "CypherError",
     "DatabaseUnavailable",
     "EnvironmentProblem",
+    "Forbidden",
     "GraphsvcError",
     "InputError",
+    "InternalError",
     "NotFound",
+    "OperationalError",
+    "QueryFailed",
     "QueryNotFound",
     "ServerError",
+    "Unauthenticated",
     "UsageError",
+    "is_callers",
 ]
 
 
 class GraphsvcError(Exception):
     """Base class: a message for the user and, where useful, a hint on what to do."""
 
-    exit_code = 1
+    exit_code = 5
     code = "INTERNAL"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
@@ -78,22 +89,22 @@ class InputError(UsageError):
         self.reason = message
 
 
-class QueryNotFound(UsageError):
-    """No file in cypher/ defines a query of that name."""
-
-    code = "QUERY_NOT_FOUND"
-
-
 class CypherError(UsageError):
-    """The server rejected a query as written (syntax, types, constraint violation)."""
+    """The server rejected the caller's own Cypher (`graphsvc db cypher`): syntax, types, a write refused."""
 
     code = "CYPHER_ERROR"
 
 
-class NotFound(UsageError):
-    """The entity asked for does not exist."""
+class Unauthenticated(UsageError):
+    """The request carries no usable credentials (an unknown, revoked or malformed key)."""
 
-    code = "NOT_FOUND"
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(UsageError):
+    """The caller's role may not read or do this."""
+
+    code = "FORBIDDEN"
 
 
 class Conflict(UsageError):
@@ -102,22 +113,53 @@ class Conflict(UsageError):
     code = "CONFLICT"
 
 
-class EnvironmentProblem(GraphsvcError):
+class NotFound(UsageError):
+    """The entity asked for does not exist."""
+
+    exit_code = 1
+    code = "NOT_FOUND"
+
+
+class InternalError(GraphsvcError):
+    """A bug in graphsvc: nothing the caller can fix. The API masks its message in production."""
+
+
+class QueryNotFound(InternalError):
+    """No file in cypher/ defines a query of that name."""
+
+
+class QueryFailed(InternalError):
+    """Neo4j rejected one of graphsvc's own named queries (syntax, types, a constraint it should have kept)."""
+
+
+class OperationalError(GraphsvcError):
+    """The environment failed, not the request: the same call may work once it is mended."""
+
+    exit_code = 3
+    code = "ENVIRONMENT"
+
+
+class EnvironmentProblem(OperationalError):
     """This machine lacks a tool graphsvc needs (Java 17+, Maven)."""
 
     exit_code = 3
     code = "ENVIRONMENT"
 
 
-class ServerError(GraphsvcError):
+class ServerError(OperationalError):
     """The managed local Neo4j server failed to start, stop or answer."""
 
     exit_code = 3
     code = "SERVER"
 
 
-class DatabaseUnavailable(GraphsvcError):
+class DatabaseUnavailable(OperationalError):
     """Neo4j cannot be reached right now; a later retry may succeed."""
 
     exit_code = 4
     code = "DATABASE_UNAVAILABLE"
+
+
+def is_callers(error: BaseException | None) -> bool:
+    """Whether the caller may read ``error`` as it is: graphsvc's own errors other than its bugs."""
+    return isinstance(error, GraphsvcError) and not isinstance(error, InternalError)

@@ -24,7 +24,7 @@ DOCS = ROOT / "docs"
 PAGES = [README, *sorted(DOCS.glob("*.md"))]
 
 #: Pages the README links to that another change is about to write. Remove an entry once its page exists.
-PENDING = {DOCS / "architecture.md"}
+PENDING: set[Path] = set()
 
 _FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"\]\(([^)\s]+)\)")

@@ -35,7 +35,6 @@ __all__ = [
     "identity_node",
     "person_node",
     "project",
-    "project_records",
 ]
 
 Progress = Callable[[str, int, int | None], None]
@@ -121,31 +120,6 @@ def project(
     projection = builder.build()
     projection.seconds = {"read": round(read_seconds, 3), "build": round(time.perf_counter() - began - read_seconds, 3)}
     return projection
-
-
-def project_records(
-    identity_rows: Iterable[list[Any]],
-    topic_rows: Iterable[list[Any]] = (),
-    brand_rows: Iterable[list[Any]] = (),
-    *,
-    weights: EdgeWeights = EdgeWeights(),
-) -> Projection:
-    """Build the Projection from rows shaped like those of ``analytics.identities``, ``topic_posts`` and
-    ``brand_sentiment``.
-
-    ``identity_rows``: ``[platform, key, followers, person_id, ties, interactions]`` where ties are
-    ``[target node, directed, weight]`` and interactions ``[target node, weight, count]`` (a node is
-    ``"identity:<platform>:<key>"``); ``topic_rows``: ``[node, topic, posts]``; ``brand_rows``:
-    ``[node, brand, posts, sentiment sum]``.
-    """
-    builder = ProjectionBuilder(weights)
-    for row in identity_rows:
-        builder.add_identity(row)
-    for row in topic_rows:
-        builder.add_topic_posts(row)
-    for row in brand_rows:
-        builder.add_brand_posts(row)
-    return builder.build()
 
 
 class ProjectionBuilder:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
@@ -30,45 +30,35 @@ from strawberry.types.unset import UNSET
 from graphsvc import __version__
 from graphsvc.api.auth import KeyCache, resolve_principal, secret_from
 from graphsvc.api.context import Context
-from graphsvc.api.schema import MASKED_MESSAGE, build_schema
-from graphsvc.api.workers import SETTINGS_VARIABLE, serve_workers
+from graphsvc.api.schema import build_schema
+from graphsvc.api.workers import serve_workers
 from graphsvc.config import Settings
 from graphsvc.db import Database
 from graphsvc.errors import DatabaseUnavailable, GraphsvcError
 from graphsvc.service.jobruns import JobRunner
 
-__all__ = ["app_from_environment", "create_app", "error_code", "run_server"]
+__all__ = ["create_app", "error_code", "run_server", "server_app"]
 
 #: Threads for the synchronous driver's calls: enough for many concurrent requests' queries.
 WORKER_THREADS = 64
 
 #: Seconds a thread may hold the GIL while others wait for it, in a server process (Python's default
 #: is 0.005). The event loop shares the GIL with the threads reading query results; at the default a
-#: busy reader kept the loop from answering for up to 5 ms at a time. bench/api.py's influencers
-#: p99 fell from 61-66 ms to 50-51 ms at 16 clients, for about 2% less throughput.
+#: busy reader kept the loop from answering for up to 5 ms at a time, which a concurrent load's
+#: slowest requests felt; handing the GIL on more often shortens that tail for a little throughput.
 SWITCH_INTERVAL = 0.0005
 
-_LIMIT_CODES = (
-    ("exceeds maximum operation depth", "QUERY_TOO_DEEP"),
-    ("aliases found. Allowed", "TOO_MANY_ALIASES"),
-    ("more than", "TOO_MANY_TOKENS"),  # graphql-core: "Document contains more than N tokens"
-)
 
-
-def error_code(error: Any) -> str:
-    """The ``extensions.code`` of a GraphQL error: graphsvc's own, a limit's, or a generic one."""
-    original = getattr(error, "original_error", None)
+def error_code(error: GraphQLError) -> str:
+    """The ``extensions.code`` of a GraphQL error: one stamped on it (a limit, a parse failure, an
+    internal error), its graphsvc class's, ``GRAPHQL_VALIDATION_FAILED`` for a rule's, else ``INTERNAL``."""
+    stamped = (error.extensions or {}).get("code")
+    if stamped:
+        return str(stamped)
+    original = error.original_error
     if isinstance(original, GraphsvcError):
         return original.code
-    message = str(getattr(error, "message", error))
-    if original is None:
-        if message == MASKED_MESSAGE:
-            return "INTERNAL"
-        for needle, code in _LIMIT_CODES:
-            if needle in message and (code != "TOO_MANY_TOKENS" or "tokens" in message):
-                return code
-        return "GRAPHQL_PARSE_FAILED" if message.startswith("Syntax Error") else "GRAPHQL_VALIDATION_FAILED"
-    return "INTERNAL"
+    return "GRAPHQL_VALIDATION_FAILED" if original is None else "INTERNAL"
 
 
 class _GraphQL(GraphQL):
@@ -124,8 +114,8 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
 
     ``freeze`` (for a server process): once started, what exists (modules, the schema, the driver)
     lives as long as the process, so it is moved out of the garbage collector's reach: full
-    collections otherwise walk it all and stall requests (p99 241 -> 134 ms for the person query
-    in bench/api.py). The process also hands the GIL on more often (``SWITCH_INTERVAL``).
+    collections otherwise walk it all and stall the requests in flight. The process also hands the
+    GIL on more often (``SWITCH_INTERVAL``).
     """
 
     @asynccontextmanager
@@ -172,9 +162,9 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
     return app
 
 
-def app_from_environment() -> Starlette:
+def server_app(settings: Settings) -> Starlette:
     """The app of one worker process of ``run_server``: the parent's settings, its own driver."""
-    return create_app(Settings.model_validate_json(os.environ[SETTINGS_VARIABLE]), freeze=True)
+    return create_app(settings, freeze=True)
 
 
 def run_server(
@@ -191,6 +181,6 @@ def run_server(
     from graphsvc.api.transport import UVICORN_OPTIONS
 
     if settings.workers > 1:
-        serve_workers(settings, host=host, port=port, log_level=log_level)
+        serve_workers(settings, server_app, host=host, port=port, log_level=log_level)
         return
     uvicorn.run(create_app(settings, db, freeze=True), host=host, port=port, log_level=log_level, **UVICORN_OPTIONS)

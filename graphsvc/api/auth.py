@@ -29,7 +29,7 @@ from strawberry.types import Info
 
 from graphsvc.config import Settings
 from graphsvc.db import Database
-from graphsvc.errors import UsageError
+from graphsvc.errors import Forbidden, Unauthenticated
 from graphsvc.service.apikeys import ApiKey, authenticate, hash_secret, role_at_least
 
 __all__ = [
@@ -54,18 +54,6 @@ __all__ = [
 #: The least role that reads emails, phones and contacts' street, postcode and birth date.
 PII_ROLE = "analyst"
 PII_PLATFORMS = frozenset({"email", "phone"})
-
-
-class Unauthenticated(UsageError):
-    """No role: the request carried no (valid) API key and anonymous access is off."""
-
-    code = "UNAUTHENTICATED"
-
-
-class Forbidden(UsageError):
-    """The caller's role may not do this."""
-
-    code = "FORBIDDEN"
 
 
 @dataclass(frozen=True)

@@ -6,69 +6,23 @@ Cursors are opaque keyset positions (``graphsvc.service.cursors``): pass ``pageI
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import strawberry
 from strawberry.types import Info
 
 from graphsvc.api.context import Context
-from graphsvc.api.types import Community, Contact, Person
+from graphsvc.api.types import Community, Contact, Counter, PageInfo, Person
 from graphsvc.service import contacts, influencers, persons
-from graphsvc.service.cursors import Page
 
 __all__ = [
     "CommunityConnection",
     "ContactConnection",
     "InfluencerConnection",
-    "PageInfo",
-    "PersonConnection",
     "community_connection",
     "contact_connection",
     "influencer_connection",
-    "person_connection",
-    "person_page",
 ]
 
 Ctx = Info[Context, None]
-Counter = Callable[[], Awaitable[int]]
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-    @classmethod
-    def of(cls, page: Page, after: str | None) -> PageInfo:
-        return cls(
-            has_next_page=page.has_next,
-            has_previous_page=after is not None,
-            start_cursor=page.cursors[0] if page.cursors else None,
-            end_cursor=page.cursors[-1] if page.cursors else None,
-        )
-
-
-@strawberry.type
-class PersonEdge:
-    cursor: str
-    node: Person
-
-
-@strawberry.type
-class PersonConnection:
-    edges: list[PersonEdge]
-    page_info: PageInfo
-    counter: strawberry.Private[Counter]
-
-    @strawberry.field(description="The persons of this page (the edges' nodes).")
-    def nodes(self) -> list[Person]:
-        return [edge.node for edge in self.edges]
-
-    @strawberry.field(description="How many match in all (one more query, made only when asked for).")
-    async def total_count(self) -> int:
-        return await self.counter()
 
 
 @strawberry.type
@@ -125,19 +79,6 @@ class InfluencerEdge:
 class InfluencerConnection:
     edges: list[InfluencerEdge]
     page_info: PageInfo
-
-
-def person_page(page: Page, after: str | None, counter: Counter) -> PersonConnection:
-    edges = [PersonEdge(cursor=c, node=Person.from_row(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
-    return PersonConnection(edges=edges, page_info=PageInfo.of(page, after), counter=counter)
-
-
-async def person_connection(
-    info: Ctx, wanted: persons.PersonFilter, *, first: int | None, after: str | None
-) -> PersonConnection:
-    context = info.context
-    page = await context.call(persons.persons_page, wanted, first=first, after=after)
-    return person_page(page, after, lambda: context.call(persons.persons_count, wanted))
 
 
 async def contact_connection(

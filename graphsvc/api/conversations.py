@@ -1,6 +1,6 @@
 """Conversations in the API: brands and their sentiment, advocates and detractors, trending topics, demand.
 
-The resolvers serve ``graphsvc.conversations.rollups`` (the same roll-ups as ``graphsvc conversations``)
+The resolvers serve ``graphsvc.service.conversations`` (the same roll-ups as ``graphsvc conversations``)
 and ``graphsvc.service.brands``. Windows end at the newest post in the graph. Advocates, detractors and
 demand signals are people to act on: role marketer, consent applied.
 """
@@ -14,13 +14,11 @@ import strawberry
 from strawberry.types import Info
 
 from graphsvc.api.auth import needs
-from graphsvc.api.connections import PageInfo
 from graphsvc.api.context import Context
 from graphsvc.api.posts import SentimentPoint, TrendUnit, parse_time
-from graphsvc.api.types import Person
-from graphsvc.conversations import rollups
-from graphsvc.conversations.store import list_brands
-from graphsvc.service import brands
+from graphsvc.api.types import PageInfo, Person
+from graphsvc.service import brands, conversations
+from graphsvc.service.brands import list_brands
 from graphsvc.service.cursors import page_size
 
 __all__ = ["Brand", "ConversationsQuery", "DemandSignal", "StanceConnection", "TrendingTopic"]
@@ -69,7 +67,7 @@ class Brand:
     async def sentiment_trend(
         self, info: Ctx, unit: TrendUnit = TrendUnit.WEEK, days: int = 120
     ) -> list[SentimentPoint]:
-        rows = await info.context.call(rollups.brand_trend, self.name, unit=unit.value, days=days)
+        rows = await info.context.call(conversations.brand_trend, self.name, unit=unit.value, days=days)
         return [SentimentPoint.from_row(r) for r in rows]
 
     @strawberry.field(
@@ -141,7 +139,9 @@ class ConversationsQuery:
     async def trending_topics(
         self, info: Ctx, days: int = 7, min_posts: int = 3, first: int | None = None
     ) -> list[TrendingTopic]:
-        rows = await info.context.call(rollups.trending_topics, days=days, min_posts=min_posts, limit=page_size(first))
+        rows = await info.context.call(
+            conversations.trending_topics, days=days, min_posts=min_posts, limit=page_size(first)
+        )
         return [
             TrendingTopic(topic=r["topic"], current=r["current"], previous=r["previous"], growth=r["growth"])
             for r in rows

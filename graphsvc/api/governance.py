@@ -1,7 +1,7 @@
 """Trust in the unified profile, over GraphQL: surviving values with provenance, merge preview, unmerge, history.
 
-The same functions as `graphsvc person ...` and `graphsvc resolve --dry-run` (graphsvc.resolve.history and
-graphsvc.resolve.run): a person's field values each with the record it came from, when, and the rule;
+The same functions as `graphsvc person ...` and `graphsvc resolve --dry-run` (graphsvc.service.profiles
+and graphsvc.service.resolution): a person's field values each with the record it came from, when, and the rule;
 human edits; splitting a person or detaching one record (remembered as cannot-links); the audit trail;
 and a merge preview that writes nothing. Everything that names records or personal data needs role
 analyst (the audit trail lists record keys, which are emails, phones and handles).
@@ -16,9 +16,8 @@ from strawberry.types import Info
 
 from graphsvc.api.auth import PII_PLATFORMS, needs
 from graphsvc.api.context import Context
-from graphsvc.errors import InputError
-from graphsvc.resolve import ResolveOptions, resolve
-from graphsvc.resolve.history import detach_record, edit_person, get_person, person_history, split_person
+from graphsvc.service import resolution
+from graphsvc.service.profiles import detach_record, edit_person, get_person, person_history, split_person
 
 __all__ = ["GovernanceMutation", "GovernanceQuery"]
 
@@ -151,24 +150,12 @@ class GovernanceQuery:
         description="What a resolve run would merge and split (nothing is written).", extensions=needs("analyst")
     )
     async def merge_preview(
-        self, info: Ctx, threshold: float = ResolveOptions.threshold, review_min: float = ResolveOptions.review_min
+        self, info: Ctx, threshold: float = resolution.THRESHOLD, review_min: float = resolution.REVIEW_MIN
     ) -> MergePreview:
-        if not 0.5 <= threshold <= 1.0 or not 0.0 <= review_min < threshold:
-            raise InputError(
-                f"expected 0.5 <= threshold <= 1 and 0 <= reviewMin < threshold, got {threshold} and {review_min}",
-                where="mergePreview",
-            )
-        settings = info.context.settings
-        options = ResolveOptions(
-            threshold=threshold,
-            review_min=review_min,
-            dry_run=True,
-            batch_size=settings.batch_size,
-            rules=tuple(settings.survivorship_rules.items()),
-            priority=tuple(settings.survivorship_priority),
+        options = resolution.options(
+            info.context.settings, threshold=threshold, review_min=review_min, where="mergePreview"
         )
-        summary = await info.context.call(resolve, options)
-        p = summary.preview or {}
+        p = await info.context.call(resolution.merge_preview, options)
         return MergePreview(
             records=p["records"],
             persons_before=p["persons_before"],

@@ -18,6 +18,7 @@ from strawberry.dataloader import DataLoader
 
 from graphsvc.db import Database
 from graphsvc.service import contacts, persons
+from graphsvc.service.rows import CommunityRow, ConsentRow, ContactRow, IdentityRow, PersonRow
 
 __all__ = ["Loaders"]
 
@@ -42,25 +43,25 @@ _none: Callable[[], Any] = lambda: None  # noqa: E731
 
 class Loaders:
     """One DataLoader per kind of look-up, for one request, each made when first used (most
-    requests use one or two: making all of them up front cost a tenth of a small request's time)."""
+    requests use one or two, and making all of them up front costs a small request measurably)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
     @cached_property
-    def person(self) -> DataLoader[str, Row | None]:
+    def person(self) -> DataLoader[str, PersonRow | None]:
         return _loader(self._db, persons.persons_by_id, _none)
 
     @cached_property
-    def person_with_identities(self) -> DataLoader[str, Row | None]:
+    def person_with_identities(self) -> DataLoader[str, PersonRow | None]:
         return DataLoader(load_fn=self._persons_with_identities)
 
     @cached_property
-    def identities(self) -> DataLoader[str, list[Row] | None]:
+    def identities(self) -> DataLoader[str, list[IdentityRow] | None]:
         return _loader(self._db, persons.identities_of, list)
 
     @cached_property
-    def contacts(self) -> DataLoader[str, list[Row] | None]:
+    def contacts(self) -> DataLoader[str, list[ContactRow] | None]:
         return _loader(self._db, persons.contacts_of, list)
 
     @cached_property
@@ -72,19 +73,19 @@ class Loaders:
         return _loader(self._db, persons.stances_of, list)
 
     @cached_property
-    def consents(self) -> DataLoader[str, list[Row] | None]:
+    def consents(self) -> DataLoader[str, list[ConsentRow] | None]:
         return _loader(self._db, persons.consents_of, list)
 
     @cached_property
-    def community(self) -> DataLoader[str, Row | None]:
+    def community(self) -> DataLoader[str, CommunityRow | None]:
         return _loader(self._db, persons.communities_by_id, _none)
 
     @cached_property
-    def contact(self) -> DataLoader[Key, Row | None]:
+    def contact(self) -> DataLoader[Key, ContactRow | None]:
         return _loader(self._db, contacts.contacts_by_key, _none)
 
     @cached_property
-    def identity(self) -> DataLoader[Key, Row | None]:
+    def identity(self) -> DataLoader[Key, IdentityRow | None]:
         return _loader(self._db, contacts.identities_by_key, _none)
 
     @cached_property
@@ -95,7 +96,7 @@ class Loaders:
     def identity_person(self) -> DataLoader[Key, str | None]:
         return _loader(self._db, contacts.persons_of_identities, _none)
 
-    async def _persons_with_identities(self, ids: list[str]) -> list[Row | None]:
+    async def _persons_with_identities(self, ids: list[str]) -> list[PersonRow | None]:
         found = await asyncio.to_thread(persons.persons_with_identities, self._db, ids)
         for person_id, (row, members) in found.items():
             self.person.prime(person_id, row)

@@ -12,16 +12,13 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from graphsvc.analytics.jobs import JobParams
 from graphsvc.api.auth import needs
 from graphsvc.api.context import Context
 from graphsvc.api.governance import GovernanceMutation
 from graphsvc.api.inputs import ConsentInput, ContactInput, IdentityInput, JobKind
 from graphsvc.api.results import Erasure, JobRun, MatchCandidate
 from graphsvc.api.types import Consent, Contact, Identity
-from graphsvc.errors import InputError
-from graphsvc.resolve.review import candidate, decide
-from graphsvc.service import consent, contacts, jobruns, subjects
+from graphsvc.service import consent, contacts, jobruns, review, subjects
 
 __all__ = ["Mutation"]
 
@@ -154,11 +151,7 @@ class Mutation(GovernanceMutation):
     async def run_job(
         self, info: Ctx, kind: JobKind, platform: str | None = None, since: datetime | None = None
     ) -> JobRun:
-        if since is not None and since.tzinfo is None:
-            raise InputError(f"expected a time with a UTC offset, got {since.isoformat()!r}", where="since")
-        params = JobParams(
-            platform=platform.lower() if platform else None, since=since, batch_size=info.context.settings.batch_size
-        )
+        params = jobruns.job_params(platform=platform, since=since, batch_size=info.context.settings.batch_size)
         context = info.context
         job_id = await context.call(context.jobs.start, kind.value, params)
         return JobRun.from_row(await context.call(jobruns.job_run, job_id))
@@ -166,5 +159,5 @@ class Mutation(GovernanceMutation):
 
 async def _decide(info: Ctx, pair_id: str, accept: bool, reason: str | None) -> MatchCandidate:
     context = info.context
-    await context.call(decide, pair_id, accept=accept, by=context.principal.actor, reason=reason)
-    return MatchCandidate.from_row(await context.call(candidate, pair_id))
+    row = await context.call(review.decide, pair_id, accept=accept, by=context.principal.actor, reason=reason)
+    return MatchCandidate.from_row(row)

@@ -1,6 +1,6 @@
 """Conversation types without relations: posts and sentiment-over-time points.
 
-Built from the rows of ``graphsvc.conversations.rollups`` (which it serves unchanged to the CLI),
+Built from the rows of ``graphsvc.service.conversations`` (which it serves unchanged to the CLI),
 so times arrive as ISO 8601 text and are parsed here.
 """
 

@@ -14,21 +14,18 @@ from graphsvc.api.connections import (
     CommunityConnection,
     ContactConnection,
     InfluencerConnection,
-    PersonConnection,
     community_connection,
     contact_connection,
     influencer_connection,
-    person_connection,
 )
 from graphsvc.api.context import Context, selects
 from graphsvc.api.conversations import ConversationsQuery
 from graphsvc.api.governance import GovernanceQuery
 from graphsvc.api.inputs import ContactFilterInput, MatchStatus, PersonFilterInput, SegmentFilterInput
 from graphsvc.api.results import JobRun, MatchCandidate, SearchHit, Segment, WarmPath
-from graphsvc.api.types import Community, Contact, Identity, Person
-from graphsvc.resolve.review import review_queue
+from graphsvc.api.types import Community, Contact, Identity, Person, PersonConnection, person_connection
 from graphsvc.service import health as health_service
-from graphsvc.service import jobruns, paths, search, segments
+from graphsvc.service import jobruns, paths, review, search, segments
 from graphsvc.service.contacts import ContactFilter, contact_key, identity_key
 from graphsvc.service.influencers import InfluencerFilter
 from graphsvc.service.persons import PersonFilter
@@ -198,7 +195,7 @@ class Query(ConversationsQuery, GovernanceQuery):
     async def review_queue(
         self, info: Ctx, status: MatchStatus = MatchStatus.PENDING, first: int = 20, offset: int = 0
     ) -> list[MatchCandidate]:
-        rows = await info.context.call(review_queue, status=status.value, limit=first, offset=offset)
+        rows = await info.context.call(review.queue, status=status.value, limit=first, offset=offset)
         return [MatchCandidate.from_row(r) for r in rows]
 
     @strawberry.field(description="One analytics job run.", extensions=needs("analyst"))

@@ -11,10 +11,9 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from graphsvc.api.auth import needs
-from graphsvc.api.connections import PersonConnection, person_page
 from graphsvc.api.context import Context
 from graphsvc.api.inputs import ExportFormat
-from graphsvc.api.types import Contact, Identity, Organization, Person, Tie
+from graphsvc.api.types import Contact, Identity, Organization, Person, PersonConnection, Tie, person_page
 from graphsvc.service import paths, segments
 from graphsvc.service.subjects import Erasure as ErasureReport
 from graphsvc.service.values import plain

@@ -3,9 +3,8 @@
 uvicorn writes a response's status line and headers as soon as the app sends them, and the body
 in a second write: two system calls and two TCP segments, and the client's kernel and event loop
 wake twice. ``CoalescingTransport`` holds what is written until the response is complete (or, for a
-streamed response, until the end of the event loop's turn) and writes it at once. On bench/api.py's
-influencers page: about 3% more requests per second and 3% less server CPU per request
-(A/B, six rounds each, same code and day).
+streamed response, until the end of the event loop's turn) and writes it at once: fewer system calls and
+wake-ups per request, on both sides of the connection.
 
 After an upgrade (a WebSocket takes the connection over) the transport writes straight through.
 """

@@ -8,8 +8,9 @@ analyst: see ``graphsvc.api.auth``.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -17,13 +18,10 @@ from strawberry.types import Info
 from graphsvc.api.auth import PII_PLATFORMS, PiiHandle, hidden_below_analyst, needs
 from graphsvc.api.context import Context
 from graphsvc.api.posts import Post, SentimentPoint, TrendUnit
-from graphsvc.conversations import rollups
 from graphsvc.errors import InputError
-from graphsvc.service import paths
-from graphsvc.service.cursors import page_size
-
-if TYPE_CHECKING:
-    from graphsvc.api.connections import PersonConnection
+from graphsvc.service import conversations, paths, persons
+from graphsvc.service.cursors import Page, page_size
+from graphsvc.service.rows import CommunityRow, ConsentRow, ContactRow, IdentityRow, PersonRow, ScoresRow
 
 __all__ = [
     "BrandStance",
@@ -34,14 +32,19 @@ __all__ = [
     "EgoNetwork",
     "Identity",
     "Organization",
+    "PageInfo",
     "Person",
+    "PersonConnection",
     "Scores",
     "Tie",
     "TopicScore",
+    "person_connection",
+    "person_page",
 ]
 
 Row = dict[str, Any]
 Ctx = Info[Context, None]
+Counter = Callable[[], Awaitable[int]]
 
 
 def _pii() -> list[Any]:
@@ -59,7 +62,7 @@ class Scores:
     job_run: str | None = strawberry.field(description="The JobRun that wrote these scores.")
 
     @classmethod
-    def from_row(cls, row: Row) -> Scores | None:
+    def from_row(cls, row: ScoresRow) -> Scores | None:
         if row.get("scoresJobRun") is None and row.get("influence") is None:
             return None
         return cls(
@@ -106,7 +109,7 @@ class Consent:
     recorded_by: str | None
 
     @classmethod
-    def from_row(cls, row: Row) -> Consent:
+    def from_row(cls, row: ConsentRow) -> Consent:
         return cls(
             id=strawberry.ID(row["id"]),
             purpose=row["purpose"],
@@ -139,10 +142,10 @@ class Person:
     # a value, not a resolver: graphql-core resolves a plain attribute at a fraction of the cost of a
     # method field, and a page of influencers asks for it on every row
     scores: Scores | None = strawberry.field(description="Influence scores; null before the first analytics run.")
-    row: strawberry.Private[Row]
+    row: strawberry.Private[PersonRow]
 
     @classmethod
-    def from_row(cls, row: Row) -> Person:
+    def from_row(cls, row: PersonRow) -> Person:
         return cls(
             id=strawberry.ID(row["id"]),
             name=row.get("name"),
@@ -195,7 +198,7 @@ class Person:
     async def conversations(self, info: Ctx, first: int = 20, offset: int = 0) -> list[Post]:
         if offset < 0:
             raise InputError(f"expected 0 or more, got {offset}", where="offset")
-        rows = await info.context.call(rollups.person_posts, str(self.id), limit=page_size(first), offset=offset)
+        rows = await info.context.call(conversations.person_posts, str(self.id), limit=page_size(first), offset=offset)
         return [Post.from_row(r) for r in rows]
 
     @strawberry.field(
@@ -205,7 +208,9 @@ class Person:
     async def sentiment_trend(
         self, info: Ctx, brand: str | None = None, unit: TrendUnit = TrendUnit.WEEK, days: int = 120
     ) -> list[SentimentPoint]:
-        rows = await info.context.call(rollups.persons_trend, [str(self.id)], brand=brand, unit=unit.value, days=days)
+        rows = await info.context.call(
+            conversations.persons_trend, [str(self.id)], brand=brand, unit=unit.value, days=days
+        )
         return [SentimentPoint.from_row(r) for r in rows]
 
 
@@ -221,10 +226,10 @@ class Identity:
     following: int | None
     verified: bool | None
     lang: str | None
-    row: strawberry.Private[Row]
+    row: strawberry.Private[IdentityRow]
 
     @classmethod
-    def from_row(cls, row: Row) -> Identity:
+    def from_row(cls, row: IdentityRow) -> Identity:
         return cls(
             platform=row["platform"],
             display_name=row.get("displayName"),
@@ -275,10 +280,10 @@ class Contact:
     country: str | None
     region: str | None
     imported_at: datetime | None
-    row: strawberry.Private[Row]
+    row: strawberry.Private[ContactRow]
 
     @classmethod
-    def from_row(cls, row: Row) -> Contact:
+    def from_row(cls, row: ContactRow) -> Contact:
         return cls(
             id=strawberry.ID(f"{row['source']}:{row['sourceId']}"),
             source=row["source"],
@@ -332,10 +337,10 @@ class Community:
     persons: int | None = strawberry.field(description="Resolved persons among the members.")
     top_topics: list[str]
     job_run: str | None
-    row: strawberry.Private[Row]
+    row: strawberry.Private[CommunityRow]
 
     @classmethod
-    def from_row(cls, row: Row) -> Community:
+    def from_row(cls, row: CommunityRow) -> Community:
         return cls(
             id=strawberry.ID(row["id"]),
             size=row.get("size"),
@@ -351,13 +356,8 @@ class Community:
         return [Person.from_row(r) for r in rows if r]
 
     @strawberry.field(description="All members, in id order (Relay cursor pagination).")
-    async def members(
-        self, info: Ctx, first: int | None = None, after: str | None = None
-    ) -> Annotated[PersonConnection, strawberry.lazy("graphsvc.api.connections")]:
-        from graphsvc.api.connections import person_connection
-        from graphsvc.service.persons import PersonFilter
-
-        return await person_connection(info, PersonFilter(community=str(self.id)), first=first, after=after)
+    async def members(self, info: Ctx, first: int | None = None, after: str | None = None) -> PersonConnection:
+        return await person_connection(info, persons.PersonFilter(community=str(self.id)), first=first, after=after)
 
 
 @strawberry.type(
@@ -418,3 +418,54 @@ async def _person(info: Ctx, person_id: str | None) -> Person | None:
         return None
     row = await info.context.loaders.person.load(person_id)
     return Person.from_row(row) if row else None
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page, after: str | None) -> PageInfo:
+        return cls(
+            has_next_page=page.has_next,
+            has_previous_page=after is not None,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        )
+
+
+@strawberry.type
+class PersonEdge:
+    cursor: str
+    node: Person
+
+
+@strawberry.type
+class PersonConnection:
+    edges: list[PersonEdge]
+    page_info: PageInfo
+    counter: strawberry.Private[Counter]
+
+    @strawberry.field(description="The persons of this page (the edges' nodes).")
+    def nodes(self) -> list[Person]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many match in all (one more query, made only when asked for).")
+    async def total_count(self) -> int:
+        return await self.counter()
+
+
+def person_page(page: Page, after: str | None, counter: Counter) -> PersonConnection:
+    edges = [PersonEdge(cursor=c, node=Person.from_row(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
+    return PersonConnection(edges=edges, page_info=PageInfo.of(page, after), counter=counter)
+
+
+async def person_connection(
+    info: Ctx, wanted: persons.PersonFilter, *, first: int | None, after: str | None
+) -> PersonConnection:
+    context = info.context
+    page = await context.call(persons.persons_page, wanted, first=first, after=after)
+    return person_page(page, after, lambda: context.call(persons.persons_count, wanted))

@@ -10,23 +10,24 @@ worker that dies, gives up when one dies during start-up, and stops them all on 
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
-import os
 import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 from graphsvc.config import Settings
 from graphsvc.errors import ServerError
 
-__all__ = ["SETTINGS_VARIABLE", "ensure_port_free", "serve_workers"]
+__all__ = ["AppFactory", "ensure_port_free", "serve_workers"]
 
-#: Where the parent hands its settings to the worker processes (as JSON).
-SETTINGS_VARIABLE = "GRAPHSVC_SERVE_SETTINGS"
+#: What a worker process serves: the app of the parent's settings.
+AppFactory = Callable[[Settings], Any]
 
 #: A worker that exits sooner than this after its start failed to start: the parent stops.
 _START_GRACE_SECONDS = 10.0
@@ -71,24 +72,30 @@ def ensure_port_free(host: str, port: int) -> None:
     _bind(host, port).close()
 
 
-def _worker(settings_json: str, host: str, port: int, log_level: str) -> None:  # pragma: no cover - a child
+def _worker(
+    app_factory: AppFactory, settings_json: str, host: str, port: int, log_level: str
+) -> None:  # pragma: no cover - a child
     import uvicorn
 
-    os.environ[SETTINGS_VARIABLE] = settings_json
-    sock = _bind(host, port)
     from graphsvc.api.transport import UVICORN_OPTIONS
 
+    settings = Settings.model_validate_json(settings_json)
+    sock = _bind(host, port)
     config = uvicorn.Config(
-        "graphsvc.api.app:app_from_environment", factory=True, log_level=log_level, **UVICORN_OPTIONS
+        functools.partial(app_factory, settings), factory=True, log_level=log_level, **UVICORN_OPTIONS
     )
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def serve_workers(settings: Settings, *, host: str, port: int, log_level: str) -> None:
-    """Run ``settings.workers`` server processes on ``host:port`` until SIGINT or SIGTERM."""
+def serve_workers(settings: Settings, app_factory: AppFactory, *, host: str, port: int, log_level: str) -> None:
+    """Run ``settings.workers`` server processes on ``host:port`` until SIGINT or SIGTERM.
+
+    Each builds its app with ``app_factory(settings)``: a module-level function, which the spawned
+    process imports by its name.
+    """
     ensure_port_free(host, port)
     context = multiprocessing.get_context("spawn")
-    args = (settings.model_dump_json(), host, port, log_level)
+    args = (app_factory, settings.model_dump_json(), host, port, log_level)
 
     def start() -> tuple[BaseProcess, float]:
         process = context.Process(target=_worker, args=args, name="graphsvc-worker", daemon=False)

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit
-from graphsvc.config import get_settings
-from graphsvc.db import Database
 from graphsvc.service.apikeys import ROLES, create_key, list_keys, revoke_key
 
 app = typer.Typer(
@@ -25,7 +24,7 @@ def create(
     as_json: JsonFlag = False,
 ) -> None:
     """Create a key and print its secret: it is shown this once and stored only as a hash."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         key, secret = create_key(db, name=name, role=role)
     emit(
         {**key.as_dict(), "secret": secret},
@@ -38,7 +37,7 @@ def create(
 @app.command("list")
 def list_(as_json: JsonFlag = False) -> None:
     """Every key: id, name, role, when created, last used and revoked (never the secrets)."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         keys = [key.as_dict() for key in list_keys(db)]
 
     def human(data: dict[str, Any]) -> None:
@@ -60,6 +59,6 @@ def revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id (from `apikey list`).")], as_json: JsonFlag = False
 ) -> None:
     """Revoke a key: the API refuses it within GRAPHSVC_APIKEY_CACHE_SECONDS."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         key = revoke_key(db, key_id)
     emit(key.as_dict(), as_json, f"API key {key.id} ({key.name}) revoked at {key.revoked_at}")

@@ -9,11 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit
-from graphsvc.config import get_settings
-from graphsvc.conversations.store import list_brands, set_brand
-from graphsvc.db import Database, migrate
 from graphsvc.errors import InputError
+from graphsvc.service.brands import list_brands, set_brand
 
 app = typer.Typer(
     help="Tracked brands: what counts as a mention, and what a demand signal asks about.", no_args_is_help=True
@@ -23,7 +22,7 @@ app = typer.Typer(
 @app.command("list")
 def list_(as_json: JsonFlag = False) -> None:
     """The tracked brands and how many posts mention each."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         brands = list_brands(db)
 
     def human(d: dict[str, Any]) -> None:
@@ -48,8 +47,7 @@ def set_(
     as_json: JsonFlag = False,
 ) -> None:
     """Track a brand, or change one; `graphsvc conversations enrich` re-reads existing posts."""
-    with Database.from_settings(get_settings()) as db:
-        migrate(db)
+    with open_database(migrate=True) as db:
         row = set_brand(db, name, aliases=alias or [], products=product or [], category=category)
     emit(row, as_json, f"tracking {row['name']}")
 
@@ -66,8 +64,7 @@ def load(
         raise InputError(f"expected a readable JSON list of brands: {exc}", where=str(path)) from None
     if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items):
         raise InputError("expected a JSON list of objects with a 'name'", where=str(path))
-    with Database.from_settings(get_settings()) as db:
-        migrate(db)
+    with open_database(migrate=True) as db:
         rows = [
             set_brand(
                 db,

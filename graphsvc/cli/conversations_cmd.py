@@ -7,12 +7,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.config import get_settings
-from graphsvc.conversations import rollups
-from graphsvc.conversations.store import enrich_all
-from graphsvc.db import Database
 from graphsvc.errors import InputError
+from graphsvc.service import conversations
+from graphsvc.service.brands import enrich_all
 
 app = typer.Typer(help="Sentiment, topics, brand mentions, demand signals and trends.", no_args_is_help=True)
 
@@ -28,7 +28,7 @@ def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
 def enrich(as_json: JsonFlag = False) -> None:
     """Re-enrich every post (after changing the tracked brands): sentiment, topics, brands, demand."""
     settings = get_settings()
-    with Database.from_settings(settings) as db, progress_bar(disable=as_json) as progress:
+    with open_database() as db, progress_bar(disable=as_json) as progress:
         written = enrich_all(db, batch_size=settings.batch_size, progress=progress)
     emit({"posts": written}, as_json, f"{written} posts enriched")
 
@@ -44,11 +44,11 @@ def trend(
     """Volume and sentiment over time, for a brand, a person or a segment of persons."""
     if not brand and not person:
         raise InputError("expected --brand or --person", where="trend")
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         rows = (
-            rollups.persons_trend(db, person, brand=brand, unit=unit, days=days)
+            conversations.persons_trend(db, person, brand=brand, unit=unit, days=days)
             if person
-            else rollups.brand_trend(db, brand or "", unit=unit, days=days)
+            else conversations.brand_trend(db, brand or "", unit=unit, days=days)
         )
     emit(
         {"buckets": rows},
@@ -65,8 +65,8 @@ def trending(
     as_json: JsonFlag = False,
 ) -> None:
     """Topics growing fastest against the previous window."""
-    with Database.from_settings(get_settings()) as db:
-        rows = rollups.trending_topics(db, days=days, min_posts=min_posts, limit=limit)
+    with open_database() as db:
+        rows = conversations.trending_topics(db, days=days, min_posts=min_posts, limit=limit)
     emit({"topics": rows}, as_json, lambda d: _table(d["topics"], ["topic", "current", "previous", "growth"]))
 
 
@@ -78,8 +78,8 @@ def demand(
     as_json: JsonFlag = False,
 ) -> None:
     """Demand signals: people asking about a tracked brand or its category."""
-    with Database.from_settings(get_settings()) as db:
-        rows = rollups.demand_signals(db, days=days, brand=brand, limit=limit)
+    with open_database() as db:
+        rows = conversations.demand_signals(db, days=days, brand=brand, limit=limit)
     emit(
         {"signals": rows},
         as_json,

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit, to_jsonable
-from graphsvc.config import get_settings
-from graphsvc.db import Database
 from graphsvc.db import migrate as run_migrations
 from graphsvc.errors import InputError
 from graphsvc.service.stats import graph_counts
@@ -21,7 +20,7 @@ app = typer.Typer(help="Schema migrations and ad-hoc Cypher.", no_args_is_help=T
 @app.command()
 def migrate(as_json: JsonFlag = False) -> None:
     """Apply the schema in cypher/schema.cypher (constraints, indexes, full-text); idempotent."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         report = run_migrations(db)
     data = report.as_dict()
     emit(
@@ -35,7 +34,7 @@ def migrate(as_json: JsonFlag = False) -> None:
 @app.command()
 def stats(as_json: JsonFlag = False) -> None:
     """Count contacts, identities, persons, posts and relationships (from Neo4j's count store: instant)."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         counts = graph_counts(db)
 
     def human(d: dict[str, Any]) -> None:
@@ -69,7 +68,7 @@ def cypher(
 ) -> None:
     """Run a Cypher query and print its rows (read-only unless --write)."""
     params = dict(parse_param(p) for p in param or [])
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         keys, rows, kind = db.adhoc(statement, params, allow_write=write)
 
     def human(d: dict[str, Any]) -> None:

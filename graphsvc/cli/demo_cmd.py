@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Annotated
 
 import typer
 
 from graphsvc.api import run_server
 from graphsvc.api.workers import ensure_port_free
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.config import get_settings
-from graphsvc.db import Database, migrate
+from graphsvc.db import migrate
 from graphsvc.service.demo import load_demo
 
 _EXAMPLE = "{ health { neo4jVersion schemaVersion } }"
@@ -28,10 +30,10 @@ def demo(
     settings = get_settings()
     if serve:
         ensure_port_free(settings.host, settings.port)  # before minutes of loading
-    with console.status("Starting Neo4j and applying the schema..."):
-        db = Database.from_settings(settings)
-        report = migrate(db)
-    try:
+    with ExitStack() as stack:
+        with console.status("Starting Neo4j and applying the schema..."):
+            db = stack.enter_context(open_database())
+            report = migrate(db)
         with progress_bar("demo data: ", disable=as_json) as progress:
             loaded = load_demo(
                 db,
@@ -65,5 +67,3 @@ def demo(
         )
         if serve:
             run_server(settings, host=settings.host, port=settings.port, db=db, log_level="warning")
-    finally:
-        db.close()

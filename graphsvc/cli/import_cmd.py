@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.config import get_settings
-from graphsvc.db import Database, migrate
 from graphsvc.errors import InputError
-from graphsvc.ingest.fields import KINDS, ConvertOptions
-from graphsvc.ingest.importer import import_files
+from graphsvc.service.imports import KINDS, import_files
 
 HELP = """Import CSV or JSON Lines files (gzip too): validate every row, then write in batches.
 
@@ -53,21 +52,20 @@ def import_command(
     if kind not in KINDS:
         raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", where="KIND")
     settings = get_settings()
-    options = ConvertOptions(default_region=region.upper(), source=source)
-    with Database.from_settings(settings) as db:
-        migrate(db)
-        with progress_bar(f"{kind}: ", disable=as_json) as progress:
-            summary = import_files(
-                db,
-                kind,
-                files,
-                mapping=parse_mapping(map_),
-                options=options,
-                skip_invalid=skip_invalid,
-                rejects_path=rejects,
-                batch_size=batch_size or settings.batch_size,
-                progress=progress,
-            )
+    mapping = parse_mapping(map_)
+    with open_database(migrate=True) as db, progress_bar(f"{kind}: ", disable=as_json) as progress:
+        summary = import_files(
+            db,
+            kind,
+            files,
+            mapping=mapping,
+            region=region,
+            source=source,
+            skip_invalid=skip_invalid,
+            rejects_path=rejects,
+            batch_size=batch_size or settings.batch_size,
+            progress=progress,
+        )
 
     def human(d: dict) -> None:
         console.print(

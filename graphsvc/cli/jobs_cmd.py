@@ -8,11 +8,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from graphsvc.analytics import KINDS, JobParams, list_jobs, run_job
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.config import get_settings
-from graphsvc.db import Database, migrate
 from graphsvc.errors import InputError
+from graphsvc.service.jobruns import KINDS, check_kind, job_params, list_jobs
+from graphsvc.service.jobruns import run as run_job
 
 app = typer.Typer(
     help="Analytics jobs: influence, topic influence, communities, advocates and detractors.", no_args_is_help=True
@@ -45,21 +46,17 @@ def run(
     as_json: JsonFlag = False,
 ) -> None:
     """Project the graph into NetworkX, compute, and write the results back tagged with a JobRun."""
-    if kind not in KINDS:
-        raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", where="KIND")
-    settings = get_settings()
-    params = JobParams(
-        platform=platform.lower() if platform else None,
+    check_kind(kind, where="KIND")  # before Neo4j is started for nothing
+    params = job_params(
+        platform=platform,
         since=parse_since(since),
         seed=seed,
         top_k=top_k,
         betweenness_k=betweenness_k,
-        batch_size=settings.batch_size,
+        batch_size=get_settings().batch_size,
     )
-    with Database.from_settings(settings) as db:
-        migrate(db)
-        with progress_bar(f"{kind}: ", disable=as_json) as progress:
-            report = run_job(db, kind, params, progress=progress)
+    with open_database(migrate=True) as db, progress_bar(f"{kind}: ", disable=as_json) as progress:
+        report = run_job(db, kind, params, progress=progress)
 
     def human(d: dict[str, Any]) -> None:
         console.print(
@@ -91,7 +88,7 @@ def list_command(
     as_json: JsonFlag = False,
 ) -> None:
     """The most recent job runs, newest first."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         jobs = list_jobs(db, limit)
 
     def human(d: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from typing import Any
 
 import typer
@@ -26,7 +27,7 @@ from graphsvc.cli import (
     synth_cmd,
 )
 from graphsvc.cli.output import err_console
-from graphsvc.errors import GraphsvcError
+from graphsvc.errors import GraphsvcError, InternalError
 
 app = typer.Typer(
     name="graphsvc",
@@ -99,14 +100,25 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except GraphsvcError as exc:
-        if as_json:
-            sys.stdout.write(json.dumps(exc.as_dict(), ensure_ascii=False) + "\n")
-        else:
-            err_console.print(f"[red]error:[/] {exc.message}", markup=True, soft_wrap=True)
-            if exc.hint:
-                err_console.print(f"[yellow]hint:[/] {exc.hint}", soft_wrap=True)
-        return exc.exit_code
-    return 0
+        return _report(exc, as_json)
+    except Exception as exc:  # a bug: its traceback goes to stderr for the report, the caller gets exit 5
+        traceback.print_exc()
+        return _report(InternalError(f"{type(exc).__name__}: {exc}", hint=_BUG_HINT), as_json)
+
+
+_BUG_HINT = "this is a bug in graphsvc: please report it with the traceback printed above"
+
+
+def _report(exc: GraphsvcError, as_json: bool) -> int:
+    if isinstance(exc, InternalError) and exc.hint is None:
+        exc.hint = _BUG_HINT
+    if as_json:
+        sys.stdout.write(json.dumps(exc.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        err_console.print(f"[red]error:[/] {exc.message}", markup=True, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"[yellow]hint:[/] {exc.hint}", soft_wrap=True)
+    return exc.exit_code
 
 
 if __name__ == "__main__":

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit, err_console
 from graphsvc.config import get_settings
-from graphsvc.db import Database
 from graphsvc.errors import DatabaseUnavailable
 from graphsvc.neo4j_local import LocalServer
 
@@ -73,7 +73,7 @@ def status(as_json: JsonFlag = False) -> None:
     else:
         data = {"managed": False, "uri": settings.neo4j_uri, "running": True, "ready": True}
         try:
-            with Database.from_settings(settings) as db:
+            with open_database() as db:
                 db.ping()
         except DatabaseUnavailable as exc:
             data.update(running=False, ready=False, reason=exc.message)

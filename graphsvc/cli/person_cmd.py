@@ -8,11 +8,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit
-from graphsvc.config import get_settings
-from graphsvc.db import Database
 from graphsvc.errors import InputError
-from graphsvc.resolve.history import detach_record, edit_person, get_person, person_history, split_person
+from graphsvc.service.profiles import detach_record, edit_person, get_person, person_history, split_person
 
 app = typer.Typer(help="Unified persons: their records, splits (unmerge) and audit trail.", no_args_is_help=True)
 
@@ -24,7 +23,7 @@ Reason = Annotated[str | None, typer.Option("--reason", help="Why (kept in the a
 @app.command()
 def show(person_id: PersonId, as_json: JsonFlag = False) -> None:
     """The person's surviving values (each with the record it came from, when, and the rule) and its records."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         person = get_person(db, person_id)
 
     def human(d: dict[str, Any]) -> None:
@@ -56,7 +55,7 @@ def edit(
     """Set a field by hand (a human edit is never overwritten), or --unset it."""
     if (value is None) != unset:
         raise InputError("expected a VALUE or --unset (not both)", where="value")
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         person = edit_person(db, person_id, field, None if unset else value, by=by, reason=reason)
     emit(
         person,
@@ -76,7 +75,7 @@ def split(
     as_json: JsonFlag = False,
 ) -> None:
     """Move records out into a new person; they are never merged back unless a human accepts a pair."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         result = split_person(db, person_id, records, by=by, reason=reason)
     emit(result, as_json, _print_split)
 
@@ -90,7 +89,7 @@ def detach(
     as_json: JsonFlag = False,
 ) -> None:
     """Detach one record (say a namesake's account) into a person of its own."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         result = detach_record(db, person_id, record, by=by, reason=reason)
     emit(result, as_json, _print_split)
 
@@ -102,7 +101,7 @@ def history(
     as_json: JsonFlag = False,
 ) -> None:
     """The person's audit trail: every merge, split and decision, who made it, when and why."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         events = person_history(db, person_id, limit)
 
     def human(d: dict[str, Any]) -> None:

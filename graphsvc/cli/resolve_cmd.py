@@ -8,12 +8,10 @@ from typing import Annotated, Any
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit, err_console
 from graphsvc.config import get_settings
-from graphsvc.db import Database, migrate
-from graphsvc.errors import InputError
-from graphsvc.resolve import ResolveOptions, resolve
-from graphsvc.resolve.evaluate import evaluate, read_truth
+from graphsvc.service import resolution
 
 HELP = """Unify contacts and identities into persons: block, score with evidence, cluster, write.
 
@@ -33,38 +31,28 @@ def resolve_command(
     ] = None,
     threshold: Annotated[
         float, typer.Option(min=0.5, max=1.0, help="Merge automatically at or above this probability.")
-    ] = ResolveOptions.threshold,
+    ] = resolution.THRESHOLD,
     review_min: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Queue for review from this probability.")
-    ] = ResolveOptions.review_min,
+    ] = resolution.REVIEW_MIN,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Preview what would merge and split; write nothing.")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Resolve identities into persons."""
-    if review_min >= threshold:
-        raise InputError(
-            f"expected --review-min below --threshold ({threshold}), got {review_min}", where="--review-min"
-        )
-    settings = get_settings()
-    with Database.from_settings(settings) as db:
-        migrate(db)
+    options = resolution.options(
+        get_settings(),
+        threshold=threshold,
+        review_min=review_min,
+        incremental=incremental,
+        dry_run=dry_run,
+        where="--review-min",
+    )
+    with open_database(migrate=True) as db:
         if evaluate_dir is not None:
-            truth = read_truth(evaluate_dir)
-            predicted = {row["record"]: row["person"] for row in db.read("resolve.membership")}
-            report = evaluate(predicted, truth)
-            emit(report, as_json, _print_evaluation)
+            emit(resolution.evaluate_against(db, evaluate_dir), as_json, _print_evaluation)
             return
-        options = ResolveOptions(
-            threshold=threshold,
-            review_min=review_min,
-            incremental=incremental,
-            dry_run=dry_run,
-            batch_size=settings.batch_size,
-            rules=tuple(settings.survivorship_rules.items()),
-            priority=tuple(settings.survivorship_priority),
-        )
         with Progress(
             SpinnerColumn(),
             TextColumn("resolve: {task.description}"),
@@ -85,7 +73,7 @@ def resolve_command(
             def progress(phase: str, done: int, total: int | None) -> None:
                 bar.update(task, description=steps.get(phase, phase))
 
-            summary = resolve(db, options, progress)
+            summary = resolution.run(db, options, progress)
     emit(summary.as_dict(), as_json, _print_summary)
 
 

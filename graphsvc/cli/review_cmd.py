@@ -8,10 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit
-from graphsvc.config import get_settings
-from graphsvc.db import Database
-from graphsvc.resolve.review import candidate, decide, review_queue
+from graphsvc.service import review
 
 app = typer.Typer(help="The review queue of uncertain matches; decisions outrank automation.", no_args_is_help=True)
 
@@ -42,8 +41,8 @@ def list_(
     as_json: JsonFlag = False,
 ) -> None:
     """Candidate pairs, most valuable first, both sides side by side with the evidence."""
-    with Database.from_settings(get_settings()) as db:
-        rows = review_queue(db, status=status, limit=limit, offset=offset)
+    with open_database() as db:
+        rows = review.queue(db, status=status, limit=limit, offset=offset)
 
     def human(d: dict[str, Any]) -> None:
         table = Table("id", "score", "a", "b", "evidence (match weight)", show_lines=True)
@@ -62,18 +61,19 @@ def show(
     pair_id: Annotated[str, typer.Argument(help="The pair's id (from `review list`).")], as_json: JsonFlag = False
 ) -> None:
     """One candidate pair in full."""
-    with Database.from_settings(get_settings()) as db:
-        row = candidate(db, pair_id)
+    with open_database() as db:
+        row = review.candidate(db, pair_id)
     emit(row, as_json, lambda d: console.print_json(json.dumps(d, default=str)))
 
 
 def _decide(pair_id: str, accept: bool, by: str, reason: str | None, as_json: bool) -> None:
-    with Database.from_settings(get_settings()) as db:
-        row = decide(db, pair_id, accept=accept, by=by, reason=reason)
+    with open_database() as db:
+        row = review.decide(db, pair_id, accept=accept, by=by, reason=reason)
     emit(
         row,
         as_json,
-        f"{row['id']}: {row['status']} ({row['a']} / {row['b']}); `graphsvc resolve --incremental` applies it",
+        f"{row['id']}: {row['status']} ({row['a']['id']} / {row['b']['id']}); "
+        "`graphsvc resolve --incremental` applies it",
     )
 
 

@@ -8,9 +8,9 @@ import typer
 
 from graphsvc.api import run_server
 from graphsvc.api.workers import ensure_port_free
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit
 from graphsvc.config import get_settings
-from graphsvc.db import Database, migrate
 
 
 def serve(
@@ -31,9 +31,7 @@ def serve(
     if workers is not None:
         settings = settings.model_copy(update={"workers": workers})
     ensure_port_free(host, port)  # before announcing anything
-    db = Database.from_settings(settings)
-    migrate(db)
-    try:
+    with open_database(migrate=True) as db:
         url = f"http://{host}:{port}/graphql"
         emit(
             {"url": url, "neo4j": db.uri, "workers": settings.workers, "event": "serving"},
@@ -42,8 +40,6 @@ def serve(
             f"worker{'s' if settings.workers > 1 else ''}); Ctrl+C stops it.",
         )
         run_server(settings, host=host, port=port, db=db, log_level="warning" if as_json else "info")
-    finally:
-        db.close()
 
 
 __all__ = ["console", "serve"]

@@ -9,9 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit
-from graphsvc.config import get_settings
-from graphsvc.db import Database
 from graphsvc.errors import InputError
 from graphsvc.service import consent as consent_service
 from graphsvc.service.subjects import erase_subject, export_subject
@@ -52,7 +51,7 @@ def record(
     as_json: JsonFlag = False,
 ) -> None:
     """Record a consent statement (a new record: the latest unexpired one per purpose is in effect)."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         row = consent_service.record_consent(
             db,
             person_id=person_id,
@@ -67,13 +66,13 @@ def record(
             given_at=_time(given_at, "--given-at"),
             expires_at=_time(expires_at, "--expires-at"),
         )
-    emit(row, as_json, lambda d: console.print(f"{person_id}: {d['purpose']} {d['status']} (record {d['id']})"))
+    emit(dict(row), as_json, lambda d: console.print(f"{person_id}: {d['purpose']} {d['status']} (record {d['id']})"))
 
 
 @consent_app.command("show")
 def show(person_id: PersonId, as_json: JsonFlag = False) -> None:
     """The person's consent in effect per purpose (expired records count as absent)."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         effective = consent_service.effective(db, person_id)
     emit(
         {"person": person_id, "effective": effective},
@@ -92,7 +91,7 @@ def export(
     as_json: JsonFlag = False,
 ) -> None:
     """Everything held on the person as JSON, with each record's source and time and the access log."""
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         data = export_subject(db, person_id, api_key_id=f"cli:{by}")
     if out is not None:
         out.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
@@ -115,7 +114,7 @@ def erase(
     """Erase the person and every trace of them; their identifiers go on the suppression list."""
     if not yes:
         raise InputError("erasure cannot be undone: pass --yes to confirm", where="--yes")
-    with Database.from_settings(get_settings()) as db:
+    with open_database() as db:
         erasure = erase_subject(db, person_id, actor=f"cli:{by}")
 
     def human(d: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
-from graphsvc.synth import generate
+from graphsvc.service.demo import synthesize
 
 
 def synth(
@@ -19,7 +19,7 @@ def synth(
 ) -> None:
     """Write contacts, identities, edges and posts of synthetic people, with the ground truth in OUT/truth."""
     with progress_bar("synth: ", disable=as_json) as progress:
-        summary = generate(people, seed=seed, out=out, progress=progress)
+        summary = synthesize(people, seed=seed, out=out, progress=progress)
 
     def human(d: dict[str, Any]) -> None:
         console.print(

@@ -24,7 +24,7 @@ from neo4j import exceptions as nx
 
 from graphsvc.config import Settings
 from graphsvc.db.queries import query
-from graphsvc.errors import ConfigError, CypherError, DatabaseUnavailable, GraphsvcError
+from graphsvc.errors import ConfigError, CypherError, DatabaseUnavailable, GraphsvcError, QueryFailed
 
 __all__ = ["Database", "translate_errors"]
 
@@ -33,8 +33,12 @@ Row = dict[str, Any]
 
 
 @contextmanager
-def translate_errors(uri: str = "") -> Iterator[None]:
-    """Turn driver exceptions into graphsvc errors (the db boundary)."""
+def translate_errors(uri: str = "", *, callers_query: bool = False) -> Iterator[None]:
+    """Turn driver exceptions into graphsvc errors (the db boundary).
+
+    A query Neo4j rejects is the caller's ``CypherError`` when the caller wrote it
+    (``callers_query``), and graphsvc's own ``QueryFailed`` (a bug) when it is a named query.
+    """
     try:
         yield
     except GraphsvcError:
@@ -51,7 +55,8 @@ def translate_errors(uri: str = "") -> Iterator[None]:
             hint="start it with `graphsvc neo4j start`, or check NEO4J_URI",
         ) from None
     except nx.Neo4jError as exc:
-        raise CypherError(f"Neo4j rejected the query ({exc.code}): {exc.message}") from None
+        rejected = CypherError if callers_query else QueryFailed
+        raise rejected(f"Neo4j rejected the query ({exc.code}): {exc.message}") from None
     except nx.DriverError as exc:
         raise DatabaseUnavailable(f"Neo4j driver error: {exc}") from None
 
@@ -96,7 +101,7 @@ def _rows(result: neo4j.Result) -> list[Row]:
     """The records of ``result`` as ``[record.data() for record in result]`` gives them, faster.
 
     graphsvc's queries return maps and lists of plain values, which ``Record.data()`` walks with
-    abstract-base-class checks on every value: half the CPU of reading a page of 20 persons. Exact
+    abstract-base-class checks on every value, a large share of the CPU of reading a page. Exact
     type checks pass those through; a record holding anything else goes to ``Record.data()``.
     """
     keys = result.keys()
@@ -189,11 +194,6 @@ class Database:
         text = query(name)
         return self.write_tx(lambda tx: _rows(tx.run(text, params)))
 
-    def write_summary(self, name: str, **params: Any) -> neo4j.SummaryCounters:
-        """Run a named write query; returns the server's counters (nodes created, properties set...)."""
-        text = query(name)
-        return self.write_tx(lambda tx: tx.run(text, params).consume().counters)
-
     def run_statement(self, text: LiteralString) -> None:
         """Run one statement in an auto-commit transaction (schema changes cannot share one)."""
         self._count()
@@ -213,7 +213,7 @@ class Database:
         The check uses the server's own plan (EXPLAIN), not a guess from the text.
         """
         self._count()
-        with translate_errors(self.uri), self.driver.session(database=self.database) as session:
+        with translate_errors(self.uri, callers_query=True), self.driver.session(database=self.database) as session:
             plan = session.run(neo4j.Query(f"EXPLAIN {text}"), params).consume()
             kind = plan.query_type or "r"
             if kind != "r" and not allow_write:

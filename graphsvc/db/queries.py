@@ -4,6 +4,9 @@ A file holds one or more blocks, each introduced by a ``// name: NAME`` line; th
 query's full name is ``FILE.NAME`` (``admin.ping`` is block ``ping`` of
 ``admin.cypher``). Queries take parameters only; nothing is ever formatted into
 their text. Files are read once per process.
+
+The package's own queries are in ``cypher/``; a program with queries of its own (the benchmarks,
+whose Cypher is no part of the package) adds its folder with ``add_folder``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import LiteralString, cast
 
 from graphsvc.errors import QueryNotFound
 
-__all__ = ["all_names", "cypher_dir", "query", "statements"]
+__all__ = ["add_folder", "all_names", "cypher_dir", "query", "statements"]
 
 _HEADER = re.compile(r"^//\s*name:\s*([A-Za-z_][A-Za-z0-9_]*)\s*$", re.MULTILINE)
 
@@ -29,10 +32,21 @@ def cypher_dir() -> Path:
     return Path(str(resources.files("graphsvc") / "_cypher"))
 
 
+_extra_folders: list[Path] = []
+
+
+def add_folder(folder: Path) -> None:
+    """Make the ``*.cypher`` files of ``folder`` loadable by name too (their names must be new)."""
+    folder = folder.resolve()
+    if folder not in _extra_folders:
+        _extra_folders.append(folder)
+        _load.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _load() -> dict[str, str]:
     named: dict[str, str] = {}
-    for path in sorted(cypher_dir().glob("*.cypher")):
+    for path in [path for folder in (cypher_dir(), *_extra_folders) for path in sorted(folder.glob("*.cypher"))]:
         text = path.read_text(encoding="utf-8")
         headers = list(_HEADER.finditer(text))
         for i, header in enumerate(headers):

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from graphsvc.conversations.enrich import BrandTerms, enrich
 from graphsvc.errors import InputError
 from graphsvc.ingest import normalize as norm
+from graphsvc.ingest.enrich import BrandTerms, enrich
 from graphsvc.ingest.readers import Record
 
 __all__ = ["COLUMNS", "EDGE_TYPES", "KINDS", "ConvertOptions", "convert"]
@@ -25,7 +25,7 @@ __all__ = ["COLUMNS", "EDGE_TYPES", "KINDS", "ConvertOptions", "convert"]
 #: The relationship types an edges file may name (allow-list; the Cypher per type is fixed).
 EDGE_TYPES = {"FOLLOWS": "follows", "FRIENDS_WITH": "friends_with", "CONNECTED_TO": "connected_to"}
 
-#: Accepted columns per kind: (column, required, what is expected). The README's import table mirrors this.
+#: Accepted columns per kind: (column, required, what is expected). docs/importing.md's tables mirror this.
 COLUMNS: dict[str, list[tuple[str, bool, str]]] = {
     "contacts": [
         ("source", True, "CRM name, e.g. salesforce (or give --source)"),

@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -89,17 +89,15 @@ def import_files(
 ) -> ImportSummary:
     """Import ``paths`` as ``kind`` ('contacts', 'identities', 'edges' or 'posts').
 
+    Posts find brand mentions and known topics only among ``options.brands`` and
+    ``options.vocabulary``: ``graphsvc.service.imports`` fills them from the graph.
     ``parallel`` converts records in worker processes; by default it does for contacts (whose
-    email, phone and name parsing costs ~0.2 ms a record) when the files hold more than
+    email, phone and name parsing is the costliest conversion) when the files hold more than
     ``PARALLEL_BYTES``. Other kinds convert faster than records travel between processes.
     """
     if kind not in KINDS:
         raise InputError(f"expected one of {list(KINDS)}, got {kind!r}", where="kind")
     options = options or ConvertOptions()
-    if kind == "posts" and options.brands is None:
-        from graphsvc.conversations.store import brand_terms, topic_vocabulary
-
-        options = replace(options, brands=brand_terms(db), vocabulary=topic_vocabulary(db))
     summary = ImportSummary(kind=kind, files=[str(p) for p in paths])
     began = time.perf_counter()
     with tempfile.TemporaryFile(prefix="graphsvc-import-") as spool:

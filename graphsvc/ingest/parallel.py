@@ -1,7 +1,7 @@
 """Converting records on every core: the validation pass of a large import, in order.
 
 Conversion (email syntax, E.164 phones, name parsing, post enrichment) is pure Python and
-costs 10-200 µs a record, while reading a CSV line costs a few. For a large file the
+costs far more per record than reading a CSV line. For a large file the
 reader stays in this process and chunks of records go to worker processes; results come
 back in input order, so errors and spooled batches are exactly those of a sequential run.
 At most ``2 * workers`` chunks are in flight: memory stays constant whatever the file size.

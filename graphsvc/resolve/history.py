@@ -20,7 +20,7 @@ from neo4j import ManagedTransaction
 from graphsvc.db import Database, query
 from graphsvc.errors import InputError, NotFound
 from graphsvc.resolve.cluster import new_person_id
-from graphsvc.resolve.records import member_of
+from graphsvc.resolve.records import member_of, pair_id
 from graphsvc.resolve.survivorship import FIELDS
 
 __all__ = ["audit_event", "detach_record", "edit_person", "get_person", "person_history", "split_person", "write_audit"]
@@ -67,7 +67,6 @@ def split_person(
     db: Database, person_id: str, records: Sequence[str], *, by: str, reason: str | None = None
 ) -> dict[str, Any]:
     """Move ``records`` (record keys such as ``identity:twitter:ada``) out of ``person_id`` into a new person."""
-    from graphsvc.resolve.run import pair_id  # run imports this module
 
     if not by.strip():
         raise InputError("expected the name of who splits", where="by")

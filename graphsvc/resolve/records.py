@@ -9,6 +9,7 @@ bios), so scoring millions of pairs does no parsing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +29,7 @@ __all__ = [
     "identity_record",
     "keep_rare_bio_terms",
     "name_usernames",
+    "pair_id",
     "record_key",
     "username_numbers",
 ]
@@ -55,6 +57,12 @@ _LINKEDIN_SUFFIX = re.compile(r"-[0-9a-f]{8}$")  # the id LinkedIn appends to a 
 def record_key(kind: str, source: str, key: str) -> str:
     """'identity:twitter:ada' or 'contact:salesforce:003A': the id of a record everywhere in resolution."""
     return f"{kind}:{source}:{key}"
+
+
+def pair_id(a: str, b: str) -> str:
+    """The stable id of the pair of record keys ``a`` and ``b`` (order does not matter)."""
+    low, high = sorted((a, b))
+    return "m-" + hashlib.blake2b(f"{low}|{high}".encode(), digest_size=8).hexdigest()
 
 
 def member_of(key: str) -> dict[str, str]:

@@ -8,7 +8,6 @@ last full run; everything else is left as it is.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import time
@@ -26,7 +25,7 @@ from graphsvc.resolve.compare import COMPARISONS, same_person_names, with_connec
 from graphsvc.resolve.history import audit_event, write_audit
 from graphsvc.resolve.model import MatchModel, Scorer, TermFrequencies, estimate_model, evidence, random_pairs
 from graphsvc.resolve.parallel import compare_levels, compare_pairs, score_pairs
-from graphsvc.resolve.records import Record, contact_record, identity_record, keep_rare_bio_terms, member_of
+from graphsvc.resolve.records import Record, contact_record, identity_record, keep_rare_bio_terms, member_of, pair_id
 from graphsvc.resolve.survivorship import DEFAULT_PRIORITY, Rule, golden_record
 
 __all__ = ["ResolveOptions", "ResolveSummary", "load_records", "merge_preview", "pair_id", "resolve"]
@@ -37,8 +36,8 @@ Progress = Callable[[str, int, int | None], None]
 @dataclass(frozen=True)
 class ResolveOptions:
     # Merge automatically at or above this probability. The model's probabilities run low between 0.3 and
-    # 0.8 (of `graphsvc synth` pairs scored 0.5-0.7, 73% were true; 0.7-0.8, 86%): at 0.7, B-cubed F1 rose
-    # from 0.964 to 0.969 at 2k people and from 0.947 to 0.949 at 20k against 0.9 (see the README).
+    # 0.8, where most pairs are still true ones, so the threshold sits below the band's top: how it was
+    # chosen, and what it gives, is in docs/resolution.md and docs/performance.md.
     threshold: float = 0.7
     review_min: float = 0.3  # queue for review between this and the threshold
     strong: float = 0.999  # may bridge two clusters of several units, or two accounts on one platform
@@ -74,12 +73,6 @@ class ResolveSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def pair_id(a: str, b: str) -> str:
-    """The stable id of the pair of record keys ``a`` and ``b`` (order does not matter)."""
-    low, high = sorted((a, b))
-    return "m-" + hashlib.blake2b(f"{low}|{high}".encode(), digest_size=8).hexdigest()
 
 
 @dataclass

@@ -22,10 +22,9 @@ from typing import Any, Literal
 
 from graphsvc.resolve.records import Record
 
-__all__ = ["DEFAULT_PRIORITY", "DEFAULT_RULES", "FIELDS", "RULES", "Rule", "golden_record"]
+__all__ = ["DEFAULT_PRIORITY", "DEFAULT_RULES", "FIELDS", "Rule", "golden_record"]
 
 Rule = Literal["source_priority", "most_recent", "most_frequent"]
-RULES: tuple[Rule, ...] = ("source_priority", "most_recent", "most_frequent")
 FIELDS = ("name", "email", "phone", "company", "title", "location", "avatar")
 DEFAULT_RULES: dict[str, Rule] = {
     "name": "source_priority",

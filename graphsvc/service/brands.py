@@ -1,4 +1,4 @@
-"""Brands for the API: advocates and detractors, and demand signals, with consent applied.
+"""Tracked brands: the list, the terms posts are enriched with, advocates and detractors, demand signals.
 
 Advocates and detractors are what the analytics run wrote (``graphsvc.analytics.advocacy``:
 ``(:Person)-[:ADVOCATES|DETRACTS {score, posts, sentiment, jobRun}]->(:Brand)``, the score being
@@ -8,18 +8,30 @@ of people to act on, so people whose consent for marketing or profiling is not g
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from graphsvc.conversations import rollups
-from graphsvc.conversations.store import list_brands
-from graphsvc.db import Database
+from graphsvc.db import Database, query
 from graphsvc.errors import InputError, NotFound
-from graphsvc.service import consent
+from graphsvc.ingest.enrich import BrandTerms, enrich
+from graphsvc.service import consent, conversations
 from graphsvc.service.cursors import Page, decode, page_size, paginate
 from graphsvc.service.values import plain
 
-__all__ = ["SIDES", "brand", "demand_signals", "stances"]
+__all__ = [
+    "SIDES",
+    "brand",
+    "brand_terms",
+    "demand_signals",
+    "enrich_all",
+    "list_brands",
+    "set_brand",
+    "stances",
+    "topic_vocabulary",
+]
+
+Progress = Callable[[str, int, int | None], None]
 
 #: side -> the relationship type the analytics run writes for it.
 SIDES = {"advocate": "ADVOCATES", "detractor": "DETRACTS"}
@@ -61,7 +73,7 @@ def stances(db: Database, name: str, side: str, *, first: int | None, after: str
 def demand_signals(
     db: Database, *, days: int, brand_name: str | None, limit: int, consent_default: str, as_of: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """``rollups.demand_signals`` without the posts of people whose consent rules them out of targeting.
+    """``conversations.demand_signals`` without the posts of people whose consent rules them out of targeting.
 
     Posts by identities no person holds yet stay: there is nobody's consent to read.
     """
@@ -70,7 +82,64 @@ def demand_signals(
     if brand_name is not None:
         _known(db, brand_name)
     # Ask for more than wanted: some rows may drop out for consent.
-    rows = rollups.demand_signals(db, days=days, brand=brand_name, limit=min(4 * limit, 2000), as_of=as_of)
+    rows = conversations.demand_signals(db, days=days, brand=brand_name, limit=min(4 * limit, 2000), as_of=as_of)
     people = sorted({row["personId"] for row in rows if row["personId"] is not None})
     allowed = consent.targetable(db, people, default=consent_default)
     return [row for row in rows if row["personId"] is None or row["personId"] in allowed][:limit]
+
+
+def list_brands(db: Database) -> list[dict[str, Any]]:
+    return db.read("conversations.brands")
+
+
+def brand_terms(db: Database) -> BrandTerms:
+    """The tracked brands as a matcher."""
+    return BrandTerms.from_rows(list_brands(db))
+
+
+def set_brand(
+    db: Database, name: str, *, aliases: Iterable[str] = (), products: Iterable[str] = (), category: str | None = None
+) -> dict[str, Any]:
+    """Track a brand (or change one): its name, aliases, products and the category people ask about."""
+    name = name.strip()
+    if not name:
+        raise InputError("expected a brand name", where="name")
+    clean = sorted({a.strip() for a in aliases if a.strip()}), sorted({p.strip() for p in products if p.strip()})
+    return db.write(
+        "conversations.set_brand",
+        brand=name,
+        aliases=clean[0],
+        products=clean[1],
+        category=(category or "").strip() or None,
+    )[0]
+
+
+def topic_vocabulary(db: Database, min_posts: int = 3) -> frozenset[str]:
+    return frozenset(row["name"] for row in db.read("conversations.topic_vocabulary", min=min_posts))
+
+
+def enrich_all(db: Database, *, batch_size: int = 5000, progress: Progress | None = None) -> int:
+    """Re-enrich every post with the current brands and topic vocabulary; returns posts written."""
+    brands, vocabulary = brand_terms(db), topic_vocabulary(db)
+    text = query("conversations.all_posts")
+    posts = db.read_tx(lambda tx: [record.data() for record in tx.run(text)])
+    written = 0
+    for start in range(0, len(posts), batch_size):
+        rows = []
+        for post in posts[start : start + batch_size]:
+            found = enrich(
+                post["text"] or "", hashtags=post["topics"], lang=post["lang"], brands=brands, vocabulary=vocabulary
+            )
+            rows.append(
+                {
+                    "platform": post["platform"],
+                    "postId": post["postId"],
+                    "props": found.as_props(),
+                    "brands": found.brands,
+                    "topics": found.topics,
+                }
+            )
+        written += db.write("conversations.write_enrichment", rows=rows)[0]["written"]
+        if progress:
+            progress("enrich", written, len(posts))
+    return written

@@ -23,6 +23,7 @@ from typing import Any
 
 from graphsvc.db import Database
 from graphsvc.errors import InputError, NotFound
+from graphsvc.service.rows import ConsentRow
 from graphsvc.service.values import plain
 
 __all__ = ["CHANNELS", "STATUSES", "TARGETING_PURPOSES", "effective", "params", "record_consent", "targetable"]
@@ -46,7 +47,7 @@ def params(default: str, purposes: Iterable[str] = TARGETING_PURPOSES) -> dict[s
     """The Cypher parameters of the consent predicate: ``$purposes`` and ``$consentDefault``.
 
     "Now", against which expiry is judged, is the database's statement clock (``datetime()``): one
-    clock for every API worker, and no time value to encode per query (the driver spent 30 us on one).
+    clock for every API worker, and no time value for the driver to encode per query.
     """
     return {"purposes": sorted(set(purposes)), "consentDefault": default}
 
@@ -72,7 +73,7 @@ def record_consent(
     given_at: datetime | None = None,
     withdrawn_at: datetime | None = None,
     expires_at: datetime | None = None,
-) -> dict[str, Any]:
+) -> ConsentRow:
     """Write one consent record for ``person_id``; returns it. ``withdrawn`` records default ``withdrawnAt`` to now."""
     check_purpose(purpose)
     if status not in STATUSES:
@@ -114,7 +115,8 @@ def record_consent(
     rows = db.write("consent.record", person=person_id, id=props["id"], props=props)
     if not rows:
         raise NotFound(f"no person {person_id!r}", hint="person ids come from `persons`, `search` or `person`")
-    return dict(plain(rows[0]["consent"]))
+    consent: ConsentRow = plain(rows[0]["consent"])
+    return consent
 
 
 def effective(db: Database, person_id: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from graphsvc.ingest import normalize as norm
 from graphsvc.ingest.fields import ConvertOptions, convert
 from graphsvc.ingest.readers import Record
 from graphsvc.service.cursors import Page, decode, page_size, paginate
+from graphsvc.service.rows import ContactRow, IdentityRow
 from graphsvc.service.values import plain
 
 __all__ = [
@@ -78,28 +79,33 @@ def identity_key(platform: str, handle: str, *, where: str = "handle") -> Key:
     return parsed.platform, parsed.key
 
 
-def _contact_row(row: Row) -> Row:
-    return {**plain(row["contact"]), "points": row["points"]}
+def contact_row(row: Row) -> ContactRow:
+    """A contact as ``api.cypher`` returns it (``contact`` and its ``points``), as one row."""
+    contact: ContactRow = plain(row["contact"])
+    contact["points"] = row["points"]
+    return contact
 
 
-def contacts_page(db: Database, contact_filter: ContactFilter, *, first: int | None, after: str | None) -> Page:
+def contacts_page(
+    db: Database, contact_filter: ContactFilter, *, first: int | None, after: str | None
+) -> Page[ContactRow]:
     """Contacts in (source, sourceId) order."""
     size = page_size(first)
     key = decode(after, "contact", 2)
     rows = db.read("api.contacts_page", after=key, limit=size + 1, **contact_filter.params())
-    return paginate([_contact_row(r) for r in rows], size, "contact", lambda row: [row["source"], row["sourceId"]])
+    return paginate([contact_row(r) for r in rows], size, "contact", lambda row: [row["source"], row["sourceId"]])
 
 
 def contacts_count(db: Database, contact_filter: ContactFilter) -> int:
     return int(db.read("api.contacts_count", **contact_filter.params())[0]["total"])
 
 
-def contacts_by_key(db: Database, keys: Sequence[Key]) -> dict[Key, Row]:
+def contacts_by_key(db: Database, keys: Sequence[Key]) -> dict[Key, ContactRow]:
     rows = db.read("api.contacts_by_key", keys=[list(k) for k in keys])
-    return {(r["contact"]["source"], r["contact"]["sourceId"]): _contact_row(r) for r in rows}
+    return {(r["contact"]["source"], r["contact"]["sourceId"]): contact_row(r) for r in rows}
 
 
-def identities_by_key(db: Database, keys: Sequence[Key]) -> dict[Key, Row]:
+def identities_by_key(db: Database, keys: Sequence[Key]) -> dict[Key, IdentityRow]:
     rows = db.read("api.identities_by_key", keys=[list(k) for k in keys])
     return {(r["identity"]["platform"], r["identity"]["key"]): plain(r["identity"]) for r in rows}
 

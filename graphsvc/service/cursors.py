@@ -11,7 +11,7 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 
@@ -55,16 +55,19 @@ def page_size(first: int | None, *, where: str = "first", maximum: int = MAX_PAG
     return size
 
 
+RowT = TypeVar("RowT")
+
+
 @dataclass
-class Page:
+class Page(Generic[RowT]):
     """One page of a list: its rows, each row's cursor, and whether more rows follow."""
 
-    rows: list[dict[str, Any]]
+    rows: list[RowT]
     cursors: list[str]
     has_next: bool
 
 
-def paginate(rows: list[dict[str, Any]], size: int, kind: str, key: Callable[[dict[str, Any]], list[Any]]) -> Page:
+def paginate(rows: list[RowT], size: int, kind: str, key: Callable[[RowT], list[Any]]) -> Page[RowT]:
     """Cut ``rows`` (fetched with LIMIT size + 1) into a page; ``key`` gives a row's sort key."""
     kept = rows[:size]
     return Page(rows=kept, cursors=[encode(kind, key(row)) for row in kept], has_next=len(rows) > size)

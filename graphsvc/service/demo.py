@@ -1,19 +1,22 @@
-"""The demo's data: a synthetic social CRM, imported, resolved and analysed once into an empty graph."""
+"""Synthetic data: `graphsvc synth` writes it; the demo imports, resolves and analyses it once into an empty graph."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graphsvc.analytics import JobParams, run_job
-from graphsvc.conversations.store import set_brand
 from graphsvc.db import Database
-from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import resolve
+from graphsvc.service import jobruns
+from graphsvc.service.brands import set_brand
+from graphsvc.service.imports import import_files
 from graphsvc.service.stats import graph_counts
 
-__all__ = ["IMPORT_ORDER", "load_demo"]
+if TYPE_CHECKING:
+    from graphsvc.synth.run import SynthSummary
+
+__all__ = ["IMPORT_ORDER", "load_demo", "synthesize"]
 
 #: The synth files in the order they import (identities before the edges and posts that name them).
 IMPORT_ORDER = (
@@ -26,6 +29,13 @@ IMPORT_ORDER = (
 Progress = Callable[[str, int, int | None], None]
 
 
+def synthesize(people: int, *, seed: int, out: Path, progress: Progress | None = None) -> SynthSummary:
+    """Write ``people`` synthetic people's import files and ground truth to ``out`` (see ``graphsvc.synth``)."""
+    from graphsvc.synth import generate  # Faker is imported only when data is really made
+
+    return generate(people, seed=seed, out=out, progress=progress)
+
+
 def load_demo(
     db: Database, *, people: int, seed: int, workdir: Path, batch_size: int, progress: Progress | None = None
 ) -> dict[str, Any]:
@@ -33,10 +43,10 @@ def load_demo(
     before = graph_counts(db)
     if before["contacts"] or before["identities"] or people <= 0:
         return {"loaded": False, "counts": before}
-    from graphsvc.synth import BRANDS, generate  # Faker is imported only when a demo is really loaded
+    from graphsvc.synth import BRANDS
 
     out = workdir / f"synth-{people}-{seed}"
-    generate(people, seed=seed, out=out)
+    synthesize(people, seed=seed, out=out)
     for brand in BRANDS:  # tracked before the posts import, so their mentions are found as posts arrive
         set_brand(db, brand.name, products=brand.products, category=brand.category)
     imported = {}
@@ -45,7 +55,8 @@ def load_demo(
         summary = import_files(db, kind, [out / name], batch_size=batch_size, progress=step)
         imported[kind] = summary.written
     resolved = resolve(db)
-    job = run_job(db, "all", JobParams(batch_size=batch_size))  # influence, communities, advocates for the API
+    # influence, communities, advocates for the API
+    job = jobruns.run(db, "all", jobruns.job_params(batch_size=batch_size))
     return {
         "loaded": True,
         "synth_dir": str(out),

@@ -1,5 +1,6 @@
-"""Analytics jobs started from the API: run in a background thread, watched until they finish.
+"""Analytics jobs as the front-ends start them: in the foreground (the CLI) or in a background thread (the API).
 
+``job_params`` checks what a caller asks for once, for both. ``run`` runs a job to its end.
 ``JobRunner.start`` begins ``graphsvc.analytics.run_job`` in a thread and returns the id of its
 ``JobRun`` as soon as the job has written it. The job itself makes sure that one runs at a time,
 across processes (the CLI and every API worker), and writes its progress on the JobRun every
@@ -9,16 +10,54 @@ second, so ``job_run`` tells any process the phase a job is in.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from graphsvc.analytics.jobs import KINDS, JobParams, new_run_id, run_job
+from graphsvc.analytics.jobs import KINDS, JobParams, JobReport, list_jobs, new_run_id, run_job
 from graphsvc.db import Database
-from graphsvc.errors import GraphsvcError, InputError, NotFound
+from graphsvc.errors import GraphsvcError, InputError, InternalError, NotFound
 from graphsvc.service.values import plain
 
-__all__ = ["JobRunner", "job_run"]
+__all__ = ["KINDS", "JobParams", "JobReport", "JobRunner", "check_kind", "job_params", "job_run", "list_jobs", "run"]
+
+Progress = Callable[[str, int, int | None], None]
 
 _START_TIMEOUT = 30.0
+
+
+def check_kind(kind: str, *, where: str = "kind") -> None:
+    """Raise ``InputError`` unless ``kind`` names a job."""
+    if kind not in KINDS:
+        raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", where=where)
+
+
+def job_params(
+    *,
+    batch_size: int,
+    platform: str | None = None,
+    since: datetime | None = None,
+    seed: int = JobParams.seed,
+    top_k: int = JobParams.top_k,
+    betweenness_k: int | None = JobParams.betweenness_k,
+) -> JobParams:
+    """The parameters of a run: ``platform`` folded to lower case, ``since`` a time with a UTC offset."""
+    if since is not None and since.tzinfo is None:
+        raise InputError(f"expected a time with a UTC offset, got {since.isoformat()!r}", where="since")
+    return JobParams(
+        platform=platform.strip().lower() if platform else None,
+        since=since,
+        seed=seed,
+        top_k=top_k,
+        betweenness_k=betweenness_k,
+        batch_size=batch_size,
+    )
+
+
+def run(db: Database, kind: str, params: JobParams, progress: Progress | None = None) -> JobReport:
+    """Run ``kind`` to its end; raises ``Conflict`` while another job runs (in any process)."""
+    check_kind(kind)
+    return run_job(db, kind, params, progress=progress)
 
 
 def job_run(db: Database, job_id: str) -> dict[str, Any]:
@@ -36,8 +75,7 @@ class JobRunner:
 
         Raises ``Conflict`` while another job runs (in any process).
         """
-        if kind not in KINDS:
-            raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", where="kind")
+        check_kind(kind)
         run_id = new_run_id(kind)
         begun = threading.Event()  # the job has started, or failed before it could
         started = threading.Event()  # the job has written its JobRun (its first report comes after)
@@ -57,10 +95,10 @@ class JobRunner:
 
         threading.Thread(target=work, name=f"graphsvc-job-{kind}", daemon=True).start()
         if not begun.wait(_START_TIMEOUT):
-            raise GraphsvcError(f"the {kind} job did not start within {_START_TIMEOUT:.0f} s")
+            raise InternalError(f"the {kind} job did not start within {_START_TIMEOUT:.0f} s")
         if not started.is_set():
             error = failure[0] if failure else None
             if isinstance(error, GraphsvcError):
                 raise error
-            raise GraphsvcError(f"the {kind} job failed to start: {error}")
+            raise InternalError(f"the {kind} job failed to start: {error}")
         return run_id

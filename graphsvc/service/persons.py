@@ -13,7 +13,9 @@ from typing import Any
 
 from graphsvc.db import Database
 from graphsvc.errors import InputError
+from graphsvc.service.contacts import contact_row
 from graphsvc.service.cursors import Page, decode, page_size, paginate
+from graphsvc.service.rows import CommunityRow, ConsentRow, ContactRow, IdentityRow, PersonRow
 from graphsvc.service.values import plain
 
 __all__ = [
@@ -57,14 +59,14 @@ class PersonFilter:
         }
 
 
-def _grouped(rows: list[Row], key: str, value: str) -> dict[Any, list[Row]]:
-    groups: dict[Any, list[Row]] = defaultdict(list)
+def _grouped(rows: list[Row], key: str, value: str) -> dict[Any, list[Any]]:
+    groups: dict[Any, list[Any]] = defaultdict(list)
     for row in rows:
         groups[row[key] if not isinstance(row[key], list) else tuple(row[key])].append(plain(row[value]))
     return dict(groups)
 
 
-def persons_page(db: Database, person_filter: PersonFilter, *, first: int | None, after: str | None) -> Page:
+def persons_page(db: Database, person_filter: PersonFilter, *, first: int | None, after: str | None) -> Page[PersonRow]:
     """Persons in id order; ``after`` is the cursor of the previous page's last row."""
     size = page_size(first)
     key = decode(after, "person")
@@ -76,29 +78,29 @@ def persons_count(db: Database, person_filter: PersonFilter) -> int:
     return int(db.read("api.persons_count", **person_filter.params())[0]["total"])
 
 
-def persons_by_id(db: Database, ids: Sequence[str]) -> dict[str, Row]:
+def persons_by_id(db: Database, ids: Sequence[str]) -> dict[str, PersonRow]:
     return {row["person"]["id"]: plain(row["person"]) for row in db.read("api.persons_by_id", ids=list(ids))}
 
 
-def persons_with_identities(db: Database, ids: Sequence[str]) -> dict[str, tuple[Row, list[Row]]]:
+def persons_with_identities(db: Database, ids: Sequence[str]) -> dict[str, tuple[PersonRow, list[IdentityRow]]]:
     """``persons_by_id`` and ``identities_of`` in one round trip: each found id's person and identities."""
-    found: dict[str, tuple[Row, list[Row]]] = {}
+    found: dict[str, tuple[PersonRow, list[IdentityRow]]] = {}
     for row in db.read("api.persons_with_identities", ids=list(ids)):
         members = sorted((plain(i) for i in row["identities"]), key=lambda i: (i["platform"], i["key"]))
         found[row["person"]["id"]] = (plain(row["person"]), members)
     return found
 
 
-def identities_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+def identities_of(db: Database, ids: Sequence[str]) -> dict[str, list[IdentityRow]]:
     """Each person's identities: its members and its contacts' contact points."""
     return _grouped(db.read("api.person_identities", ids=list(ids)), "person", "identity")
 
 
-def contacts_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+def contacts_of(db: Database, ids: Sequence[str]) -> dict[str, list[ContactRow]]:
     rows = db.read("api.person_contacts", ids=list(ids))
-    groups: dict[str, list[Row]] = defaultdict(list)
+    groups: dict[str, list[ContactRow]] = defaultdict(list)
     for row in rows:
-        groups[row["person"]].append({**plain(row["contact"]), "points": row["points"]})
+        groups[row["person"]].append(contact_row(row))
     return dict(groups)
 
 
@@ -116,17 +118,17 @@ def stances_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
     return dict(groups)
 
 
-def consents_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+def consents_of(db: Database, ids: Sequence[str]) -> dict[str, list[ConsentRow]]:
     """Each person's consent records, most recent first."""
     return _grouped(db.read("api.person_consents", ids=list(ids)), "person", "consent")
 
 
-def communities_by_id(db: Database, ids: Sequence[str]) -> dict[str, Row]:
+def communities_by_id(db: Database, ids: Sequence[str]) -> dict[str, CommunityRow]:
     rows = db.read("api.communities_by_id", ids=list(ids))
     return {row["community"]["id"]: plain(row["community"]) for row in rows}
 
 
-def communities_page(db: Database, *, first: int | None, after: str | None) -> Page:
+def communities_page(db: Database, *, first: int | None, after: str | None) -> Page[CommunityRow]:
     """Communities, largest first."""
     size = page_size(first)
     key = decode(after, "community", 2)

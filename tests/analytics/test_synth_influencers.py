@@ -15,9 +15,9 @@ import pytest
 
 from graphsvc.analytics import run_job
 from graphsvc.db import Database
-from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import resolve
 from graphsvc.service.demo import IMPORT_ORDER
+from graphsvc.service.imports import import_files
 from graphsvc.synth import generate
 from tests.analytics.graphs import rows
 

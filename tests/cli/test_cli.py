@@ -78,3 +78,18 @@ def test_a_bad_option_is_reported_as_json_with_json(settings: Settings, args: li
     assert error["hint"].startswith("Usage: graphsvc ")
     as_text = run_cli(settings, *args, check=False)  # for people: click's own rendering
     assert as_text.returncode == 2 and message in as_text.stderr and as_text.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "code"),
+    [
+        (["person", "show", "p-nobody"], 1, "NOT_FOUND"),
+        (["db", "cypher", "RETUR 1"], 2, "CYPHER_ERROR"),
+        (["jobs", "run", "everything"], 2, "BAD_USER_INPUT"),
+    ],
+)
+def test_exit_codes_follow_whose_fault_it_is(
+    settings: Settings, db: Database, args: list[str], exit_code: int, code: str
+) -> None:
+    done = run_cli(settings, *args, "--json", check=False)
+    assert (done.returncode, json.loads(done.stdout)["code"]) == (exit_code, code)

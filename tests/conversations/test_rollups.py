@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from graphsvc.config import Settings
-from graphsvc.conversations import rollups
-from graphsvc.conversations.store import enrich_all, set_brand
 from graphsvc.db import Database
 from graphsvc.errors import InputError, NotFound
-from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import resolve
+from graphsvc.service import conversations as rollups
+from graphsvc.service.brands import enrich_all, set_brand
+from graphsvc.service.imports import import_files
 from tests.ingest.test_import import write_jsonl
 from tests.support import run_json
 

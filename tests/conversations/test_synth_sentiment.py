@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from graphsvc.conversations.enrich import BrandTerms
+from graphsvc.ingest.enrich import BrandTerms
 from graphsvc.ingest.fields import ConvertOptions, convert
 from graphsvc.ingest.readers import read_records
 from graphsvc.synth import BRANDS, generate

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from graphsvc.db import Database
-from graphsvc.errors import CypherError, DatabaseUnavailable
+from graphsvc.errors import CypherError, DatabaseUnavailable, QueryFailed, is_callers
 from tests.support import free_port
 
 
@@ -58,6 +58,12 @@ def test_parameters_are_never_spliced_into_text(db: Database) -> None:
 def test_syntax_error_is_translated(db: Database) -> None:
     with pytest.raises(CypherError, match="SyntaxError"):
         db.adhoc("RETUR 1", {}, allow_write=False)
+
+
+def test_a_named_query_the_server_rejects_is_our_fault_not_the_callers(db: Database) -> None:
+    with pytest.raises(QueryFailed, match="ParameterMissing") as info:
+        db.read("resolve.candidate")  # the query needs $id
+    assert not is_callers(info.value) and info.value.exit_code == 5
 
 
 def test_unreachable_server_is_database_unavailable() -> None:

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc.db.queries import all_names, query, statements
+from graphsvc.db.queries import add_folder, all_names, query, statements
 from graphsvc.errors import QueryNotFound
 
 ROOT = Path(__file__).resolve().parents[2]
+FOLDERS = (ROOT / "cypher", ROOT / "bench" / "cypher")
+add_folder(FOLDERS[1])  # the benchmarks' queries are checked too, though the package does not ship them
 _REFERENCE = re.compile(r"""["']([a-z_]+\.[a-z_0-9]+)["']""")
 
 
@@ -26,7 +28,7 @@ def test_every_defined_query_is_used() -> None:
 
 
 def test_every_referenced_query_exists() -> None:
-    files = {path.stem for path in (ROOT / "cypher").glob("*.cypher")}
+    files = {path.stem for folder in FOLDERS for path in folder.glob("*.cypher")}
     referenced = {m for m in _REFERENCE.findall(_python_sources("graphsvc", "bench")) if m.split(".")[0] in files}
     assert referenced - set(all_names()) == set()
 

@@ -13,7 +13,7 @@ from graphsvc.resolve import resolve
 from graphsvc.resolve.datasets import febrl_files
 from graphsvc.resolve.evaluate import evaluate, read_truth
 
-#: The README reports the measured figures; these floors catch a regression.
+#: docs/performance.md reports the measured figures; these floors catch a regression.
 FLOORS = {"dataset1": 0.98, "dataset3": 0.98}
 
 

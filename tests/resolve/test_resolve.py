@@ -15,8 +15,9 @@ from graphsvc.db import Database
 from graphsvc.errors import NotFound
 from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import ResolveOptions, resolve
+from graphsvc.resolve.records import pair_id
 from graphsvc.resolve.review import decide, review_queue
-from graphsvc.resolve.run import load_records, pair_id
+from graphsvc.resolve.run import load_records
 from tests.ingest.test_import import CONTACT_HEADER, write_csv
 from tests.resolve.conftest import IDENTITY_HEADER, TRUTH
 from tests.support import run_json

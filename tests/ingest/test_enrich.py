@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graphsvc.conversations.enrich import BrandTerms, enrich
+from graphsvc.ingest.enrich import BrandTerms, enrich
 
 LABELLED = Path(__file__).with_name("labelled_posts.csv")
 BRANDS = BrandTerms.from_rows(
@@ -18,7 +18,7 @@ BRANDS = BrandTerms.from_rows(
         {"name": "Initech", "aliases": ["Initech Inc"], "products": ["Initech CRM"], "category": "CRM"},
     ]
 )
-#: The README reports the measured accuracy; this floor catches a regression.
+#: docs/performance.md reports the measured accuracy; this floor catches a regression.
 ACCURACY_FLOOR = 0.75
 
 

@@ -1,1 +1,0 @@
-"""Conversations: what people say (sentiment, topics, brands, questions) and how it trends."""
