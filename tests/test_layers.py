@@ -12,7 +12,7 @@ from pathlib import Path
 import grimp
 
 PACKAGE = Path(__file__).resolve().parents[1] / "graphsvc"
-FRONT_ENDS = ("cli", "api")
+FRONT_ENDS = ("cli", "api", "console")
 
 #: ``Database`` methods that run Cypher: only ``graphsvc.db`` and the layers below the front-ends call them.
 RUNS_CYPHER = frozenset({"read", "write", "read_tx", "write_tx", "run_statement", "run_batched"})

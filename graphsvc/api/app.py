@@ -1,4 +1,4 @@
-"""The starlette application: GraphQL at /graphql (HTTP and graphql-transport-ws), /healthz and /readyz.
+"""The starlette application: GraphQL at /graphql (HTTP, graphql-transport-ws, GraphiQL), /healthz, /readyz, /static.
 
 The lifespan owns the driver (unless the caller passes one) and a thread pool sized for the
 driver's blocking calls. Every GraphQL error carries ``extensions.code``.
@@ -18,7 +18,7 @@ import orjson
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -33,6 +33,8 @@ from graphsvc.api.context import Context
 from graphsvc.api.schema import build_schema
 from graphsvc.api.workers import serve_workers
 from graphsvc.config import Settings
+from graphsvc.console.graphiql import graphiql_page
+from graphsvc.console.static_files import static_mount
 from graphsvc.db import Database
 from graphsvc.errors import DatabaseUnavailable, GraphsvcError
 from graphsvc.service.jobruns import JobRunner
@@ -62,7 +64,7 @@ def error_code(error: GraphQLError) -> str:
 
 
 class _GraphQL(GraphQL):
-    """Strawberry's ASGI app, with our context (caller, DataLoaders) and error codes."""
+    """Strawberry's ASGI app, with our context (caller, DataLoaders), error codes and GraphiQL page."""
 
     def __init__(self, app_state: Any, settings: Settings) -> None:
         super().__init__(build_schema(settings), subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
@@ -77,6 +79,10 @@ class _GraphQL(GraphQL):
         return Context(
             db=db, settings=self.settings, request=request, response=response, principal=principal, jobs=self.jobs
         )
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """GraphiQL from the package's own files (``graphsvc.console.graphiql``), not strawberry's CDN page."""
+        return HTMLResponse(graphiql_page())
 
     async def on_ws_connect(self, context: Context) -> Any:  # type: ignore[override]
         """A key in the connection_init payload replaces the one (if any) of the upgrade request."""
@@ -157,6 +163,7 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            static_mount(),
         ]
     )
     return app
