@@ -334,7 +334,8 @@ SET k.lastUsedAt = $now
 RETURN k {.id, .name, .role} AS key;
 
 // name: record_access
-// Who received which persons' data (exports): issue 8 answers "which keys received this person's data".
+// Who received which persons' data (exports, and persons opened in the console): issue 8 answers
+// "which keys (or console users) received this person's data".
 MERGE (a:AccessEvent {id: $id})
-ON CREATE SET a.at = $at, a.apiKeyId = $apiKeyId, a.operation = $operation, a.personIds = $personIds
+ON CREATE SET a.at = $at, a.apiKeyId = $apiKeyId, a.user = $user, a.operation = $operation, a.personIds = $personIds
 RETURN a.id AS id;

@@ -58,3 +58,10 @@ CREATE CONSTRAINT joblock_name IF NOT EXISTS FOR (l:JobLock) REQUIRE l.name IS U
 // served only that query, and the planner preferred it on small graphs.
 CREATE INDEX person_influence_id IF NOT EXISTS FOR (p:Person) ON (p.influence, p.id);
 DROP INDEX person_influence IF EXISTS;
+
+// name: v7
+// Console sign-in: user accounts by name, and sessions found by the hash of their token.
+CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE;
+CREATE CONSTRAINT session_token_hash IF NOT EXISTS FOR (s:Session) REQUIRE s.tokenHash IS UNIQUE;
+// Marketers' saved segments, by name.
+CREATE CONSTRAINT saved_segment_name IF NOT EXISTS FOR (s:SavedSegment) REQUIRE s.name IS UNIQUE;

@@ -36,7 +36,7 @@ RETURN p {.*} AS person,
        COLLECT { MATCH (p)-[r:ADVOCATES|DETRACTS]->(b:Brand)
                  RETURN {brand: b.name, side: type(r), score: r.score, posts: r.posts, sentiment: r.sentiment} }
          AS brandStances,
-       COLLECT { MATCH (a:AccessEvent) WHERE p.id IN a.personIds RETURN a {.id, .at, .apiKeyId, .operation} }
+       COLLECT { MATCH (a:AccessEvent) WHERE p.id IN a.personIds RETURN a {.id, .at, .apiKeyId, .user, .operation} }
          AS accessEvents,
        COLLECT { MATCH (a:AuditEvent {personId: p.id}) RETURN a {.*} ORDER BY a.at } AS auditTrail;
 

@@ -136,6 +136,25 @@ class Settings(BaseSettings):
         description="Seconds the API trusts a verified API key before checking it in Neo4j again "
         "(a revoked key stops working within this time; 0 checks every request).",
     )
+    session_hours: float = Field(
+        12.0,
+        gt=0,
+        le=24 * 366,
+        description="Hours a console sign-in lasts (the session cookie's lifetime); then the user signs in again.",
+    )
+    session_cache_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="Seconds an API process trusts a verified console session before checking it in Neo4j "
+        "again. Signing out or disabling a user takes effect at once in the process that did it, and "
+        "within this time in the others (0 checks every request).",
+    )
+    login_max_failures: int = Field(
+        5, ge=1, le=1000, description="Failed console sign-ins in a row that lock a user out for a while."
+    )
+    login_lock_minutes: float = Field(
+        15.0, gt=0, le=24 * 60, description="Minutes a user stays locked out after too many failed sign-ins."
+    )
     consent_default: Literal["granted", "denied"] = Field(
         "granted",
         description="Consent assumed for a purpose with no (unexpired) record: 'granted' (opt-out, "

@@ -12,6 +12,7 @@ and whether its message reaches the caller or is masked and logged under an id.
     |   |-- InputError             a bad row, field or argument (names the place)     BAD_USER_INPUT
     |   |-- CypherError            the caller's own Cypher was rejected               CYPHER_ERROR
     |   |-- Unauthenticated        no valid credentials                               UNAUTHENTICATED
+    |   |-- TooManyAttempts        sign-ins refused for a while after failures        TOO_MANY_ATTEMPTS
     |   |-- Forbidden              the caller's role may not do this                  FORBIDDEN
     |   |-- Conflict               the graph's state forbids it now (a job runs)      CONFLICT
     |   `-- NotFound               the entity asked for does not exist     exit 1     NOT_FOUND
@@ -43,6 +44,7 @@ __all__ = [
     "QueryFailed",
     "QueryNotFound",
     "ServerError",
+    "TooManyAttempts",
     "Unauthenticated",
     "UsageError",
     "is_callers",
@@ -99,6 +101,16 @@ class Unauthenticated(UsageError):
     """The request carries no usable credentials (an unknown, revoked or malformed key)."""
 
     code = "UNAUTHENTICATED"
+
+
+class TooManyAttempts(UsageError):
+    """Too many failed sign-ins: the account refuses them until ``retry_after`` seconds have passed."""
+
+    code = "TOO_MANY_ATTEMPTS"
+
+    def __init__(self, message: str, *, retry_after: int = 0, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
 
 
 class Forbidden(UsageError):

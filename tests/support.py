@@ -69,16 +69,25 @@ def cli_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "graphsvc.cli.main", *args]
 
 
-def run_cli(settings: Any, *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run `graphsvc ARGS` as a user would; with ``check`` a non-zero exit fails with its output."""
+def run_cli(
+    settings: Any, *args: str, check: bool = True, timeout: float = 300, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `graphsvc ARGS` as a user would (``input`` on its stdin); with ``check`` a non-zero exit fails
+    with its output."""
     proc = subprocess.run(
-        cli_command(*args), capture_output=True, text=True, env=cli_env(settings), timeout=timeout, check=False
+        cli_command(*args),
+        capture_output=True,
+        text=True,
+        env=cli_env(settings),
+        timeout=timeout,
+        check=False,
+        input=input,
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"graphsvc {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
     return proc
 
 
-def run_json(settings: Any, *args: str, check: bool = True, timeout: float = 300) -> Any:
+def run_json(settings: Any, *args: str, check: bool = True, timeout: float = 300, input: str | None = None) -> Any:
     """`graphsvc ARGS --json`, parsed."""
-    return json.loads(run_cli(settings, *args, "--json", check=check, timeout=timeout).stdout)
+    return json.loads(run_cli(settings, *args, "--json", check=check, timeout=timeout, input=input).stdout)

@@ -1,7 +1,8 @@
 """The starlette application: GraphQL at /graphql (HTTP, graphql-transport-ws, GraphiQL), /healthz, /readyz, /static.
 
-The lifespan owns the driver (unless the caller passes one) and a thread pool sized for the
-driver's blocking calls. Every GraphQL error carries ``extensions.code``.
+The console's sign-in is under /console (``graphsvc.api.sessions``). The lifespan owns the driver
+(unless the caller passes one) and a thread pool sized for the driver's blocking calls. Every
+GraphQL error carries ``extensions.code``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from graphsvc import __version__
 from graphsvc.api.auth import KeyCache, resolve_principal, secret_from
 from graphsvc.api.context import Context
 from graphsvc.api.schema import build_schema
+from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, session_routes
 from graphsvc.api.workers import serve_workers
 from graphsvc.config import Settings
 from graphsvc.console.graphiql import graphiql_page
@@ -38,6 +40,7 @@ from graphsvc.console.static_files import static_mount
 from graphsvc.db import Database
 from graphsvc.errors import DatabaseUnavailable, GraphsvcError
 from graphsvc.service.jobruns import JobRunner
+from graphsvc.service.sessions import SessionCache
 
 __all__ = ["create_app", "error_code", "run_server", "server_app"]
 
@@ -71,11 +74,22 @@ class _GraphQL(GraphQL):
         self.app_state = app_state
         self.settings = settings
         self.keys = KeyCache(settings.apikey_cache_seconds)
+        self.sessions = SessionCache(settings.session_cache_seconds)
         self.jobs = JobRunner()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except CsrfRefused as refused:  # raised by get_context, before anything ran or was sent
+            await refused.response()(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
         db = self.app_state.db
-        principal = await resolve_principal(secret_from(request.headers), db, self.settings, self.keys)
+        secret = secret_from(request.headers)
+        if secret is None and SESSION_COOKIE in request.cookies:  # a key always wins over the cookie
+            principal = await cookie_principal(request, db, self.settings, self.sessions)
+        else:
+            principal = await resolve_principal(secret, db, self.settings, self.keys)
         return Context(
             db=db, settings=self.settings, request=request, response=response, principal=principal, jobs=self.jobs
         )
@@ -163,6 +177,7 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *session_routes(settings, graphql.sessions),
             static_mount(),
         ]
     )

@@ -1,7 +1,8 @@
 """Who is asking: API keys to roles, and the permission checks of the schema.
 
 A request carries its key as ``Authorization: Bearer gsk_...`` or ``X-API-Key: gsk_...`` (over
-graphql-transport-ws: in the ``connection_init`` payload, under either name). No key: the role of
+graphql-transport-ws: in the ``connection_init`` payload, under either name). No key but a console
+session cookie: the signed-in user's role (``graphsvc.api.sessions``). Neither: the role of
 ``GRAPHSVC_ANONYMOUS_ROLE`` (viewer in development, none in production). A key that is malformed,
 unknown or revoked is refused (``UNAUTHENTICATED``), never downgraded to anonymous.
 
@@ -61,11 +62,15 @@ class Principal:
     role: str | None
     key_id: str | None = None
     key_name: str | None = None
-    problem: str | None = None  # why a presented key was refused
+    problem: str | None = None  # why presented credentials (a key, a console session) were refused
+    user: str | None = None  # the console user, for a request signed in by a session cookie
+    problem_hint: str | None = None  # what to do about ``problem``, when not "send a live key"
 
     @property
     def actor(self) -> str:
-        """Who acts, as the audit trail names it: ``apikey:<id>`` or ``anonymous``."""
+        """Who acts, as the audit trail names it: ``user:<name>``, ``apikey:<id>`` or ``anonymous``."""
+        if self.user:
+            return f"user:{self.user}"
         return f"apikey:{self.key_id}" if self.key_id else "anonymous"
 
     @property
@@ -75,14 +80,17 @@ class Principal:
     def require(self, minimum: str, what: str) -> None:
         """Raise unless this principal's role is ``minimum`` or above."""
         if self.problem:
-            raise Unauthenticated(self.problem, hint="send a live key as 'Authorization: Bearer gsk_...'")
+            raise Unauthenticated(
+                self.problem, hint=self.problem_hint or "send a live key as 'Authorization: Bearer gsk_...'"
+            )
         if self.role is None:
             raise Unauthenticated(
                 f"{what} needs an API key (role {minimum} or above)",
                 hint="send one as 'Authorization: Bearer gsk_...' or 'X-API-Key: gsk_...'",
             )
         if not role_at_least(self.role, minimum):
-            raise Forbidden(f"{what} needs role {minimum} or above; this key has role {self.role}")
+            holder = "user" if self.user else "key"
+            raise Forbidden(f"{what} needs role {minimum} or above; this {holder} has role {self.role}")
 
 
 class KeyCache:

@@ -129,9 +129,8 @@ class Mutation(GovernanceMutation):
         description="Everything held on a person, as JSON (recorded as an access event).", extensions=needs("analyst")
     )
     async def export_subject(self, info: Ctx, person_id: strawberry.ID) -> JSON:
-        data = await info.context.call(
-            subjects.export_subject, str(person_id), api_key_id=info.context.principal.key_id
-        )
+        who = info.context.principal
+        data = await info.context.call(subjects.export_subject, str(person_id), api_key_id=who.key_id, user=who.user)
         return JSON(data)
 
     @strawberry.mutation(

@@ -26,6 +26,7 @@ from graphsvc.api.results import JobRun, MatchCandidate, SearchHit, Segment, War
 from graphsvc.api.types import Community, Contact, Identity, Person, PersonConnection, person_connection
 from graphsvc.service import health as health_service
 from graphsvc.service import jobruns, paths, review, search, segments
+from graphsvc.service.audit import record_access
 from graphsvc.service.contacts import ContactFilter, contact_key, identity_key
 from graphsvc.service.influencers import InfluencerFilter
 from graphsvc.service.persons import PersonFilter
@@ -45,11 +46,15 @@ class Health:
     graphsvc_version: str
 
 
-@strawberry.type(description="Who is asking: the API key's id, name and role (or the anonymous role).")
+@strawberry.type(
+    description="Who is asking: the API key's id, name and role, the console user's name and role, "
+    "or the anonymous role."
+)
 class Caller:
     role: str | None
     key_id: str | None
     key_name: str | None
+    user: str | None = strawberry.field(description="The console user signed in by a session cookie, if any.")
 
 
 @strawberry.type
@@ -62,13 +67,16 @@ class Query(ConversationsQuery, GovernanceQuery):
     @strawberry.field(description="The caller's role (open to everyone: tells a client what it may ask).")
     def me(self, info: Ctx) -> Caller:
         who = info.context.principal
-        return Caller(role=who.role, key_id=who.key_id, key_name=who.key_name)
+        return Caller(role=who.role, key_id=who.key_id, key_name=who.key_name, user=who.user)
 
     @strawberry.field(description="One person by id.", extensions=needs("viewer"))
     async def person(self, info: Ctx, id: strawberry.ID) -> Person | None:
         loaders = info.context.loaders
         loader = loaders.person_with_identities if selects(info, "identities") else loaders.person
         row = await loader.load(str(id))
+        user = info.context.principal.user
+        if row and user:  # a console user opened a person: the access log says who (API keys are not logged)
+            await info.context.call(record_access, api_key_id=None, user=user, operation="person", person_ids=[id])
         return Person.from_row(row) if row else None
 
     @strawberry.field(description="One CRM contact by id (`source:sourceId`).", extensions=needs("viewer"))

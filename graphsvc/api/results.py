@@ -126,6 +126,7 @@ class Segment:
             max_rows=context.settings.export_max_rows,
             after=after,
             api_key_id=context.principal.key_id,
+            user=context.principal.user,
         )
         return SegmentExport(
             format=format,

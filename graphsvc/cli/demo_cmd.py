@@ -13,7 +13,7 @@ from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit, progress_bar
 from graphsvc.config import get_settings
 from graphsvc.db import migrate
-from graphsvc.service.demo import load_demo
+from graphsvc.service.demo import demo_accounts, load_demo
 
 _EXAMPLE = "{ health { neo4jVersion schemaVersion } }"
 
@@ -26,7 +26,8 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API after loading.")] = True,
     as_json: JsonFlag = False,
 ) -> None:
-    """Start Neo4j, apply the schema, load the demo data once, and serve the API."""
+    """Start Neo4j, apply the schema, load the demo data once, give the console one account per role
+    (new passwords every time, printed here), and serve the API and the console."""
     settings = get_settings()
     if serve:
         ensure_port_free(settings.host, settings.port)  # before minutes of loading
@@ -44,7 +45,10 @@ def demo(
                 progress=progress,
             )
         counts = loaded["counts"]
+        accounts = demo_accounts(db)
         url = f"http://{settings.host}:{settings.port}/graphql"
+        console_url = f"http://{settings.host}:{settings.port}/"
+        sign_ins = "\n".join(f"  {a['user']:<9} {a['password']}  (role {a['role']})" for a in accounts)
         what = "loaded a synthetic CRM" if loaded["loaded"] else "the graph already holds data (kept as it is)"
         emit(
             {
@@ -52,12 +56,15 @@ def demo(
                 "url": url,
                 "neo4j": db.uri,
                 "schema_version": report.after,
+                "console": console_url,
+                "accounts": accounts,
                 **loaded,
             },
             as_json,
             f"Neo4j at {db.uri}, schema v{report.after}; {what}: {counts['contacts']:,} contacts, "
             f"{counts['identities']:,} identities, {counts['persons']:,} persons, {counts['posts']:,} posts, "
             f"{counts['relationships']:,} relationships.\n"
+            f"The console: [bold]{console_url}[/]; sign in as (user, password):\n{sign_ins}\n"
             + (
                 f"Point a browser at [bold]{url}[/] (GraphiQL) and run: {_EXAMPLE}\nCtrl+C stops the API; "
                 "`graphsvc neo4j stop` stops Neo4j."

@@ -25,6 +25,7 @@ from graphsvc.cli import (
     serve_cmd,
     subject_cmd,
     synth_cmd,
+    user_cmd,
 )
 from graphsvc.cli.output import err_console
 from graphsvc.errors import GraphsvcError, InternalError
@@ -46,6 +47,7 @@ app.add_typer(review_cmd.app, name="review")
 app.add_typer(person_cmd.app, name="person")
 app.add_typer(jobs_cmd.app, name="jobs")
 app.add_typer(apikey_cmd.app, name="apikey")
+app.add_typer(user_cmd.app, name="user")
 app.add_typer(subject_cmd.consent_app, name="consent")
 app.add_typer(subject_cmd.subject_app, name="subject")
 app.add_typer(brands_cmd.app, name="brands")

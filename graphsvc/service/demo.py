@@ -1,7 +1,9 @@
-"""Synthetic data: `graphsvc synth` writes it; the demo imports, resolves and analyses it once into an empty graph."""
+"""Synthetic data: `graphsvc synth` writes it; the demo imports, resolves and analyses it once into an empty graph,
+and gives the console one account per role."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -9,14 +11,16 @@ from typing import TYPE_CHECKING, Any
 from graphsvc.db import Database
 from graphsvc.resolve import resolve
 from graphsvc.service import jobruns
+from graphsvc.service.apikeys import ROLES
 from graphsvc.service.brands import set_brand
 from graphsvc.service.imports import import_files
 from graphsvc.service.stats import graph_counts
+from graphsvc.service.users import reset_user
 
 if TYPE_CHECKING:
     from graphsvc.synth.run import SynthSummary
 
-__all__ = ["IMPORT_ORDER", "load_demo", "synthesize"]
+__all__ = ["IMPORT_ORDER", "demo_accounts", "load_demo", "synthesize"]
 
 #: The synth files in the order they import (identities before the edges and posts that name them).
 IMPORT_ORDER = (
@@ -34,6 +38,20 @@ def synthesize(people: int, *, seed: int, out: Path, progress: Progress | None =
     from graphsvc.synth import generate  # Faker is imported only when data is really made
 
     return generate(people, seed=seed, out=out, progress=progress)
+
+
+def demo_accounts(db: Database) -> list[dict[str, str]]:
+    """One console account per role, named after its role, each reset to a fresh random password.
+
+    Run at every `graphsvc demo`: the passwords are printed then and stored only hashed, so a demo
+    started again hands out new ones (and signs the old sessions out).
+    """
+    accounts = []
+    for role in ROLES:
+        password = secrets.token_urlsafe(12)  # 16 characters
+        reset_user(db, name=role, role=role, password=password)
+        accounts.append({"user": role, "role": role, "password": password})
+    return accounts
 
 
 def load_demo(

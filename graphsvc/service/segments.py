@@ -137,6 +137,7 @@ def segment_export(
     max_rows: int,
     after: str | None = None,
     api_key_id: str | None = None,
+    user: str | None = None,
 ) -> Export:
     """Up to ``max_rows`` members after ``after`` as CSV or JSON; PII columns only when ``pii``."""
     if fmt not in FORMATS:
@@ -157,7 +158,11 @@ def segment_export(
     event = None
     if shaped:
         event = record_access(
-            db, api_key_id=api_key_id, operation=f"segment.export.{fmt}", person_ids=[row["id"] for row in shaped]
+            db,
+            api_key_id=api_key_id,
+            user=user,
+            operation=f"segment.export.{fmt}",
+            person_ids=[row["id"] for row in shaped],
         )
     end = encode("segment", [shaped[-1]["id"]]) if shaped else None
     return Export(format=fmt, rows=len(shaped), data=data, end_cursor=end, has_more=has_more, access_event=event)

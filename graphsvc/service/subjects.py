@@ -48,7 +48,9 @@ class Erasure:
         return asdict(self)
 
 
-def export_subject(db: Database, person_id: str, *, api_key_id: str | None = None) -> dict[str, Any]:
+def export_subject(
+    db: Database, person_id: str, *, api_key_id: str | None = None, user: str | None = None
+) -> dict[str, Any]:
     """Everything held on ``person_id`` as JSON-ready data (an access event records who received it)."""
     rows = db.read("subjects.export", person=person_id)
     if not rows:
@@ -58,7 +60,9 @@ def export_subject(db: Database, person_id: str, *, api_key_id: str | None = Non
         if isinstance(candidate.get("evidence"), str):
             candidate["evidence"] = json.loads(candidate["evidence"])
     data["exportedAt"] = datetime.now(UTC).isoformat()
-    data["accessEvent"] = record_access(db, api_key_id=api_key_id, operation="exportSubject", person_ids=[person_id])
+    data["accessEvent"] = record_access(
+        db, api_key_id=api_key_id, user=user, operation="exportSubject", person_ids=[person_id]
+    )
     return dict(data)
 
 
