@@ -104,7 +104,7 @@ RETURN count(r) AS written;
 UNWIND $rows AS row
 MERGE (c:Community {id: row.id})
 SET c.size = row.size, c.persons = row.persons, c.topMembers = row.topMembers, c.topTopics = row.topTopics,
-    c.jobRun = $run
+    c.ties = row.ties, c.tieWeights = row.tieWeights, c.jobRun = $run
 RETURN count(c) AS written;
 
 // name: write_memberships

@@ -154,13 +154,13 @@ ORDER BY person, coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.record
 // name: communities_by_id
 UNWIND $ids AS id
 MATCH (c:Community {id: id})
-RETURN c {.id, .size, .persons, .topMembers, .topTopics, .jobRun} AS community;
+RETURN c {.id, .size, .persons, .topMembers, .topTopics, .ties, .tieWeights, .jobRun} AS community;
 
 // name: communities_page
 // Largest first; $after is [size, id] of the last row, or null.
 MATCH (c:Community)
 WHERE $after IS NULL OR c.size < $after[0] OR (c.size = $after[0] AND c.id > $after[1])
-RETURN c {.id, .size, .persons, .topMembers, .topTopics, .jobRun} AS community
+RETURN c {.id, .size, .persons, .topMembers, .topTopics, .ties, .tieWeights, .jobRun} AS community
 ORDER BY c.size DESC, c.id
 LIMIT $limit;
 

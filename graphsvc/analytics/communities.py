@@ -8,7 +8,7 @@ first (ties broken by their smallest member), so their index is a stable label w
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -90,3 +90,22 @@ def summarize(
         named = sorted(topics[i].items(), key=lambda kv: (-kv[1], kv[0]))[:top_topics]
         summaries.append(CommunitySummary(i, len(members), best, [name for name, _ in named]))
     return summaries
+
+
+def community_ties(
+    G: nx.Graph, communities: list[set[Hashable]], *, top: int = 8, weight: str = "weight"
+) -> list[list[tuple[int, float]]]:
+    """Per community, its ``top`` strongest neighbours: ``(index, summed weight of the edges between them)``.
+
+    The map of communities: one pass over the edges, edges inside a community and nodes outside
+    every community left out. Directed graphs count each direction.
+    """
+    where = membership(communities)
+    between: list[defaultdict[int, float]] = [defaultdict(float) for _ in communities]
+    for u, v, w in G.edges(data=weight, default=1.0):
+        cu, cv = where.get(u), where.get(v)
+        if cu is None or cv is None or cu == cv:
+            continue
+        between[cu][cv] += w
+        between[cv][cu] += w
+    return [sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:top] for c in between]

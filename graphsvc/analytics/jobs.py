@@ -31,7 +31,7 @@ from typing import Any
 import networkx as nx
 
 from graphsvc.analytics.advocacy import stances
-from graphsvc.analytics.communities import louvain, summarize
+from graphsvc.analytics.communities import community_ties, louvain, summarize
 from graphsvc.analytics.influence import InfluenceResult, measure_influence, pagerank, topic_pagerank
 from graphsvc.analytics.project import EdgeWeights, Projection, project
 from graphsvc.analytics.writeback import SCORE_FIELDS, clear_stale, write_rows
@@ -336,8 +336,9 @@ def _communities(
         is_person = {v: pid for v in persons if (pid := _person_id(persons, v)) is not None}
         kept = [c for c in found if len(c) >= params.min_community_size and any(v in is_person for v in c)]
         summaries = summarize(kept, rank=rank, topic_posts=projection.topic_posts, eligible=is_person.__contains__)
+        ties = community_ties(persons, kept)
         community_rows, membership_rows = [], []
-        for summary, members in zip(summaries, kept, strict=True):
+        for summary, members, neighbours in zip(summaries, kept, ties, strict=True):
             cid = f"{report.id}:{summary.index}"
             resolved = [is_person[v] for v in members if v in is_person]
             community_rows.append(
@@ -347,6 +348,8 @@ def _communities(
                     "persons": len(resolved),
                     "topMembers": [is_person[v] for v in summary.top_members],
                     "topTopics": summary.top_topics,
+                    "ties": [f"{report.id}:{other}" for other, _ in neighbours],
+                    "tieWeights": [round(weight, 4) for _, weight in neighbours],
                 }
             )
             membership_rows += [{"person": pid, "community": cid} for pid in resolved]

@@ -19,7 +19,7 @@ import orjson
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -36,6 +36,7 @@ from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal,
 from graphsvc.api.workers import serve_workers
 from graphsvc.config import Settings
 from graphsvc.console.graphiql import graphiql_page
+from graphsvc.console.pages import console_page
 from graphsvc.console.static_files import static_mount
 from graphsvc.db import Database
 from graphsvc.errors import DatabaseUnavailable, GraphsvcError
@@ -165,14 +166,11 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
             return JSONResponse({"status": "unavailable", "reason": exc.message}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    async def root(request: Request) -> RedirectResponse:
-        return RedirectResponse("/graphql")
-
     app = Starlette(lifespan=lifespan)
     graphql = _GraphQL(app.state, settings)
     app.router.routes.extend(
         [
-            Route("/", root),
+            Route("/", console_page),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -7,6 +7,8 @@ from enum import Enum
 
 import strawberry
 
+from graphsvc.service.segments import SegmentFilter
+
 __all__ = [
     "ConsentChannel",
     "ConsentInput",
@@ -90,6 +92,18 @@ class SegmentFilterInput:
     consent_purpose: str | None = strawberry.field(
         default=None, description="Also require consent for this purpose (e.g. 'newsletter')."
     )
+
+    def wanted(self) -> SegmentFilter:
+        """The service's filter of this input."""
+        return SegmentFilter(
+            community=self.community,
+            topic=self.topic,
+            platform=self.platform,
+            min_influence=self.min_influence,
+            city=self.city,
+            has_contact=self.has_contact,
+            consent_purpose=self.consent_purpose,
+        )
 
 
 @strawberry.input(

@@ -15,10 +15,10 @@ from strawberry.types import Info
 from graphsvc.api.auth import needs
 from graphsvc.api.context import Context
 from graphsvc.api.governance import GovernanceMutation
-from graphsvc.api.inputs import ConsentInput, ContactInput, IdentityInput, JobKind
-from graphsvc.api.results import Erasure, JobRun, MatchCandidate
+from graphsvc.api.inputs import ConsentInput, ContactInput, IdentityInput, JobKind, SegmentFilterInput
+from graphsvc.api.results import Erasure, JobRun, MatchCandidate, SavedSegment
 from graphsvc.api.types import Consent, Contact, Identity
-from graphsvc.service import consent, contacts, jobruns, review, subjects
+from graphsvc.service import consent, contacts, jobruns, review, segments, subjects
 
 __all__ = ["Mutation"]
 
@@ -141,6 +141,21 @@ class Mutation(GovernanceMutation):
     async def erase_subject(self, info: Ctx, person_id: strawberry.ID) -> Erasure:
         report = await info.context.call(subjects.erase_subject, str(person_id), actor=info.context.principal.actor)
         return Erasure.of(report)
+
+    @strawberry.mutation(
+        description="Save a segment's filter by name (saving under an existing name replaces it).",
+        extensions=needs("marketer"),
+    )
+    async def save_segment(self, info: Ctx, name: str, filter: SegmentFilterInput) -> SavedSegment:
+        context = info.context
+        row = await context.call(
+            segments.save_segment,
+            name,
+            filter.wanted(),
+            by=context.principal.actor,
+            consent_default=context.consent_default,
+        )
+        return SavedSegment.from_row(row)
 
     @strawberry.mutation(
         description="Start an analytics job in the background; follow it with the jobProgress "

@@ -22,12 +22,13 @@ from graphsvc.api.context import Context, selects
 from graphsvc.api.conversations import ConversationsQuery
 from graphsvc.api.governance import GovernanceQuery
 from graphsvc.api.inputs import ContactFilterInput, MatchStatus, PersonFilterInput, SegmentFilterInput
-from graphsvc.api.results import JobRun, MatchCandidate, SearchHit, Segment, WarmPath
+from graphsvc.api.results import JobRun, MatchCandidate, SavedSegment, SearchHit, Segment, WarmPath
 from graphsvc.api.types import Community, Contact, Identity, Person, PersonConnection, person_connection
 from graphsvc.service import health as health_service
 from graphsvc.service import jobruns, paths, review, search, segments
 from graphsvc.service.audit import record_access
 from graphsvc.service.contacts import ContactFilter, contact_key, identity_key
+from graphsvc.service.cursors import page_size
 from graphsvc.service.influencers import InfluencerFilter
 from graphsvc.service.persons import PersonFilter
 
@@ -185,17 +186,13 @@ class Query(ConversationsQuery, GovernanceQuery):
         description="A marketing segment: count, members and export (consent applied).", extensions=needs("marketer")
     )
     def segment(self, info: Ctx, filter: SegmentFilterInput) -> Segment:
-        wanted = segments.SegmentFilter(
-            community=filter.community,
-            topic=filter.topic,
-            platform=filter.platform,
-            min_influence=filter.min_influence,
-            city=filter.city,
-            has_contact=filter.has_contact,
-            consent_purpose=filter.consent_purpose,
-        )
+        wanted = filter.wanted()
         wanted.params(info.context.consent_default)  # a bad filter fails here, with its path
         return Segment(wanted=wanted)
+
+    @strawberry.field(description="The segments marketers saved, by name.", extensions=needs("marketer"))
+    async def saved_segments(self, info: Ctx) -> list[SavedSegment]:
+        return [SavedSegment.from_row(row) for row in await info.context.call(segments.saved_segments)]
 
     @strawberry.field(
         description="Candidate pairs for a human decision, most valuable first.", extensions=needs("analyst")
@@ -209,3 +206,10 @@ class Query(ConversationsQuery, GovernanceQuery):
     @strawberry.field(description="One analytics job run.", extensions=needs("analyst"))
     async def job_run(self, info: Ctx, id: strawberry.ID) -> JobRun:
         return JobRun.from_row(await info.context.call(jobruns.job_run, str(id)))
+
+    @strawberry.field(
+        description="The most recent analytics job runs, newest first (`first`: 1-100).", extensions=needs("analyst")
+    )
+    async def job_runs(self, info: Ctx, first: int = 20) -> list[JobRun]:
+        rows = await info.context.call(jobruns.recent_runs, page_size(first, where="first"))
+        return [JobRun.from_row(r) for r in rows]

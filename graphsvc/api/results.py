@@ -86,6 +86,35 @@ class SegmentExport:
     access_event: str | None = strawberry.field(description="The AccessEvent that records this export.")
 
 
+@strawberry.type(description="A segment saved by name: its filter, who saved it and when.")
+class SavedSegment:
+    name: str
+    filter: JSON = strawberry.field(description="The filter, as SegmentFilterInput takes it.")
+    created_by: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> SavedSegment:
+        wanted: segments.SegmentFilter = row["filter"]
+        given = {
+            "community": wanted.community,
+            "topic": wanted.topic,
+            "platform": wanted.platform,
+            "minInfluence": wanted.min_influence,
+            "city": wanted.city,
+            "hasContact": wanted.has_contact,
+            "consentPurpose": wanted.consent_purpose,
+        }
+        return cls(
+            name=row["name"],
+            filter=JSON({k: v for k, v in given.items() if v is not None}),
+            created_by=row.get("createdBy"),
+            created_at=row.get("createdAt"),
+            updated_at=row.get("updatedAt"),
+        )
+
+
 @strawberry.type(description="The persons matching a segment filter (consent applied).")
 class Segment:
     wanted: strawberry.Private[segments.SegmentFilter]

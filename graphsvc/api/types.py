@@ -359,6 +359,23 @@ class Community:
     async def members(self, info: Ctx, first: int | None = None, after: str | None = None) -> PersonConnection:
         return await person_connection(info, persons.PersonFilter(community=str(self.id)), first=first, after=after)
 
+    @strawberry.field(
+        description="The communities most strongly tied to this one, strongest first: the edges of the "
+        "community map (the summed weight of the ties and interactions between their members)."
+    )
+    def ties(self) -> list[CommunityTie]:
+        weights = self.row.get("tieWeights") or []
+        return [
+            CommunityTie(community_id=strawberry.ID(other), weight=weight)
+            for other, weight in zip(self.row.get("ties") or [], weights, strict=False)
+        ]
+
+
+@strawberry.type(description="A tie between two communities on the community map.")
+class CommunityTie:
+    community_id: strawberry.ID = strawberry.field(description="The other community's id.")
+    weight: float = strawberry.field(description="Summed weight of the ties between the two communities' members.")
+
 
 @strawberry.type(
     description="The tie between two persons: every declared tie and interaction between their "

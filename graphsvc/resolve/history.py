@@ -23,7 +23,16 @@ from graphsvc.resolve.cluster import new_person_id
 from graphsvc.resolve.records import member_of, pair_id
 from graphsvc.resolve.survivorship import FIELDS
 
-__all__ = ["audit_event", "detach_record", "edit_person", "get_person", "person_history", "split_person", "write_audit"]
+__all__ = [
+    "audit_event",
+    "detach_record",
+    "edit_person",
+    "get_person",
+    "person_history",
+    "platforms_of",
+    "split_person",
+    "write_audit",
+]
 
 
 def audit_event(
@@ -102,13 +111,13 @@ def split_person(
             "id": new_id,
             "name": rows[0]["name"],
             "members": [member_of(k) for k in moved],
-            "platforms": _platforms(moved),
+            "platforms": platforms_of(moved),
         },
         {
             "id": person_id,
             "name": rows[0]["name"],
             "members": [member_of(k) for k in kept],
-            "platforms": _platforms(kept),
+            "platforms": platforms_of(kept),
         },
     ]
     events = [
@@ -137,7 +146,8 @@ def detach_record(db: Database, person_id: str, record: str, *, by: str, reason:
     return split_person(db, person_id, [record], by=by, reason=reason)
 
 
-def _platforms(keys: Iterable[str]) -> list[str]:
+def platforms_of(keys: Iterable[str]) -> list[str]:
+    """The platforms of the identities among record ``keys``."""
     return sorted({key.split(":", 2)[1] for key in keys if key.startswith("identity:")})
 
 

@@ -19,7 +19,18 @@ from graphsvc.db import Database
 from graphsvc.errors import GraphsvcError, InputError, InternalError, NotFound
 from graphsvc.service.values import plain
 
-__all__ = ["KINDS", "JobParams", "JobReport", "JobRunner", "check_kind", "job_params", "job_run", "list_jobs", "run"]
+__all__ = [
+    "KINDS",
+    "JobParams",
+    "JobReport",
+    "JobRunner",
+    "check_kind",
+    "job_params",
+    "job_run",
+    "list_jobs",
+    "recent_runs",
+    "run",
+]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -58,6 +69,11 @@ def run(db: Database, kind: str, params: JobParams, progress: Progress | None = 
     """Run ``kind`` to its end; raises ``Conflict`` while another job runs (in any process)."""
     check_kind(kind)
     return run_job(db, kind, params, progress=progress)
+
+
+def recent_runs(db: Database, limit: int = 20) -> list[dict[str, Any]]:
+    """The most recent job runs, newest first, with driver times as ``datetime``."""
+    return [dict(plain(row)) for row in list_jobs(db, limit)]
 
 
 def job_run(db: Database, job_id: str) -> dict[str, Any]:

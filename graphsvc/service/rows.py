@@ -79,6 +79,8 @@ class CommunityRow(TypedDict):
     persons: NotRequired[int | None]
     topMembers: NotRequired[list[str] | None]
     topTopics: NotRequired[list[str] | None]
+    ties: NotRequired[list[str] | None]  # the most strongly tied other communities, strongest first
+    tieWeights: NotRequired[list[float] | None]  # the summed weight of the ties to each of them
     jobRun: NotRequired[str | None]
 
 

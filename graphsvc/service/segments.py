@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from graphsvc.db import Database
@@ -20,7 +20,18 @@ from graphsvc.service.audit import record_access
 from graphsvc.service.cursors import Page, decode, encode, page_size, paginate
 from graphsvc.service.values import jsonable, plain
 
-__all__ = ["EXPORT_COLUMNS", "FORMATS", "Export", "SegmentFilter", "segment_count", "segment_export", "segment_page"]
+__all__ = [
+    "EXPORT_COLUMNS",
+    "FORMATS",
+    "Export",
+    "SegmentFilter",
+    "csv_cell",
+    "save_segment",
+    "saved_segments",
+    "segment_count",
+    "segment_export",
+    "segment_page",
+]
 
 FORMATS = ("csv", "json")
 EXPORT_COLUMNS = (
@@ -116,14 +127,27 @@ def _export_row(row: dict[str, Any], pii: bool) -> dict[str, Any]:
     return out
 
 
+#: A text cell starting with one of these is a formula to a spreadsheet (CSV injection, OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: lists joined by ';', formula-like text led by a quote."""
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(
-            [";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[c] for c in columns)]
-        )
+        writer.writerow([csv_cell(row[c]) for c in columns])
     return buffer.getvalue()
 
 
@@ -166,3 +190,28 @@ def segment_export(
         )
     end = encode("segment", [shaped[-1]["id"]]) if shaped else None
     return Export(format=fmt, rows=len(shaped), data=data, end_cursor=end, has_more=has_more, access_event=event)
+
+
+#: Most saved segments listed.
+MAX_SAVED = 500
+
+
+def save_segment(db: Database, name: str, wanted: SegmentFilter, *, by: str, consent_default: str) -> dict[str, Any]:
+    """Save ``wanted`` under ``name`` (replacing a segment of that name); returns it."""
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise InputError(f"expected a name of 1 to 100 characters, got {len(name)}", where="name")
+    wanted.params(consent_default)  # a bad filter is refused before it is kept
+    filter_json = json.dumps({k: v for k, v in asdict(wanted).items() if v is not None}, sort_keys=True)
+    return _saved(db.write("segments.save", segment=name, filter=filter_json, by=by)[0]["segment"])
+
+
+def saved_segments(db: Database) -> list[dict[str, Any]]:
+    """Every saved segment, by name."""
+    return [_saved(row["segment"]) for row in db.read("segments.saved", limit=MAX_SAVED)]
+
+
+def _saved(row: dict[str, Any]) -> dict[str, Any]:
+    segment = dict(plain(row))
+    segment["filter"] = SegmentFilter(**json.loads(segment["filter"] or "{}"))
+    return segment

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from graphsvc.analytics import JobParams, run_job
-from graphsvc.analytics.communities import louvain, membership, summarize, undirected
+from graphsvc.analytics.communities import community_ties, louvain, membership, summarize, undirected
 from graphsvc.db import Database
 from tests.analytics.graphs import nmi, rows, write_graph, write_posts
 
@@ -97,8 +97,8 @@ def test_summaries_name_size_top_members_and_topics(db: Database) -> None:
     report = run_job(db, "all", JobParams(min_community_size=2))
     found = rows(
         db,
-        "MATCH (c:Community) RETURN c.size AS size, c.persons AS persons, c.topMembers AS top, "
-        "c.topTopics AS topics, c.jobRun AS run ORDER BY size DESC",
+        "MATCH (c:Community) RETURN c.id AS id, c.size AS size, c.persons AS persons, c.topMembers AS top, "
+        "c.topTopics AS topics, c.ties AS ties, c.tieWeights AS weights, c.jobRun AS run ORDER BY size DESC",
     )
     assert [(c["size"], c["persons"]) for c in found] == [(5, 5), (4, 4)]
     assert found[0]["top"][0] == "l0" and set(found[0]["top"]) == {f"l{i}" for i in range(5)}
@@ -106,6 +106,9 @@ def test_summaries_name_size_top_members_and_topics(db: Database) -> None:
     assert found[0]["topics"] == ["bikes", "rain"] and found[1]["topics"] == ["chess"]
     assert {c["run"] for c in found} == {report.id}
     assert report.top_communities[0]["topMembers"][0] == "l0"
+    # the one friendship between the cliques is the community map's one edge, both ways
+    assert found[0]["ties"] == [found[1]["id"]] and found[1]["ties"] == [found[0]["id"]]
+    assert found[0]["weights"] == found[1]["weights"] and found[0]["weights"][0] > 0
 
 
 def test_summarize_keeps_only_eligible_members() -> None:
@@ -119,3 +122,20 @@ def test_summarize_keeps_only_eligible_members() -> None:
     )
     assert [(s.size, s.top_members, s.top_topics) for s in summaries] == [(3, ["b", "a"], ["t"]), (1, ["c"], ["t"])]
     assert membership(communities)["x"] == 0
+
+
+def test_community_ties_sum_the_edges_between_communities_strongest_first() -> None:
+    G = nx.Graph()
+    G.add_weighted_edges_from(
+        [
+            ("a1", "a2", 5.0),
+            ("a1", "b1", 1.0),
+            ("a2", "b1", 2.0),
+            ("a1", "c1", 0.5),
+            ("b1", "c1", 4.0),
+            ("x", "a1", 9.0),
+        ]
+    )
+    ties = community_ties(G, [{"a1", "a2"}, {"b1"}, {"c1"}], top=1)
+    assert ties == [[(1, 3.0)], [(2, 4.0)], [(1, 4.0)]]  # "x" is in no community; a1-a2 is inside one
+    assert community_ties(G, [{"a1", "a2"}, {"b1"}, {"c1"}])[0] == [(1, 3.0), (2, 0.5)]

@@ -205,6 +205,8 @@ def test_review_decisions_outrank_automation_and_survive_reruns(small_crm: Datab
     # accept a pair the model would never merge: the Paris account is Ada's after all
     paris = add_candidate(small_crm, "identity:twitter:ada_paris", "identity:twitter:ada_lovelace")
     decide(small_crm, paris, accept=True, by="tester")
+    # at once: the decision joins the two records' persons in its own transaction
+    assert person_of(small_crm, "identity:twitter:ada_paris") == person_of(small_crm, "contact:salesforce:001")
     resolve(small_crm, ResolveOptions(incremental=True))
     assert person_of(small_crm, "identity:twitter:ada_paris") == person_of(small_crm, "contact:salesforce:001")
 
