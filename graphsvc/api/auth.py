@@ -16,8 +16,6 @@ Roles are ordered viewer < marketer < analyst < admin; ``Requires*`` classes gua
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -32,6 +30,7 @@ from graphsvc.config import Settings
 from graphsvc.db import Database
 from graphsvc.errors import Forbidden, Unauthenticated
 from graphsvc.service.apikeys import ApiKey, authenticate, hash_secret, role_at_least
+from graphsvc.service.trust import TrustCache
 
 __all__ = [
     "PII_PLATFORMS",
@@ -93,26 +92,8 @@ class Principal:
             raise Forbidden(f"{what} needs role {minimum} or above; this {holder} has role {self.role}")
 
 
-class KeyCache:
-    """Verified keys by secret hash, each trusted for ``ttl`` seconds (thread-safe)."""
-
-    def __init__(self, ttl: float) -> None:
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._keys: dict[str, tuple[float, ApiKey | None]] = {}
-
-    def get(self, digest: str) -> tuple[bool, ApiKey | None]:
-        with self._lock:
-            entry = self._keys.get(digest)
-        if entry is None or entry[0] < time.monotonic():
-            return False, None
-        return True, entry[1]
-
-    def put(self, digest: str, key: ApiKey | None) -> None:
-        with self._lock:
-            if len(self._keys) > 10_000:  # bounded: unknown secrets must not grow it forever
-                self._keys.clear()
-            self._keys[digest] = (time.monotonic() + self.ttl, key)
+class KeyCache(TrustCache[ApiKey]):
+    """Verified keys (and refused secrets) by secret hash, each trusted for ``ttl`` seconds."""
 
 
 def secret_from(headers: Mapping[str, Any]) -> str | None:

@@ -18,7 +18,6 @@ import hashlib
 import re
 import secrets
 import threading
-import time
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from typing import Any
 
 from graphsvc.db import Database
 from graphsvc.errors import Unauthenticated
+from graphsvc.service.trust import TrustCache
 from graphsvc.service.values import plain
 
 __all__ = ["ConsoleSession", "SessionCache", "end_session", "forget_user", "session_user", "start_session"]
@@ -58,43 +58,20 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class SessionCache:
-    """Verified sessions (and refused tokens) by token hash, each trusted for ``ttl`` seconds (thread-safe).
+class SessionCache(TrustCache[ConsoleSession]):
+    """Verified sessions (and refused tokens) by token hash, each trusted for ``ttl`` seconds.
 
     Every cache registers itself, so that ``forget_user`` and ``end_session`` reach all of this
     process's caches: signing out or disabling a user takes effect at once here.
     """
 
     def __init__(self, ttl: float) -> None:
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._entries: dict[str, tuple[float, ConsoleSession | None]] = {}
+        super().__init__(ttl)
         with _registry_lock:
             _caches.add(self)
 
-    def get(self, digest: str) -> tuple[bool, ConsoleSession | None]:
-        with self._lock:
-            entry = self._entries.get(digest)
-        if entry is None or entry[0] < time.monotonic():
-            return False, None
-        return True, entry[1]
-
-    def put(self, digest: str, session: ConsoleSession | None) -> None:
-        if self.ttl <= 0:
-            return
-        with self._lock:
-            if len(self._entries) > 10_000:  # bounded: made-up cookies must not grow it forever
-                self._entries.clear()
-            self._entries[digest] = (time.monotonic() + self.ttl, session)
-
-    def forget(self, digest: str) -> None:
-        with self._lock:
-            self._entries.pop(digest, None)
-
     def forget_user(self, name: str) -> None:
-        with self._lock:
-            for digest in [d for d, (_, s) in self._entries.items() if s is not None and s.user == name]:
-                del self._entries[digest]
+        self.forget_where(lambda session: session.user == name)
 
 
 _registry_lock = threading.Lock()
