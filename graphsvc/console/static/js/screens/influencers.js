@@ -64,8 +64,6 @@ export async function render(view, args, context) {
   const minScore = h("input", { type: "number", min: 0, max: 1, step: 0.05, value: state.minScore, name: "minScore", style: "width:7em" });
   const sort = select([["score", "score"], ...COMPONENTS.slice(1).map((c) => [c, c])], state.sort);
   sort.name = "sort";
-  const purpose = select([["marketing", "marketing and profiling consent"]], "marketing");
-  purpose.disabled = true;
   const results = h("div", { class: "card" });
   const exportButton = h("button", { type: "button", disabled: true }, "Export CSV");
   const form = h(
@@ -76,7 +74,6 @@ export async function render(view, args, context) {
     field("Community", community),
     field("Minimum score", minScore),
     field("Sort this page by", sort),
-    field("Consent", purpose),
     h("button", { type: "submit", class: "primary" }, "Apply"),
     exportButton,
   );
