@@ -18,7 +18,7 @@ from graphsvc.api.governance import GovernanceMutation
 from graphsvc.api.inputs import ConsentInput, ContactInput, IdentityInput, JobKind, SegmentFilterInput
 from graphsvc.api.results import Erasure, JobRun, MatchCandidate, SavedSegment
 from graphsvc.api.types import Consent, Contact, Identity
-from graphsvc.service import consent, contacts, jobruns, review, segments, subjects
+from graphsvc.service import consent, contacts, jobruns, resolution, review, segments, subjects
 
 __all__ = ["Mutation"]
 
@@ -156,6 +156,17 @@ class Mutation(GovernanceMutation):
             consent_default=context.consent_default,
         )
         return SavedSegment.from_row(row)
+
+    @strawberry.mutation(
+        description="Start identity resolution in the background (incremental: only what changed since the last "
+        "run); follow it with the jobRun query.",
+        extensions=needs("analyst"),
+    )
+    async def run_resolve(self, info: Ctx, incremental: bool = True) -> JobRun:
+        context = info.context
+        options = resolution.options(context.settings, incremental=incremental, where="runResolve")
+        job_id = await context.call(context.jobs.start_resolve, options)
+        return JobRun.from_row(await context.call(jobruns.job_run, job_id))
 
     @strawberry.mutation(
         description="Start an analytics job in the background; follow it with the jobProgress "

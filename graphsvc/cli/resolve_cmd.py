@@ -63,6 +63,7 @@ def resolve_command(
         ) as bar:
             task = bar.add_task("loading records", total=None)
             steps = {
+                "start": "loading records",
                 "load": "blocking",
                 "block": "comparing pairs",
                 "compare": "scoring",

@@ -208,11 +208,24 @@ def _stored_model(db: Database) -> MatchModel | None:
     return MatchModel(m=data["m"], u=data["u"], prior=data["prior"])
 
 
+def new_run_id() -> str:
+    return f"resolve-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
 def resolve(
-    db: Database, options: ResolveOptions = ResolveOptions(), progress: Progress | None = None
+    db: Database,
+    options: ResolveOptions = ResolveOptions(),
+    progress: Progress | None = None,
+    *,
+    run_id: str | None = None,
 ) -> ResolveSummary:
-    """Run identity resolution and write the result; returns what it did."""
-    run = f"resolve-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    """Run identity resolution and write the result; returns what it did.
+
+    A run that writes records itself as a ``JobRun`` (kind 'resolve', id ``run_id`` if given) before
+    it reads anything, and reports the phase ``start`` once it has: a caller that started it in the
+    background can then follow it by that id.
+    """
+    run = run_id or new_run_id()
     now = datetime.now(UTC)
     summary = ResolveSummary(run=run, mode="incremental" if options.incremental else "full")
     clock = time.perf_counter()
@@ -224,24 +237,27 @@ def resolve(
         if progress:
             progress(name, 1, 1)
 
-    loaded = _load(db)
-    records, unit_of = loaded.records, loaded.unit_of
-    index_of = {r.key: i for i, r in enumerate(records)}
-    summary.records, summary.units = len(records), len(set(unit_of))
-    labels, _ = _decisions(db, index_of)
-    focus = _focus(db, loaded, index_of) if options.incremental else None
-    if options.incremental and focus is None:
-        summary.mode = "full (no earlier run)"
-    lap("load")
-    if options.dry_run:
-        summary.mode += " (dry run: nothing written)"
-        _resolve(db, options, summary, loaded, index_of, labels, focus, run, now, lap)
-        return summary
-    db.write("resolve.start_run", run=run, now=now, params=json.dumps(asdict(options)))
+    if not options.dry_run:
+        db.write("resolve.start_run", run=run, now=now, params=json.dumps(asdict(options)))
+        if progress:
+            progress("start", 0, None)
     try:
+        loaded = _load(db)
+        records, unit_of = loaded.records, loaded.unit_of
+        index_of = {r.key: i for i, r in enumerate(records)}
+        summary.records, summary.units = len(records), len(set(unit_of))
+        labels, _ = _decisions(db, index_of)
+        focus = _focus(db, loaded, index_of) if options.incremental else None
+        if options.incremental and focus is None:
+            summary.mode = "full (no earlier run)"
+        lap("load")
+        if options.dry_run:
+            summary.mode += " (dry run: nothing written)"
         _resolve(db, options, summary, loaded, index_of, labels, focus, run, now, lap)
     except BaseException:
-        db.write("resolve.finish_run", run=run, status="failed", stats=json.dumps(summary.as_dict()), model=None)
+        if not options.dry_run:
+            stats = json.dumps(summary.as_dict())
+            db.write("resolve.finish_run", run=run, status="failed", stats=stats, model=None)
         raise
     return summary
 

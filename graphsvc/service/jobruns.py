@@ -4,7 +4,9 @@
 ``JobRunner.start`` begins ``graphsvc.analytics.run_job`` in a thread and returns the id of its
 ``JobRun`` as soon as the job has written it. The job itself makes sure that one runs at a time,
 across processes (the CLI and every API worker), and writes its progress on the JobRun every
-second, so ``job_run`` tells any process the phase a job is in.
+second, so ``job_run`` tells any process the phase a job is in. ``JobRunner.start_resolve`` does the
+same for a resolution run, which records itself as a JobRun of kind 'resolve'; one runs at a time
+in a process.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Any
 
 from graphsvc.analytics.jobs import KINDS, JobParams, JobReport, list_jobs, new_run_id, run_job
 from graphsvc.db import Database
-from graphsvc.errors import GraphsvcError, InputError, InternalError, NotFound
+from graphsvc.errors import Conflict, GraphsvcError, InputError, InternalError, NotFound
+from graphsvc.resolve import ResolveOptions, resolve
+from graphsvc.resolve.run import new_run_id as new_resolve_id
 from graphsvc.service.values import plain
 
 __all__ = [
@@ -84,7 +88,10 @@ def job_run(db: Database, job_id: str) -> dict[str, Any]:
 
 
 class JobRunner:
-    """Starts analytics jobs in background threads."""
+    """Starts analytics jobs and resolution runs in background threads."""
+
+    def __init__(self) -> None:
+        self._resolving = threading.Lock()  # one resolution run at a time in this process
 
     def start(self, db: Database, kind: str, params: JobParams) -> str:
         """Begin ``kind`` with ``params``; returns the JobRun id once the job has recorded it.
@@ -93,28 +100,50 @@ class JobRunner:
         """
         check_kind(kind)
         run_id = new_run_id(kind)
-        begun = threading.Event()  # the job has started, or failed before it could
-        started = threading.Event()  # the job has written its JobRun (its first report comes after)
-        failure: list[BaseException] = []
+        return _begin(kind, run_id, lambda report: run_job(db, kind, params, progress=report, run_id=run_id))
 
-        def report(phase: str, done: int, total: int | None) -> None:
-            started.set()
+    def start_resolve(self, db: Database, options: ResolveOptions) -> str:
+        """Begin a resolution run; returns its JobRun id once the run has recorded it.
+
+        Raises ``Conflict`` while this process runs another (the CLI's runs are not seen).
+        """
+        if not self._resolving.acquire(blocking=False):
+            raise Conflict("a resolution run is already under way", hint="follow it in the recent job runs")
+        run_id = new_resolve_id()
+
+        def work(report: Progress) -> None:
+            try:
+                resolve(db, options, report, run_id=run_id)
+            finally:
+                self._resolving.release()  # in the thread: held for the whole run
+
+        return _begin("resolve", run_id, work)
+
+
+def _begin(kind: str, run_id: str, job: Callable[[Progress], object]) -> str:
+    """Run ``job(progress)`` in a thread; return ``run_id`` once its first progress report came."""
+    begun = threading.Event()  # the job has started, or failed before it could
+    started = threading.Event()  # the job has written its JobRun (its first report comes after)
+    failure: list[BaseException] = []
+
+    def report(phase: str, done: int, total: int | None) -> None:
+        started.set()
+        begun.set()
+
+    def work() -> None:
+        try:
+            job(report)
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
             begun.set()
 
-        def work() -> None:
-            try:
-                run_job(db, kind, params, progress=report, run_id=run_id)
-            except BaseException as exc:
-                failure.append(exc)
-            finally:
-                begun.set()
-
-        threading.Thread(target=work, name=f"graphsvc-job-{kind}", daemon=True).start()
-        if not begun.wait(_START_TIMEOUT):
-            raise InternalError(f"the {kind} job did not start within {_START_TIMEOUT:.0f} s")
-        if not started.is_set():
-            error = failure[0] if failure else None
-            if isinstance(error, GraphsvcError):
-                raise error
-            raise InternalError(f"the {kind} job failed to start: {error}")
-        return run_id
+    threading.Thread(target=work, name=f"graphsvc-job-{kind}", daemon=True).start()
+    if not begun.wait(_START_TIMEOUT):
+        raise InternalError(f"the {kind} job did not start within {_START_TIMEOUT:.0f} s")
+    if not started.is_set():
+        error = failure[0] if failure else None
+        if isinstance(error, GraphsvcError):
+            raise error
+        raise InternalError(f"the {kind} job failed to start: {error}")
+    return run_id

@@ -7,10 +7,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from websockets.sync.client import connect
 
+from graphsvc.config import Settings
 from graphsvc.db import Database
+from graphsvc.errors import Conflict
 from graphsvc.ingest.importer import import_files
+from graphsvc.service import resolution
+from graphsvc.service.jobruns import JobRunner
 from tests.api.client import ask, data, error
 from tests.api.graph import ADA_PII
 from tests.ingest.test_import import write_csv
@@ -180,3 +185,34 @@ def test_run_job_while_another_runs_is_a_conflict(api: str, social_map: Database
     failed = error(ask(api, "mutation { runJob(kind: INFLUENCE) { id } }", key=keys["analyst"]))
     assert failed["extensions"]["code"] == "CONFLICT" and "all-cli" in failed["message"]
     assert failed["path"] == ["runJob"]
+
+
+def test_run_resolve_in_the_background_and_find_it_among_the_runs(
+    api: str, social_map: Database, keys: dict[str, str]
+) -> None:
+    started = data(ask(api, "mutation { runResolve(incremental: false) { id kind status } }", key=keys["analyst"]))[
+        "runResolve"
+    ]
+    assert started["kind"] == "resolve" and started["status"] in {"running", "succeeded"}
+    finished = _wait_for(api, started["id"], keys["analyst"])
+    assert finished["status"] == "succeeded" and finished["stats"]["mode"] == "full"
+    runs = data(ask(api, "{ jobRuns(first: 5) { id kind status } }", key=keys["analyst"]))["jobRuns"]
+    assert {"id": started["id"], "kind": "resolve", "status": "succeeded"} in runs
+    refused = error(ask(api, "mutation { runResolve { id } }", key=keys["marketer"]))
+    assert refused["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_one_resolution_run_at_a_time_in_a_process(db: Database, settings: Settings) -> None:
+    runner = JobRunner()
+    options = resolution.options(settings)
+    assert runner._resolving.acquire(blocking=False)  # a run under way (deterministic: no race with its end)
+    with pytest.raises(Conflict, match="already under way"):
+        runner.start_resolve(db, options)
+    assert db.adhoc("MATCH (j:JobRun {kind: 'resolve'}) RETURN count(j) AS n", {}, allow_write=False)[1] == [{"n": 0}]
+    runner._resolving.release()
+    run = runner.start_resolve(db, options)  # free again
+    deadline = time.monotonic() + 60  # let it end before the next test empties the graph
+    while runner._resolving.locked() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    status = db.adhoc("MATCH (j:JobRun {id: $id}) RETURN j.status AS s", {"id": run}, allow_write=False)[1]
+    assert status == [{"s": "succeeded"}]

@@ -5,6 +5,7 @@ import { empty, failure, h, loading, show, toast } from "../ui.js";
 const RUNS = `query Runs { jobRuns(first: 15) { id kind status error startedAt finishedAt stats } }`;
 const RUN = `query Run($id: ID!) { jobRun(id: $id) { id kind status error finishedAt } }`;
 const START = `mutation Start($kind: JobKind!) { runJob(kind: $kind) { id kind status } }`;
+const RESOLVE = `mutation Resolve($incremental: Boolean!) { runResolve(incremental: $incremental) { id kind status } }`;
 
 function seconds(run) {
   const total = run.stats && run.stats.seconds && run.stats.seconds.total;
@@ -15,12 +16,14 @@ export async function render(view, args, context) {
   const list = h("div", { class: "card" }, loading("Loading recent runs"));
   const status = h("p", { id: "job-status", role: "status", "aria-live": "polite" });
   const buttons = [
+    ["RESOLVE", "Resolve what changed"],
+    ["RESOLVE_FULL", "Resolve everything"],
     ["ALL", "Influence and communities"],
     ["INFLUENCE", "Influence only"],
     ["COMMUNITIES", "Communities only"],
   ].map(([kind, label]) => h("button", { type: "button", class: kind === "ALL" ? "primary" : "", "data-kind": kind, onclick: () => start(kind) }, label));
   show(view, h("h1", {}, "Jobs"),
-    h("p", { class: "muted" }, "Analytics jobs project the social map into NetworkX, compute and write the results back. One runs at a time. Identity resolution runs from the command line: graphsvc resolve."),
+    h("p", { class: "muted" }, "Resolution unifies records into persons (what changed since the last run, or everything). Analytics jobs project the social map into NetworkX, compute and write the results back. One of each runs at a time."),
     h("div", { class: "card stack" }, h("div", { class: "row" }, ...buttons), status), h("h2", { style: "margin-top:16px" }, "Recent runs"), list);
 
   const loadRuns = async () => {
@@ -59,9 +62,11 @@ export async function render(view, args, context) {
     for (const b of buttons) b.disabled = true;
     status.textContent = `starting ${kind.toLowerCase()}…`;
     try {
-      const data = await gql(START, { kind });
+      const run = kind.startsWith("RESOLVE")
+        ? (await gql(RESOLVE, { incremental: kind === "RESOLVE" })).runResolve
+        : (await gql(START, { kind })).runJob;
       loadRuns();
-      await follow(data.runJob.id);
+      await follow(run.id);
     } catch (error) {
       status.replaceChildren(failure(error));
       for (const b of buttons) b.disabled = false;
