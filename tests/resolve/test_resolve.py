@@ -74,6 +74,12 @@ def stamps(db: Database) -> dict[str, Any]:
     return {r["id"]: r["at"] for r in rows}
 
 
+def import_ada_instagram(db: Database, tmp_path: Path) -> None:
+    """A new account of Ada's arrives: her Instagram, with her name, bio and city."""
+    row = ["instagram", "ada_lovelace", "Ada Lovelace", "poetical science", "London", "", "https://img.example/ada.png"]
+    import_files(db, "identities", [write_csv(tmp_path / "more.csv", IDENTITY_HEADER, [[*row, "300", "", "", "", ""]])])
+
+
 def test_resolve_unifies_the_small_crm(small_crm: Database) -> None:
     summary = resolve(small_crm)
     assert summary.records == len(TRUTH) + 2 * 400 and summary.mode == "full"  # filler: a contact and its email
@@ -111,32 +117,7 @@ def test_rerun_keeps_ids_and_incremental_touches_only_affected_persons(small_crm
 
     stamped = stamps(small_crm)
     ada = person_of(small_crm, "contact:salesforce:001")
-    import_files(
-        small_crm,
-        "identities",
-        [
-            write_csv(
-                tmp_path / "more.csv",
-                IDENTITY_HEADER,
-                [
-                    [
-                        "instagram",
-                        "ada_lovelace",
-                        "Ada Lovelace",
-                        "poetical science",
-                        "London",
-                        "",
-                        "https://img.example/ada.png",
-                        "300",
-                        "",
-                        "",
-                        "",
-                        "",
-                    ]
-                ],
-            )
-        ],
-    )
+    import_ada_instagram(small_crm, tmp_path)
     summary = resolve(small_crm, ResolveOptions(incremental=True))
     assert summary.mode == "incremental" and summary.focus == 1
     assert summary.pairs < again.pairs  # only the new record's neighbourhood was scored
@@ -324,32 +305,7 @@ def test_dry_run_previews_merges_and_splits_and_writes_nothing(
     resolve(small_crm)
     ada = person_of(small_crm, "contact:salesforce:001")
     # a new account of Ada's arrives: the preview shows it joining her person
-    import_files(
-        small_crm,
-        "identities",
-        [
-            write_csv(
-                tmp_path / "more.csv",
-                IDENTITY_HEADER,
-                [
-                    [
-                        "instagram",
-                        "ada_lovelace",
-                        "Ada Lovelace",
-                        "poetical science",
-                        "London",
-                        "",
-                        "https://img.example/ada.png",
-                        "300",
-                        "",
-                        "",
-                        "",
-                        "",
-                    ]
-                ],
-            )
-        ],
-    )
+    import_ada_instagram(small_crm, tmp_path)
     before = graph_state(small_crm)
     preview = run_json(settings, "resolve", "--dry-run")["preview"]
     assert graph_state(small_crm) == before  # nothing written, not even a JobRun
