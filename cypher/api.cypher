@@ -4,11 +4,11 @@
 // the previous page, so a page costs the same at any depth and never repeats or skips a row while
 // the graph is unchanged.
 //
-// Targeting queries (influencers, topic_influencers, segment_*, person_ties) drop the people whose
-// effective consent for any purpose in $purposes is not granted. The effective consent for a
-// purpose is its most recent Consent record unexpired by the database's clock, else $consentDefault;
-// the predicate is the same in every one of them (and in consent.targetable, which the tests hold
-// them to):
+// Targeting queries (influencers, topic_influencers, influencers_by_component, segment_*,
+// person_ties) drop the people whose effective consent for any purpose in $purposes is not
+// granted. The effective consent for a purpose is its most recent Consent record unexpired by the
+// database's clock, else $consentDefault; the predicate is the same in every one of them (and in
+// consent.targetable, which the tests hold them to):
 //   all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
 //       WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
 //       ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
@@ -203,6 +203,36 @@ WITH p, r ORDER BY r.score DESC, p.id DESC LIMIT $limit
 RETURN collect({person: p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore,
                            .betweenness, .community, .scoresJobRun},
                 score: r.score, rank: r.rank}) AS page;
+
+// name: influencers_by_component
+// Influencers (overall, or on $topic when given) ranked by one component of their score for the
+// whole list: $component is a Person property from the service's allow-list (influencers.SORTS).
+// No index holds every component, so the persons that pass the cheap filters are sorted first; the
+// consent predicate is then checked in that order, only until the page is full. Ties by id,
+// descending; $maxScore and $afterId are the previous page's last (component, id).
+CALL () {
+  MATCH (p:Person)
+  WHERE $topic IS NULL AND p.influence >= $minScore
+  RETURN p, p.influence AS score, null AS rank
+  UNION ALL
+  MATCH (:Topic {name: $topic})<-[r:TOPIC_INFLUENCE]-(p:Person)
+  WHERE r.score >= $minScore
+  RETURN p, r.score AS score, r.rank AS rank
+}
+WITH p, score, rank, p[$component] AS key
+WHERE key IS NOT NULL AND p.id IS NOT NULL AND key <= $maxScore
+  AND ($afterId IS NULL OR key < $maxScore OR p.id < $afterId)
+  AND ($community IS NULL OR p.community = $community)
+  AND ($platform IS NULL OR $platform IN p.platforms)
+WITH p, score, rank, key ORDER BY key DESC, p.id DESC
+WHERE all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
+      ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
+      $consentDefault) = 'granted')
+WITH p, score, rank, key LIMIT $limit
+RETURN collect({person: p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore,
+                           .betweenness, .community, .scoresJobRun},
+                score: score, rank: rank, key: key}) AS page;
 
 // name: person_ties
 // Each person's strongest person-level ties: declared ties and interactions between any of their

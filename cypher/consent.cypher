@@ -30,3 +30,11 @@ WITH c ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recorde
 WITH c.purpose AS purpose, collect(c)[0] AS latest
 RETURN purpose, latest.status AS status, latest.id AS id
 ORDER BY purpose;
+
+// name: purposes
+// The purposes any consent record names, besides the targeting ones every list already requires:
+// what a console offers as a consent filter. Read from the (purpose, status) index.
+MATCH (c:Consent)
+WHERE c.purpose IS NOT NULL AND NOT c.purpose IN $except
+RETURN DISTINCT c.purpose AS purpose
+ORDER BY purpose;

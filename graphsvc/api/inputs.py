@@ -45,6 +45,19 @@ class ConsentChannel(Enum):
     ANY = "any"
 
 
+@strawberry.enum(
+    description="What influencers are ranked by: the score (overall influence, or the topic's score), "
+    "or one of its components, for the whole list."
+)
+class InfluencerSort(Enum):
+    SCORE = "score"
+    PAGERANK = "pagerank"
+    REACH = "reach"
+    ENGAGEMENT = "engagement"
+    KCORE = "kcore"
+    BETWEENNESS = "betweenness"
+
+
 @strawberry.enum
 class MatchStatus(Enum):
     PENDING = "pending"

@@ -21,11 +21,11 @@ from graphsvc.api.connections import (
 from graphsvc.api.context import Context, selects
 from graphsvc.api.conversations import ConversationsQuery
 from graphsvc.api.governance import GovernanceQuery
-from graphsvc.api.inputs import ContactFilterInput, MatchStatus, PersonFilterInput, SegmentFilterInput
+from graphsvc.api.inputs import ContactFilterInput, InfluencerSort, MatchStatus, PersonFilterInput, SegmentFilterInput
 from graphsvc.api.results import JobRun, MatchCandidate, SavedSegment, SearchHit, Segment, WarmPath
 from graphsvc.api.types import Community, Contact, Identity, Person, PersonConnection, person_connection
+from graphsvc.service import consent, jobruns, paths, review, search, segments
 from graphsvc.service import health as health_service
-from graphsvc.service import jobruns, paths, review, search, segments
 from graphsvc.service.audit import record_access
 from graphsvc.service.contacts import ContactFilter, contact_key, identity_key
 from graphsvc.service.cursors import page_size
@@ -134,8 +134,8 @@ class Query(ConversationsQuery, GovernanceQuery):
 
     @strawberry.field(
         description="The most influential persons, overall or on a `topic`, with the score "
-        "components on `node.scores`. People whose consent for marketing or profiling is denied or "
-        "withdrawn never appear.",
+        "components on `node.scores`, ranked by `sort`. People whose consent for marketing or profiling "
+        "(and for `purpose`, when given) is denied or withdrawn never appear.",
         extensions=needs("viewer"),
     )
     async def influencers(
@@ -145,10 +145,14 @@ class Query(ConversationsQuery, GovernanceQuery):
         platform: str | None = None,
         community: strawberry.ID | None = None,
         min_score: float | None = None,
+        purpose: str | None = None,
+        sort: InfluencerSort = InfluencerSort.SCORE,
         first: int | None = None,
         after: str | None = None,
     ) -> InfluencerConnection:
-        wanted = InfluencerFilter(topic=topic, platform=platform, community=community, min_score=min_score)
+        wanted = InfluencerFilter(
+            topic=topic, platform=platform, community=community, min_score=min_score, purpose=purpose, sort=sort.value
+        )
         return await influencer_connection(info, wanted, first=first, after=after)
 
     @strawberry.field(description="Communities, largest first.", extensions=needs("viewer"))
@@ -189,6 +193,14 @@ class Query(ConversationsQuery, GovernanceQuery):
         wanted = filter.wanted()
         wanted.params(info.context.consent_default)  # a bad filter fails here, with its path
         return Segment(wanted=wanted)
+
+    @strawberry.field(
+        description="Consent purposes that records name, besides marketing and profiling (which every "
+        "targeting list requires): the values `influencers(purpose:)` and a segment's `consentPurpose` can filter on.",
+        extensions=needs("viewer"),
+    )
+    async def consent_purposes(self, info: Ctx) -> list[str]:
+        return await info.context.call(consent.purposes)
 
     @strawberry.field(description="The segments marketers saved, by name.", extensions=needs("marketer"))
     async def saved_segments(self, info: Ctx) -> list[SavedSegment]:

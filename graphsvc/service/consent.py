@@ -26,7 +26,16 @@ from graphsvc.errors import InputError, NotFound
 from graphsvc.service.rows import ConsentRow
 from graphsvc.service.values import plain
 
-__all__ = ["CHANNELS", "STATUSES", "TARGETING_PURPOSES", "effective", "params", "record_consent", "targetable"]
+__all__ = [
+    "CHANNELS",
+    "STATUSES",
+    "TARGETING_PURPOSES",
+    "effective",
+    "params",
+    "purposes",
+    "record_consent",
+    "targetable",
+]
 
 STATUSES = ("granted", "denied", "withdrawn")
 CHANNELS = ("email", "phone", "social", "any")
@@ -117,6 +126,11 @@ def record_consent(
         raise NotFound(f"no person {person_id!r}", hint="person ids come from `persons`, `search` or `person`")
     consent: ConsentRow = plain(rows[0]["consent"])
     return consent
+
+
+def purposes(db: Database) -> list[str]:
+    """The purposes named by any consent record, but ``TARGETING_PURPOSES`` (which every list requires)."""
+    return [row["purpose"] for row in db.read("consent.purposes", **{"except": list(TARGETING_PURPOSES)})]
 
 
 def effective(db: Database, person_id: str) -> dict[str, str]:

@@ -50,6 +50,19 @@ def test_a_segment_purpose_adds_its_own_consent(api: str, social_map: Database, 
     assert data(ask(api, query, key=keys["marketer"]))["segment"]["count"] == 1  # p1 only
 
 
+def test_influencers_for_a_purpose_leave_out_who_refused_it(
+    api: str, social_map: Database, keys: dict[str, str]
+) -> None:
+    consent.record_consent(social_map, person_id="p2", purpose="newsletter", status="denied", recorded_by="test")
+    consent.record_consent(social_map, person_id="p3", purpose="events", status="granted", recorded_by="test")
+    listed = data(ask(api, "{ consentPurposes }"))["consentPurposes"]
+    assert listed == ["events", "newsletter"]  # marketing and profiling, always required, are not offered
+    query = '{ influencers(first: 50, purpose: "newsletter") { edges { node { id } } } }'
+    assert {e["node"]["id"] for e in data(ask(api, query))["influencers"]["edges"]} == EVERYONE - EXCLUDED - {"p2"}
+    bad = error(ask(api, '{ influencers(purpose: "News Letter") { edges { score } } }'))
+    assert bad["extensions"]["code"] == "BAD_USER_INPUT" and "purpose" in bad["message"]
+
+
 def test_record_consent_then_the_person_drops_out(api: str, social_map: Database, keys: dict[str, str]) -> None:
     mutation = """mutation($input: ConsentInput!) { recordConsent(input: $input) {
                     id purpose channel status legalBasis givenAt withdrawnAt expiresAt recordedBy } }"""

@@ -122,6 +122,54 @@ def test_depth_alias_and_token_limits_give_coded_errors(serve: Serve, social_map
         assert data(ask(base, '{ person(id: "p1") { name } }'))["person"]["name"] == "Ada Lovelace"
 
 
+BY_COMPONENT = """query($sort: InfluencerSort, $after: String, $topic: String) {
+  influencers(first: 7, after: $after, sort: $sort, topic: $topic) {
+    pageInfo { hasNextPage endCursor } edges { score node { id scores { influence pagerank reach } } } } }"""
+
+
+def _all_pages(base: str, query_text: str, variables: dict[str, object]) -> list[dict[str, object]]:
+    edges: list[dict[str, object]] = []
+    after = None
+    while True:
+        page = data(ask(base, query_text, {**variables, "after": after}))["influencers"]
+        edges += page["edges"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return edges
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_influencers_rank_by_a_component_over_the_whole_list(serve: Serve, social_map: Database) -> None:
+    """Ranking by a component orders every page of the list, not one page: pages of 7 come back in
+    (pagerank, id) descending order over all targetable persons, ties included; a cursor of one
+    ranking is refused by another; topic lists rank by a component too."""
+    ids = write_many_persons(social_map, 30, prefix="c")
+    # pagerank against influence: the ranking differs from the score's; three persons tie
+    social_map.adhoc(
+        "UNWIND range(0, size($ids) - 1) AS n MATCH (p:Person {id: $ids[n]}) "
+        "SET p.pagerank = CASE WHEN n % 10 = 3 THEN 0.5 ELSE toFloat(n) / 100 END, p.reach = 30 - n",
+        {"ids": ids},
+        allow_write=True,
+    )
+    with serve() as base:
+        seen = _all_pages(base, BY_COMPONENT, {"sort": "PAGERANK"})
+        keys = [(e["node"]["scores"]["pagerank"], e["node"]["id"]) for e in seen]
+        assert keys == sorted(keys, reverse=True) and len(keys) == len(set(keys))
+        ranked = {e["node"]["id"] for e in seen}
+        scored = "MATCH (p:Person) WHERE p.pagerank IS NOT NULL RETURN p.id AS id"
+        _, rows, _ = social_map.adhoc(scored, {}, allow_write=False)
+        expected = {row["id"] for row in rows}
+        assert ranked == expected - EXCLUDED and ranked & EXCLUDED == set()
+        assert [e["node"]["id"] for e in seen[:3]] == ["c023", "c013", "c003"]  # the tie at 0.5, by id descending
+        by_reach = _all_pages(base, BY_COMPONENT, {"sort": "REACH"})
+        reach = [e["node"]["scores"]["reach"] for e in by_reach]
+        assert reach == sorted(reach, reverse=True)
+        # the score stays the influence, whatever the ranking
+        assert all(e["score"] == e["node"]["scores"]["influence"] for e in by_reach)
+        first = data(ask(base, BY_COMPONENT, {"sort": "PAGERANK"}))["influencers"]["pageInfo"]["endCursor"]
+        refused = error(ask(base, BY_COMPONENT, {"sort": "REACH", "after": first}))
+        assert refused["extensions"]["code"] == "BAD_USER_INPUT" and refused["path"] == ["influencers"]
+
+
 INFLUENCERS = """query($after: String) { influencers(first: 20, after: $after) {
   pageInfo { hasNextPage endCursor } edges { score node { id } } } }"""
 

@@ -3,12 +3,14 @@ import { gql } from "../api.js";
 import { avatar, csv, download, empty, failure, field, fmt, h, loading, personLink, select, show } from "../ui.js";
 
 const PAGE = 25;
+const EXPORT_PAGE = 100;
+const EXPORT_MAX = 10000;
 const COMPONENTS = ["influence", "pagerank", "reach", "engagement", "kcore", "betweenness"];
 
 const QUERY = `query Influencers($topic: String, $platform: String, $community: ID, $minScore: Float,
-                                 $first: Int, $after: String) {
+                                 $purpose: String, $sort: InfluencerSort, $first: Int, $after: String) {
   influencers(topic: $topic, platform: $platform, community: $community, minScore: $minScore,
-              first: $first, after: $after) {
+              purpose: $purpose, sort: $sort, first: $first, after: $after) {
     edges { score rank node { id name platforms
       identities { platform avatarUrl followers }
       scores { influence pagerank reach engagement kcore betweenness } } }
@@ -16,7 +18,9 @@ const QUERY = `query Influencers($topic: String, $platform: String, $community: 
   }
 }`;
 
-const state = { topic: "", platform: "", community: "", minScore: "", sort: "score", cursors: [null], page: 0 };
+const PURPOSES = `query { consentPurposes }`;
+
+const state = { topic: "", platform: "", community: "", minScore: "", purpose: "", sort: "score", cursors: [null], page: 0 };
 
 function row(edge) {
   const person = edge.node;
@@ -49,10 +53,24 @@ function rank01(name, value) {
   return value / top;
 }
 
-function sortEdges(edges) {
-  if (state.sort === "score") return edges;
-  const key = (edge) => (edge.node.scores || {})[state.sort] ?? -Infinity;
-  return [...edges].sort((a, b) => key(b) - key(a));
+function variables(first, after) {
+  return {
+    topic: state.topic || null,
+    platform: state.platform || null,
+    community: state.community || null,
+    minScore: state.minScore === "" ? null : Number(state.minScore),
+    purpose: state.purpose || null,
+    sort: state.sort.toUpperCase(),
+    first,
+    after,
+  };
+}
+
+function csvRow(edge, index) {
+  return {
+    rank: edge.rank ?? index + 1, id: edge.node.id, name: edge.node.name, platforms: (edge.node.platforms || []).join(" "), score: edge.score,
+    ...Object.fromEntries(COMPONENTS.map((c) => [c, (edge.node.scores || {})[c]])),
+  };
 }
 
 export async function render(view, args, context) {
@@ -62,8 +80,10 @@ export async function render(view, args, context) {
   platform.name = "platform";
   const community = h("input", { type: "text", value: state.community, placeholder: "any", name: "community", size: 8 });
   const minScore = h("input", { type: "number", min: 0, max: 1, step: 0.05, value: state.minScore, name: "minScore", style: "width:7em" });
-  const sort = select([["score", "score"], ...COMPONENTS.slice(1).map((c) => [c, c])], state.sort);
+  const sort = select([["score", state.topic ? "topic score" : "influence"], ...COMPONENTS.slice(1).map((c) => [c, c])], state.sort);
   sort.name = "sort";
+  const purpose = select([["", "marketing and profiling"]], state.purpose);
+  purpose.name = "purpose";
   const results = h("div", { class: "card" });
   const exportButton = h("button", { type: "button", disabled: true }, "Export CSV");
   const form = h(
@@ -73,25 +93,19 @@ export async function render(view, args, context) {
     field("Platform", platform),
     field("Community", community),
     field("Minimum score", minScore),
-    field("Sort this page by", sort),
+    field("Consent granted for", purpose),
+    field("Rank by", sort),
     h("button", { type: "submit", class: "primary" }, "Apply"),
     exportButton,
   );
-  show(view, h("h1", {}, "Influencers"), h("p", { class: "muted" }, "Ranked by influence across platforms, per unified person. People who denied marketing or profiling never appear."), form, results);
+  show(view, h("h1", {}, "Influencers"), h("p", { class: "muted" }, "Ranked by influence across platforms, per unified person, or by one of its components. People who denied marketing or profiling (or the purpose you pick) never appear."), form, results);
 
   let edges = [];
   const load = async () => {
     show(results, loading("Finding influencers"));
     exportButton.disabled = true;
     try {
-      const data = await gql(QUERY, {
-        topic: state.topic || null,
-        platform: state.platform || null,
-        community: state.community || null,
-        minScore: state.minScore === "" ? null : Number(state.minScore),
-        first: PAGE,
-        after: state.cursors[state.page],
-      });
+      const data = await gql(QUERY, variables(PAGE, state.cursors[state.page]));
       if (!context.alive()) return;
       const connection = data.influencers;
       edges = connection.edges;
@@ -102,7 +116,7 @@ export async function render(view, args, context) {
         { id: "influencers" },
         h("caption", { class: "visually-hidden" }, "Influencers"),
         h("thead", {}, h("tr", {}, h("th", { class: "num" }, "#"), h("th", {}, "Person"), h("th", { class: "num" }, state.topic ? "topic score" : "influence"), h("th", { class: "num" }, "followers"), h("th", {}, "why they rank"))),
-        h("tbody", {}, ...sortEdges(edges).map(row)),
+        h("tbody", {}, ...edges.map(row)),
       );
       const pager = h(
         "div",
@@ -122,19 +136,39 @@ export async function render(view, args, context) {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    Object.assign(state, { topic: topic.value.trim(), platform: platform.value, community: community.value.trim(), minScore: minScore.value, sort: sort.value, cursors: [null], page: 0 });
+    Object.assign(state, { topic: topic.value.trim(), platform: platform.value, community: community.value.trim(), minScore: minScore.value, purpose: purpose.value, sort: sort.value, cursors: [null], page: 0 });
     load();
   });
-  sort.addEventListener("change", () => {
-    state.sort = sort.value;
-    if (edges.length) load();
+  for (const control of [sort, purpose]) {
+    control.addEventListener("change", () => {
+      Object.assign(state, { sort: sort.value, purpose: purpose.value, cursors: [null], page: 0 });
+      load();
+    });
+  }
+  // the whole list as the filters give it, page by page, up to EXPORT_MAX rows
+  exportButton.addEventListener("click", async () => {
+    exportButton.disabled = true;
+    const label = exportButton.textContent;
+    const all = [];
+    try {
+      let after = null;
+      do {
+        exportButton.textContent = `Exporting… ${all.length}`;
+        const page = (await gql(QUERY, variables(EXPORT_PAGE, after))).influencers;
+        all.push(...page.edges);
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after && all.length < EXPORT_MAX);
+      const rows = all.slice(0, EXPORT_MAX).map(csvRow);
+      download(`influencers${state.topic ? "-" + state.topic : ""}.csv`, csv(["rank", "id", "name", "platforms", "score", ...COMPONENTS], rows));
+    } catch (error) {
+      if (context.alive()) show(results, failure(error, load));
+    } finally {
+      exportButton.textContent = label;
+      exportButton.disabled = false;
+    }
   });
-  exportButton.addEventListener("click", () => {
-    const rows = sortEdges(edges).map((edge) => ({
-      rank: edge.rank, id: edge.node.id, name: edge.node.name, platforms: (edge.node.platforms || []).join(" "), score: edge.score,
-      ...Object.fromEntries(COMPONENTS.map((c) => [c, (edge.node.scores || {})[c]])),
-    }));
-    download(`influencers${state.topic ? "-" + state.topic : ""}.csv`, csv(["rank", "id", "name", "platforms", "score", ...COMPONENTS], rows));
-  });
+  gql(PURPOSES).then((data) => {
+    for (const name of data.consentPurposes) purpose.append(h("option", { value: name, selected: name === state.purpose }, name));
+  }).catch(() => {});  // the filter keeps its default; the list itself reports errors
   await load();
 }

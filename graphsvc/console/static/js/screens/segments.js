@@ -33,8 +33,12 @@ export async function render(view, args, context) {
     minInfluence: h("input", { name: "minInfluence", type: "number", min: 0, max: 1, step: 0.05, style: "width:7em" }),
     city: h("input", { name: "city", placeholder: "any" }),
     hasContact: select([["", "either"], ["yes", "yes"], ["no", "no"]], ""),
-    consentPurpose: select([["", "no consent filter"], ["marketing", "marketing granted"], ["profiling", "profiling granted"]], ""),
+    consentPurpose: select([["", "marketing and profiling"]], ""),
   };
+  controls.consentPurpose.name = "consentPurpose";
+  gql(`query { consentPurposes }`).then((data) => {
+    for (const purpose of data.consentPurposes) controls.consentPurpose.append(h("option", { value: purpose }, purpose));
+  }).catch(() => {});  // the filter keeps its default; the count reports errors
   const count = h("div", { class: "card", id: "segment-count", "aria-live": "polite" }, empty("Set filters to see how many people match."));
   const name = h("input", { name: "name", placeholder: "e.g. Berlin runners" });
   const saved = h("div", { class: "card" }, loading("Loading saved segments"));
@@ -42,7 +46,7 @@ export async function render(view, args, context) {
   const form = h("form", { class: "filters", "aria-label": "Segment filters" },
     field("Community", controls.community), field("Topic", controls.topic), field("Platform", controls.platform),
     field("Minimum influence", controls.minInfluence), field("City", controls.city), field("Has a CRM contact", controls.hasContact),
-    field("Consent", controls.consentPurpose));
+    field("Consent granted for", controls.consentPurpose));
   const saveForm = h("form", { class: "row", "aria-label": "Save segment" }, field("Segment name", name), h("button", { type: "submit", class: "primary" }, "Save"), exportButton);
   show(view, h("h1", {}, "Segments"), h("p", { class: "muted" }, "Build an audience from filters. The count updates as you change them; consent rules always apply."), form, count, h("div", { class: "card", style: "margin:16px 0" }, saveForm), h("h2", {}, "Saved segments"), saved);
 
