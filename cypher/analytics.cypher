@@ -32,22 +32,6 @@ WHERE p.sentiment IS NOT NULL
 RETURN 'identity:' + a.platform + ':' + a.key AS identity, b.name AS brand, count(DISTINCT p) AS posts,
        sum(p.sentiment) AS sentimentSum;
 
-// name: claim_jobs
-// One analytics job at a time, across processes. The SET takes the lock node's write lock before
-// its holder is read, so two claims cannot both see it free. A holder whose heartbeat is older than
-// $staleBefore belongs to a process that died: its claim is taken over and its run marked failed.
-MERGE (l:JobLock {name: 'analytics'})
-SET l.claimedAt = $now
-WITH l, l.holder AS previous, (l.holder IS NULL OR l.heartbeatAt < $staleBefore) AS free
-SET l.holder = CASE WHEN free THEN $id ELSE previous END,
-    l.heartbeatAt = CASE WHEN free THEN $now ELSE l.heartbeatAt END
-WITH l, previous, free
-OPTIONAL MATCH (dead:JobRun {id: previous})
-WHERE free AND dead.status = 'running'
-SET dead.status = 'failed', dead.finishedAt = $now,
-    dead.error = 'abandoned: the process running it stopped renewing its claim'
-RETURN free, previous;
-
 // name: job_heartbeat
 // A running job's latest progress, and the renewal of its claim.
 MATCH (j:JobRun {id: $id})
@@ -56,11 +40,6 @@ WITH j
 OPTIONAL MATCH (l:JobLock {name: 'analytics', holder: $id})
 SET l.heartbeatAt = $now
 RETURN j.id AS id;
-
-// name: release_jobs
-MATCH (l:JobLock {name: 'analytics', holder: $id})
-SET l.holder = null
-RETURN count(l) AS released;
 
 // name: start_job
 MERGE (j:JobRun {id: $id})

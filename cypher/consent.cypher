@@ -17,10 +17,11 @@ RETURN c {.*} AS consent;
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
 RETURN id AS person,
-       all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
+       CASE WHEN COUNT { (p)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted' OR size($purposes) = 0
+           ELSE all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
            WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
            ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
-           $consentDefault) = 'granted') AS targetable;
+           $consentDefault) = 'granted') END AS targetable;
 
 // name: effective
 // One person's effective consent per purpose: the most recent unexpired record.

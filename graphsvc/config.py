@@ -155,6 +155,17 @@ class Settings(BaseSettings):
     login_lock_minutes: float = Field(
         15.0, gt=0, le=24 * 60, description="Minutes a user stays locked out after too many failed sign-ins."
     )
+    avatars: Literal["proxy", "off"] = Field(
+        "proxy",
+        description="How the console shows people's pictures: 'proxy' fetches each avatar URL of the graph "
+        "server-side (so the browser never contacts another host) and keeps it in memory for a day; 'off' "
+        "shows initials.",
+    )
+    avatar_private_hosts: bool = Field(
+        False,
+        description="Let the avatar proxy fetch from private, loopback and link-local addresses (an intranet, "
+        "tests). Off, a stored URL cannot make the server reach its own network.",
+    )
     consent_default: Literal["granted", "denied"] = Field(
         "granted",
         description="Consent assumed for a purpose with no (unexpired) record: 'granted' (opt-out, "

@@ -5,7 +5,8 @@
 1. the job claims the analytics lock (one job at a time, across processes: a second is refused with
    ``Conflict``), then a ``JobRun {id, kind, params, status: 'running', startedAt}`` is written;
    every second while it runs, its phase and counts go on the JobRun (``phase``, ``done``,
-   ``total``) and the claim is renewed; a claim not renewed for ``STALE_SECONDS`` is taken over;
+   ``total``) and the claim (``graphsvc.db.claims``) is renewed; a claim not renewed for
+   ``STALE_SECONDS`` is taken over;
 2. the social map is projected (``project``) at identity and person level;
 3. influence (both levels), topic influence and advocates/detractors, and/or Louvain communities
    with their summaries, are computed by the pure functions of this package;
@@ -25,7 +26,7 @@ import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import networkx as nx
@@ -35,8 +36,9 @@ from graphsvc.analytics.communities import community_ties, louvain, summarize
 from graphsvc.analytics.influence import InfluenceResult, measure_influence, pagerank, topic_pagerank
 from graphsvc.analytics.project import EdgeWeights, Projection, project
 from graphsvc.analytics.writeback import SCORE_FIELDS, clear_stale, write_rows
-from graphsvc.db import Database
-from graphsvc.errors import Conflict, GraphsvcError, InputError
+from graphsvc.db import Database, claims
+from graphsvc.db.claims import STALE_SECONDS
+from graphsvc.errors import GraphsvcError, InputError
 
 __all__ = [
     "HEARTBEAT_SECONDS",
@@ -54,8 +56,9 @@ Progress = Callable[[str, int, int | None], None]
 
 #: Seconds between a running job's heartbeats: its progress on the JobRun and the renewal of its claim.
 HEARTBEAT_SECONDS = 1.0
-#: A claim not renewed for this long belongs to a process that died; the next job takes it over.
-STALE_SECONDS = 60.0
+#: The claim (``graphsvc.db.claims``) that keeps analytics jobs to one at a time.
+ANALYTICS_LOCK = "analytics"
+_WAIT_HINT = "watch it (graphsvc jobs list, or the jobProgress subscription), then retry"
 
 _log = logging.getLogger(__name__)
 
@@ -118,7 +121,7 @@ def run_job(
         raise InputError(f"expected one of {', '.join(KINDS)}, got {kind!r}", where="KIND")
     report = JobReport(id=run_id or new_run_id(kind), kind=kind)
     began = time.perf_counter()
-    _claim(db, report.id)
+    claims.claim(db, ANALYTICS_LOCK, report.id, what="an analytics job", hint=_WAIT_HINT)
     try:
         db.write("analytics.start_job", id=report.id, kind=kind, params=params.as_json(), startedAt=datetime.now(UTC))
         try:
@@ -133,21 +136,8 @@ def run_job(
         report.seconds["total"] = round(time.perf_counter() - began, 3)
         _finish(db, report)
     finally:
-        try:
-            db.write("analytics.release_jobs", id=report.id)
-        except GraphsvcError as exc:  # the claim lapses by itself after STALE_SECONDS
-            _log.warning("could not release the analytics lock held by %s: %s", report.id, exc)
+        claims.release(db, ANALYTICS_LOCK, report.id)
     return report
-
-
-def _claim(db: Database, run_id: str) -> None:
-    now = datetime.now(UTC)
-    row = db.write("analytics.claim_jobs", id=run_id, now=now, staleBefore=now - timedelta(seconds=STALE_SECONDS))[0]
-    if not row["free"]:
-        raise Conflict(
-            f"an analytics job is already running ({row['previous']})",
-            hint="watch it (graphsvc jobs list, or the jobProgress subscription), then retry",
-        )
 
 
 class _Heartbeat:

@@ -19,7 +19,7 @@ import orjson
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -29,21 +29,29 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from graphsvc import __version__
-from graphsvc.api.auth import KeyCache, resolve_principal, secret_from
+from graphsvc.api.auth import KeyCache, Principal, resolve_principal, secret_from
 from graphsvc.api.context import Context
 from graphsvc.api.schema import build_schema
-from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, session_routes
+from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, error_response, session_routes
 from graphsvc.api.workers import serve_workers
 from graphsvc.config import Settings
 from graphsvc.console.graphiql import graphiql_page
 from graphsvc.console.pages import console_page
 from graphsvc.console.static_files import static_mount
 from graphsvc.db import Database
-from graphsvc.errors import DatabaseUnavailable, GraphsvcError
+from graphsvc.errors import DatabaseUnavailable, GraphsvcError, InputError, NotFound, Unauthenticated
+from graphsvc.service import avatars
 from graphsvc.service.jobruns import JobRunner
 from graphsvc.service.sessions import SessionCache
 
 __all__ = ["create_app", "error_code", "run_server", "server_app"]
+
+#: A picture from the avatar proxy: the browser keeps it an hour; it can hold nothing that runs.
+AVATAR_HEADERS = {
+    "Cache-Control": "private, max-age=3600",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+}
 
 #: Threads for the synchronous driver's calls: enough for many concurrent requests' queries.
 WORKER_THREADS = 64
@@ -84,13 +92,17 @@ class _GraphQL(GraphQL):
         except CsrfRefused as refused:  # raised by get_context, before anything ran or was sent
             await refused.response()(scope, receive, send)
 
-    async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
+    async def principal(self, request: Any) -> Principal:
+        """Who sends ``request``: its API key's role, else its session cookie's user, else anonymous."""
         db = self.app_state.db
         secret = secret_from(request.headers)
         if secret is None and SESSION_COOKIE in request.cookies:  # a key always wins over the cookie
-            principal = await cookie_principal(request, db, self.settings, self.sessions)
-        else:
-            principal = await resolve_principal(secret, db, self.settings, self.keys)
+            return await cookie_principal(request, db, self.settings, self.sessions)
+        return await resolve_principal(secret, db, self.settings, self.keys)
+
+    async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
+        db = self.app_state.db
+        principal = await self.principal(request)
         return Context(
             db=db, settings=self.settings, request=request, response=response, principal=principal, jobs=self.jobs
         )
@@ -152,6 +164,7 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
         try:
             yield
         finally:
+            await pictures.close()
             if owned:
                 app.state.db.close()
             workers.shutdown(wait=False, cancel_futures=True)
@@ -166,6 +179,26 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
             return JSONResponse({"status": "unavailable", "reason": exc.message}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    pictures = avatars.AvatarProxy(private_hosts=settings.avatar_private_hosts)
+
+    async def avatar(request: Request) -> Response:
+        """``/console/avatar?url=``: an identity's picture, fetched by the server (``service.avatars``)."""
+        try:
+            (await graphql.principal(request)).require("viewer", "a picture")
+        except GraphsvcError as exc:
+            return error_response(401 if isinstance(exc, Unauthenticated) else 403, exc)
+        url = request.query_params.get("url", "")
+        if not url or len(url) > avatars.MAX_URL:
+            return error_response(
+                400, InputError(f"expected an avatar URL of at most {avatars.MAX_URL} characters", where="url")
+            )
+        if not await asyncio.to_thread(avatars.known, request.app.state.db, url):
+            return error_response(404, NotFound("no identity has this picture"))
+        picture = await pictures.picture(url) if settings.avatars == "proxy" else None
+        if picture is None:  # a known picture not to be had (now): no content, and the console shows initials
+            return Response(status_code=204, headers={"Cache-Control": "private, max-age=600"})
+        return Response(picture.content, media_type=picture.media_type, headers=AVATAR_HEADERS)
+
     app = Starlette(lifespan=lifespan)
     graphql = _GraphQL(app.state, settings)
     app.router.routes.extend(
@@ -173,6 +206,7 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
             Route("/", console_page),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/console/avatar", avatar),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *session_routes(settings, graphql.sessions),

@@ -96,7 +96,8 @@ def _text(data: Mapping[str, Any], field: str, longest: int) -> str:
     return value
 
 
-def _error(status: int, error: GraphsvcError, headers: Mapping[str, str] | None = None) -> JSONResponse:
+def error_response(status: int, error: GraphsvcError, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    """A refusal of a non-GraphQL route: ``{error, code, hint}`` with the HTTP status."""
     body: dict[str, Any] = {"error": error.message, "code": error.code}
     if error.hint:
         body["hint"] = error.hint
@@ -167,7 +168,7 @@ def session_routes(settings: Settings, cache: SessionCache) -> list[Route]:
         try:
             username, password = parse_login(request.headers.get("content-type"), await _body(request))
         except InputError as exc:
-            return _error(415 if exc.where == "Content-Type" else 400, exc)
+            return error_response(415 if exc.where == "Content-Type" else 400, exc)
         db: Database = request.app.state.db
         try:
             async with hashing:
@@ -182,11 +183,11 @@ def session_routes(settings: Settings, cache: SessionCache) -> list[Route]:
         except TooManyAttempts as exc:
             log.warning("console sign-in refused: user %r is locked out for %d s", username, exc.retry_after)
             await asyncio.sleep(FAILED_SIGN_IN_DELAY)
-            return _error(429, exc, {"Retry-After": str(exc.retry_after)})
+            return error_response(429, exc, {"Retry-After": str(exc.retry_after)})
         except Unauthenticated as exc:
             log.info("console sign-in failed")  # not the name: people type passwords into it
             await asyncio.sleep(FAILED_SIGN_IN_DELAY)
-            return _error(401, exc)
+            return error_response(401, exc)
         token, session = await asyncio.to_thread(start_session, db, user.name, hours=settings.session_hours)
         log.info("console sign-in: user %r (role %s)", user.name, user.role)
         response = JSONResponse(session.as_dict())
@@ -196,7 +197,7 @@ def session_routes(settings: Settings, cache: SessionCache) -> list[Route]:
     async def logout(request: Request) -> Response:
         session = await _session(request, request.app.state.db, cache)
         if session is None:
-            response = _error(401, Unauthenticated("not signed in", hint=_SIGN_IN))
+            response = error_response(401, Unauthenticated("not signed in", hint=_SIGN_IN))
         elif not csrf_matches(request, session):
             return CsrfRefused().response()
         else:
@@ -209,7 +210,7 @@ def session_routes(settings: Settings, cache: SessionCache) -> list[Route]:
     async def current(request: Request) -> Response:
         session = await _session(request, request.app.state.db, cache)
         if session is None:
-            response = _error(401, Unauthenticated("not signed in", hint=_SIGN_IN))
+            response = error_response(401, Unauthenticated("not signed in", hint=_SIGN_IN))
             if SESSION_COOKIE in request.cookies:
                 _clear_cookie(response, request)
             return response

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from graphsvc.db import Database
+from graphsvc.db import Database, claims
 from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import COMPARISONS, same_person_names, with_connections
@@ -86,6 +86,8 @@ class _Loaded:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: The claim that keeps resolution runs that write to one at a time, across processes.
+RESOLVE_LOCK = "resolve"
 
 
 def _with_times(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -221,9 +223,10 @@ def resolve(
 ) -> ResolveSummary:
     """Run identity resolution and write the result; returns what it did.
 
-    A run that writes records itself as a ``JobRun`` (kind 'resolve', id ``run_id`` if given) before
-    it reads anything, and reports the phase ``start`` once it has: a caller that started it in the
-    background can then follow it by that id.
+    A run that writes claims the ``resolve`` lock (one run at a time across processes, else
+    ``Conflict``: ``graphsvc.db.claims``), records itself as a ``JobRun`` (kind 'resolve', id
+    ``run_id`` if given) before it reads anything, and reports the phase ``start`` once it has: a
+    caller that started it in the background can then follow it by that id.
     """
     run = run_id or new_run_id()
     now = datetime.now(UTC)
@@ -237,10 +240,23 @@ def resolve(
         if progress:
             progress(name, 1, 1)
 
-    if not options.dry_run:
+    if options.dry_run:
+        return _run(db, options, summary, run, now, lap)
+    with claims.held(db, RESOLVE_LOCK, run, what="a resolution run", hint="follow it in the recent job runs"):
         db.write("resolve.start_run", run=run, now=now, params=json.dumps(asdict(options)))
         if progress:
             progress("start", 0, None)
+        return _run(db, options, summary, run, now, lap)
+
+
+def _run(
+    db: Database,
+    options: ResolveOptions,
+    summary: ResolveSummary,
+    run: str,
+    now: datetime,
+    lap: Callable[[str], None],
+) -> ResolveSummary:
     try:
         loaded = _load(db)
         records, unit_of = loaded.records, loaded.unit_of

@@ -18,7 +18,7 @@ from typing import Any
 
 from graphsvc.analytics.jobs import KINDS, JobParams, JobReport, list_jobs, new_run_id, run_job
 from graphsvc.db import Database
-from graphsvc.errors import Conflict, GraphsvcError, InputError, InternalError, NotFound
+from graphsvc.errors import GraphsvcError, InputError, InternalError, NotFound
 from graphsvc.resolve import ResolveOptions, resolve
 from graphsvc.resolve.run import new_run_id as new_resolve_id
 from graphsvc.service.values import plain
@@ -90,9 +90,6 @@ def job_run(db: Database, job_id: str) -> dict[str, Any]:
 class JobRunner:
     """Starts analytics jobs and resolution runs in background threads."""
 
-    def __init__(self) -> None:
-        self._resolving = threading.Lock()  # one resolution run at a time in this process
-
     def start(self, db: Database, kind: str, params: JobParams) -> str:
         """Begin ``kind`` with ``params``; returns the JobRun id once the job has recorded it.
 
@@ -105,19 +102,10 @@ class JobRunner:
     def start_resolve(self, db: Database, options: ResolveOptions) -> str:
         """Begin a resolution run; returns its JobRun id once the run has recorded it.
 
-        Raises ``Conflict`` while this process runs another (the CLI's runs are not seen).
+        Raises ``Conflict`` while another resolution run writes (in any process: the CLI's too).
         """
-        if not self._resolving.acquire(blocking=False):
-            raise Conflict("a resolution run is already under way", hint="follow it in the recent job runs")
         run_id = new_resolve_id()
-
-        def work(report: Progress) -> None:
-            try:
-                resolve(db, options, report, run_id=run_id)
-            finally:
-                self._resolving.release()  # in the thread: held for the whole run
-
-        return _begin("resolve", run_id, work)
+        return _begin("resolve", run_id, lambda report: resolve(db, options, report, run_id=run_id))
 
 
 def _begin(kind: str, run_id: str, job: Callable[[Progress], object]) -> str:

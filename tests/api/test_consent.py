@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from graphsvc.db import Database
+from graphsvc.db import Database, query
+from graphsvc.db.queries import all_names, cypher_dir
 from graphsvc.service import consent
 from tests.api.client import ask, data, error
 from tests.api.conftest import Serve
@@ -108,3 +109,27 @@ def test_bad_consent_input_is_a_coded_error(api: str, social_map: Database, keys
         problem = error(ask(api, mutation, {"input": given}, key=keys["analyst"]))
         assert problem["extensions"]["code"] == code and message in problem["message"], problem
         assert problem["path"] == ["recordConsent"]
+
+
+def _stated_predicate() -> str:
+    """The consent predicate as api.cypher's header states it: its indented comment lines."""
+    lines = (cypher_dir() / "api.cypher").read_text(encoding="utf-8").splitlines()
+    first = next(n for n, line in enumerate(lines) if line.startswith("//   CASE WHEN COUNT"))
+    stated = []
+    for line in lines[first:]:
+        if not line.startswith("//   "):
+            break
+        stated.append(line.removeprefix("//"))
+    return " ".join(" ".join(stated).split())
+
+
+def test_every_targeting_query_applies_the_one_consent_predicate() -> None:
+    """Every named query that takes $purposes filters with the predicate api.cypher's header states,
+    word for word (on the person variable it filters), so no list can apply a weaker rule."""
+    stated = _stated_predicate()
+    assert stated.endswith("$consentDefault) = 'granted') END") and "ORDER BY coalesce(c.withdrawnAt" in stated
+    using = [name for name in all_names() if "$purposes" in query(name)]
+    assert {"api.influencers", "api.segment_count", "consent.targetable", "brands.stances"} <= set(using), using
+    for name in using:
+        text = " ".join(query(name).split())
+        assert stated in text or stated.replace("(p)-[:GAVE]", "(q)-[:GAVE]") in text, name

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from websockets.sync.client import connect
 
 from graphsvc.config import Settings
 from graphsvc.db import Database
+from graphsvc.db.claims import STALE_SECONDS
 from graphsvc.errors import Conflict
 from graphsvc.ingest.importer import import_files
 from graphsvc.service import resolution
@@ -202,17 +205,34 @@ def test_run_resolve_in_the_background_and_find_it_among_the_runs(
     assert refused["extensions"]["code"] == "FORBIDDEN"
 
 
-def test_one_resolution_run_at_a_time_in_a_process(db: Database, settings: Settings) -> None:
-    runner = JobRunner()
+def test_one_resolution_run_at_a_time_across_processes(
+    api: str, db: Database, settings: Settings, keys: dict[str, str]
+) -> None:
+    """A run that writes claims the graph's resolve lock: while another process's run holds it (here
+    written as `graphsvc resolve` in another process would), neither the API nor the CLI's code
+    path starts a second; a claim whose holder stopped renewing it is taken over."""
+    db.adhoc(
+        "CREATE (:JobLock {name: 'resolve', holder: 'resolve-cli', heartbeatAt: datetime()})", {}, allow_write=True
+    )
+    refused = error(ask(api, "mutation { runResolve { id } }", key=keys["analyst"]))
+    assert refused["extensions"]["code"] == "CONFLICT" and "resolve-cli" in refused["message"]
     options = resolution.options(settings)
-    assert runner._resolving.acquire(blocking=False)  # a run under way (deterministic: no race with its end)
-    with pytest.raises(Conflict, match="already under way"):
-        runner.start_resolve(db, options)
+    with pytest.raises(Conflict, match="resolve-cli"):
+        resolution.run(db, options)
     assert db.adhoc("MATCH (j:JobRun {kind: 'resolve'}) RETURN count(j) AS n", {}, allow_write=False)[1] == [{"n": 0}]
-    runner._resolving.release()
-    run = runner.start_resolve(db, options)  # free again
+    # a dry run (mergePreview) writes nothing and needs no claim
+    assert resolution.run(db, replace(options, dry_run=True)).preview is not None
+    # the holder died: its heartbeat is older than STALE_SECONDS
+    stale = datetime.now(UTC) - timedelta(seconds=STALE_SECONDS + 5)
+    db.adhoc("MATCH (l:JobLock {name: 'resolve'}) SET l.heartbeatAt = $at", {"at": stale}, allow_write=True)
+    run = JobRunner().start_resolve(db, options)
     deadline = time.monotonic() + 60  # let it end before the next test empties the graph
-    while runner._resolving.locked() and time.monotonic() < deadline:
+    status: list[dict[str, object]] = []
+    while time.monotonic() < deadline:
+        status = db.adhoc("MATCH (j:JobRun {id: $id}) RETURN j.status AS s", {"id": run}, allow_write=False)[1]
+        if status != [{"s": "running"}]:
+            break
         time.sleep(0.1)
-    status = db.adhoc("MATCH (j:JobRun {id: $id}) RETURN j.status AS s", {"id": run}, allow_write=False)[1]
     assert status == [{"s": "succeeded"}]
+    lock = db.adhoc("MATCH (l:JobLock {name: 'resolve'}) RETURN l.holder AS holder", {}, allow_write=False)[1]
+    assert lock == [{"holder": None}]  # released at the end

@@ -48,11 +48,18 @@ export function fmt(value, digits = 3) {
 
 export function avatar(person, big = false) {
   const url = (person.identities || []).map((i) => i.avatarUrl).find(Boolean);
-  const name = person.name || person.id || "?";
-  const letters = name.split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
-  // avatars of other hosts are not fetched (the console works offline): initials stand in for them
-  if (url && url.startsWith("/")) return h("img", { class: big ? "avatar big" : "avatar", src: url, alt: "" });
-  return h("span", { class: big ? "initials big" : "initials", "aria-hidden": "true", title: url || "" }, letters);
+  return picture(url, person.name || person.id || "?", big);
+}
+
+/** A picture by the server's avatar proxy (the browser never asks another host), or the name's
+ * initials when there is none or it cannot be fetched. */
+export function picture(url, name, big = false) {
+  const letters = String(name).split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
+  const initials = h("span", { class: big ? "initials big" : "initials", "aria-hidden": "true" }, letters);
+  if (!url) return initials;
+  const image = h("img", { class: big ? "avatar big" : "avatar", alt: "", loading: "lazy", src: `/console/avatar?url=${encodeURIComponent(url)}` });
+  image.addEventListener("error", () => image.replaceWith(initials), { once: true });
+  return image;
 }
 
 export function personLink(person) {

@@ -2,7 +2,7 @@
 // history, the ego network and the warm path from one of our people.
 import { gql } from "../api.js";
 import { communityColour, drawChart, drawGraph } from "../lib.js";
-import { atLeast, avatar, empty, failure, fmt, h, loading, personLink, show } from "../ui.js";
+import { atLeast, avatar, empty, failure, fmt, h, loading, personLink, picture, show } from "../ui.js";
 
 function query(role) {
   const analyst = atLeast(role, "analyst");
@@ -43,8 +43,9 @@ function identities(list) {
   return h(
     "table",
     {},
-    h("thead", {}, h("tr", {}, h("th", {}, "platform"), h("th", {}, "handle"), h("th", {}, "name"), h("th", { class: "num" }, "followers"))),
+    h("thead", {}, h("tr", {}, h("th", {}, h("span", { class: "visually-hidden" }, "picture")), h("th", {}, "platform"), h("th", {}, "handle"), h("th", {}, "name"), h("th", { class: "num" }, "followers"))),
     h("tbody", {}, ...list.map((i) => h("tr", {},
+      h("td", {}, picture(i.avatarUrl, i.displayName || i.handle || i.platform)),
       h("td", {}, i.platform),
       h("td", {}, i.url && /^https?:/.test(i.url) ? h("a", { href: i.url, rel: "noopener noreferrer", target: "_blank" }, i.handle ?? "(hidden)") : i.handle ?? h("span", { class: "muted" }, "(hidden for your role)")),
       h("td", {}, i.displayName || ""),

@@ -2,7 +2,7 @@
 // effect at once. Keys: A accept, R reject, S skip.
 import { gql } from "../api.js";
 import { drawChart } from "../lib.js";
-import { empty, failure, fmt, h, loading, personLink, show, toast } from "../ui.js";
+import { empty, failure, fmt, h, loading, personLink, picture, show, toast } from "../ui.js";
 
 const PERSON = "person { id name identities { platform handle } }";
 const QUEUE = `query Queue($offset: Int!) {
@@ -25,12 +25,12 @@ function side(record, label) {
     ? [["record", `${c.source}:${c.sourceId}`], ["name", c.name], ["title", c.title], ["company", c.company], ["city", c.city], ["country", c.country]]
     : [["account", `${i.platform}:${i.handle ?? "(hidden)"}`], ["name", i.displayName], ["bio", i.bio], ["location", i.location], ["followers", fmt(i.followers)], ["link", i.url]];
   const person = (c || i || {}).person;
-  const picture = i && i.avatarUrl
-    ? h("figure", { class: "small muted", style: "margin:0" }, h("span", { class: "initials big", "aria-hidden": "true" }, (i.displayName || i.handle || "?").slice(0, 2).toUpperCase()), h("figcaption", {}, i.avatarUrl))
+  const photo = i && i.avatarUrl
+    ? h("figure", { class: "small muted", style: "margin:0" }, picture(i.avatarUrl, i.displayName || i.handle || "?", true), h("figcaption", { class: "url" }, i.avatarUrl))
     : null;
   return h("div", { class: "side stack", "aria-label": label },
     h("h2", {}, label),
-    picture,
+    photo,
     h("dl", { class: "facts" }, ...facts.filter(([, v]) => v !== null && v !== undefined && v !== "").flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, String(v))])),
     h("p", { class: "small muted" }, person ? h("span", {}, "now in ", personLink(person), ` (${person.identities.length} identities)`) : "not in a person yet"),
   );
