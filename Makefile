@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PEOPLE ?= 3000
 
-.PHONY: setup demo test lint typecheck contracts bench clean stop
+.PHONY: setup demo lab test lint typecheck contracts bench clean stop
 
 setup: $(VENV)/.installed
 	$(BIN)/graphsvc neo4j fetch
@@ -17,6 +17,10 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/graphsvc demo --people $(PEOPLE)
+
+lab: setup
+	$(BIN)/pip install --quiet -e '.[notebooks]'
+	$(BIN)/python notebooks/lab.py --people $(PEOPLE)
 
 lint: setup
 	$(BIN)/ruff check .

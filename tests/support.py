@@ -26,9 +26,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: Any) -> Iterator[str]:
-    """Run ``app`` under uvicorn on a free loopback port; yields its base URL."""
-    port = free_port()
+def serve_in_thread(app: Any, port: int | None = None) -> Iterator[str]:
+    """Run ``app`` under uvicorn on ``port`` (else a free one) of the loopback; yields its base URL."""
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **UVICORN_OPTIONS)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -91,3 +91,13 @@ def run_cli(
 def run_json(settings: Any, *args: str, check: bool = True, timeout: float = 300, input: str | None = None) -> Any:
     """`graphsvc ARGS --json`, parsed."""
     return json.loads(run_cli(settings, *args, "--json", check=check, timeout=timeout, input=input).stdout)
+
+
+def load_crm(db: Any, settings: Any, workdir: Any, *, people: int = 400, seed: int = 11) -> dict[str, Any]:
+    """Empty the graph, then load a small synthetic social CRM as `graphsvc demo` does (imported,
+    resolved, scored); returns load_demo's summary (``synth_dir`` holds the ground truth)."""
+    from graphsvc.db import query
+    from graphsvc.service.demo import load_demo
+
+    db.run_statement(query("admin.wipe_data"))
+    return load_demo(db, people=people, seed=seed, workdir=workdir, batch_size=settings.batch_size)

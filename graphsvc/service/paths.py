@@ -162,7 +162,12 @@ def ego_network(db: Database, person_id: str, *, depth: int = 1, limit: int = 50
     if not 1 <= depth <= MAX_EGO_DEPTH:
         raise InputError(f"expected 1 to {MAX_EGO_DEPTH}, got {depth}", where="depth")
     if not 1 <= limit <= MAX_EGO_SIZE:
-        raise InputError(f"expected 1 to {MAX_EGO_SIZE}, got {limit}", where="limit")
+        raise InputError(
+            f"expected 1 to {MAX_EGO_SIZE}, got {limit}",
+            where="limit",
+            hint="one network is bounded so that no call pulls the whole graph: for more, ask from more seeds "
+            "(each brings its own neighbourhood), or read persons page by page",
+        )
     graph = nx.Graph()
     graph.add_node(person_id, distance=0)
     _expand(db, graph, person_id, depth, purposes=(), consent_default="granted", per_person=limit, frontier_cap=limit)

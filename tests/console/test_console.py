@@ -19,11 +19,10 @@ from playwright.sync_api import Page, expect
 
 from graphsvc.api import create_app
 from graphsvc.config import Settings
-from graphsvc.db import Database, query
-from graphsvc.service.demo import load_demo
+from graphsvc.db import Database
 from graphsvc.service.users import create_user
 from tests.console.conftest import SCREENSHOTS, BrowserLog, Screenshot
-from tests.support import serve_in_thread
+from tests.support import load_crm, serve_in_thread
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("viewer", "marketer", "analyst")
@@ -32,8 +31,7 @@ ROLES = ("viewer", "marketer", "analyst")
 @pytest.fixture(scope="module")
 def crm(session_db: Database, settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Database:
     """A small synthetic social CRM, resolved and scored, with one user per role."""
-    session_db.run_statement(query("admin.wipe_data"))
-    load_demo(session_db, people=400, seed=11, workdir=tmp_path_factory.mktemp("crm"), batch_size=settings.batch_size)
+    load_crm(session_db, settings, tmp_path_factory.mktemp("crm"))
     for role in ROLES:
         create_user(session_db, name=f"{role}1", role=role, password=PASSWORD)
     # a name a spreadsheet would run as a formula, to export
