@@ -17,6 +17,7 @@ from graphsvc.client import (
     PAGE,
     BadInput,
     Client,
+    Conflict,
     Forbidden,
     GraphsvcError,
     NotFound,
@@ -177,7 +178,7 @@ def test_graphs_for_networkx(analyst: Client) -> None:
 
 
 def test_errors_are_typed_with_code_path_and_hint(
-    api: str, keys: dict[str, str], analyst: Client, client_for: ClientFor
+    api: str, keys: dict[str, str], analyst: Client, client_for: ClientFor, crm: Database
 ) -> None:
     with pytest.raises(NotFound) as missing:
         analyst.person("nobody")
@@ -197,6 +198,17 @@ def test_errors_are_typed_with_code_path_and_hint(
         analyst.query("{ influencers { nope } }")
     assert invalid.value.code == "GRAPHQL_VALIDATION_FAILED"
     assert isinstance(invalid.value, GraphsvcError)
+    crm.adhoc(
+        "MERGE (l:JobLock {name: 'analytics'}) SET l.holder = 'all-cli', l.heartbeatAt = datetime()",
+        {},
+        allow_write=True,
+    )
+    try:  # a job runs in another process
+        with pytest.raises(Conflict) as busy:
+            analyst.query("mutation { runJob(kind: INFLUENCE) { id } }")
+    finally:
+        crm.adhoc("MATCH (l:JobLock {name: 'analytics'}) SET l.holder = null", {}, allow_write=True)
+    assert busy.value.code == "CONFLICT" and "all-cli" in busy.value.message and busy.value.hint
     closed = client_for("viewer", url=f"http://127.0.0.1:{free_port()}", retries=2, backoff=0.01)
     began = time.monotonic()
     with pytest.raises(Unavailable) as down:

@@ -55,7 +55,9 @@ def test_notebook_runs_to_the_end(path: Path, lab: dict[str, str], monkeypatch: 
     for name, value in lab.items():  # matplotlib draws inline in the kernel, as in Jupyter
         monkeypatch.setenv(name, value)
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     pictures = [o for o in outputs if "image/png" in o.get("data", {})]

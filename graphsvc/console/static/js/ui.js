@@ -57,9 +57,11 @@ export function picture(url, name, big = false) {
   const letters = String(name).split(/\s+/).map((w) => w[0]).join("").slice(0, 2).toUpperCase();
   const initials = h("span", { class: big ? "initials big" : "initials", "aria-hidden": "true" }, letters);
   if (!url) return initials;
-  const image = h("img", { class: big ? "avatar big" : "avatar", alt: "", loading: "lazy", src: `/console/avatar?url=${encodeURIComponent(url)}` });
-  image.addEventListener("error", () => image.replaceWith(initials), { once: true });
-  return image;
+  // the initials show at once; the picture takes their place only once it has arrived
+  const image = h("img", { class: big ? "avatar big" : "avatar", alt: "" });
+  image.addEventListener("load", () => { if (initials.isConnected) initials.replaceWith(image); }, { once: true });
+  image.src = `/console/avatar?url=${encodeURIComponent(url)}`;
+  return initials;
 }
 
 export function personLink(person) {

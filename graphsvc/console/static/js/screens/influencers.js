@@ -22,7 +22,7 @@ const PURPOSES = `query { consentPurposes }`;
 
 const state = { topic: "", platform: "", community: "", minScore: "", purpose: "", sort: "score", cursors: [null], page: 0 };
 
-function row(edge) {
+function row(edge, position) {
   const person = edge.node;
   const scores = person.scores || {};
   const followers = (person.identities || []).reduce((sum, i) => sum + (i.followers || 0), 0);
@@ -38,7 +38,7 @@ function row(edge) {
   return h(
     "tr",
     { "data-person": person.id },
-    h("td", { class: "num" }, edge.rank ?? "–"),
+    h("td", { class: "num" }, edge.rank ?? position),
     h("td", {}, h("div", { class: "row" }, avatar(person), h("div", {}, personLink(person), h("div", { class: "small muted" }, (person.platforms || []).join(" · "))))),
     h("td", { class: "num" }, h("strong", {}, fmt(edge.score))),
     h("td", { class: "num" }, fmt(followers)),
@@ -116,7 +116,7 @@ export async function render(view, args, context) {
         { id: "influencers" },
         h("caption", { class: "visually-hidden" }, "Influencers"),
         h("thead", {}, h("tr", {}, h("th", { class: "num" }, "#"), h("th", {}, "Person"), h("th", { class: "num" }, state.topic ? "topic score" : "influence"), h("th", { class: "num" }, "followers"), h("th", {}, "why they rank"))),
-        h("tbody", {}, ...edges.map(row)),
+        h("tbody", {}, ...edges.map((edge, n) => row(edge, state.page * PAGE + n + 1))),
       );
       const pager = h(
         "div",
