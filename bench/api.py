@@ -24,8 +24,12 @@ with the same parallelism: P processes of C/P threads each, with the same Cypher
 hand-written person query (``bench_api.person_with_identities``). Both sides thus have as many
 Python processes, so the ratio is what the API layer (HTTP, GraphQL, our code) costs.
 
-Prints one JSON object: per query p50 and p99 latency (ms) and requests per second for ours and
-raw; ``"p99_ms"`` is the worst of our two p99s and ``"ratio"`` the worst of our p99 over raw p99.
+A third side, **resolvers**, is the same server with compiled reads off (``GRAPHSVC_COMPILED_READS=false``):
+every field through its resolver, as before the compiler.
+
+Prints one JSON object: per query p50 and p99 latency (ms) and requests per second for ours, raw
+and resolvers, ``compiled_rps_gain`` (ours over resolvers); ``"p99_ms"`` is the worst of our two
+p99s and ``"ratio"`` the worst of our p99 over raw p99.
 """
 
 from __future__ import annotations
@@ -352,10 +356,14 @@ def main() -> None:
             "person": lambda rng: {"query": PERSON, "variables": {"id": rng.choice(ids)}},
         }
         server, base = _start_server(served)
+        resolving, resolver_base = _start_server(served.model_copy(update={"compiled_reads": False}))
         try:
 
             def ours_load(name: str, seconds: float) -> tuple[list[float], float]:
                 return http_load(base, secret, makers[name], args.clients, seconds)
+
+            def resolvers_load(name: str, seconds: float) -> tuple[list[float], float]:
+                return http_load(resolver_base, secret, makers[name], args.clients, seconds)
 
             def raw_load(name: str, seconds: float) -> tuple[list[float], float]:
                 parts = [raw_pool.submit(_raw_process_load, name, clients, seconds) for clients in clients_per_process]
@@ -369,23 +377,26 @@ def main() -> None:
             for name in makers:
                 raw_load(name, args.warmup)
                 ours_load(name, args.warmup)
-            measured: dict[str, dict[str, tuple[list[float], float]]] = {"ours": {}, "raw": {}}
+                resolvers_load(name, args.warmup)
+            measured: dict[str, dict[str, tuple[list[float], float]]] = {"ours": {}, "raw": {}, "resolvers": {}}
             share = args.seconds / args.rounds
             for round_no in range(args.rounds):
                 for name in makers:
-                    sides = (("raw", raw_load), ("ours", ours_load))
+                    sides = (("raw", raw_load), ("ours", ours_load), ("resolvers", resolvers_load))
                     for side, run in sides if round_no % 2 == 0 else reversed(sides):
                         say(f"round {round_no + 1}/{args.rounds}: {side} {name}, {args.clients} clients, {share:g} s")
                         latencies, seconds = run(name, share)
                         pooled, total = measured[side].get(name, ([], 0.0))
                         measured[side][name] = (pooled + latencies, total + seconds)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in (server, resolving):
+                process.terminate()
+                process.wait(timeout=30)
             raw_pool.shutdown()
 
     ours = {name: summary(*measured["ours"][name]) for name in makers}
     raw = {name: summary(*measured["raw"][name]) for name in makers}
+    resolvers = {name: summary(*measured["resolvers"][name]) for name in makers}
     ratios = {name: round(ours[name]["p99_ms"] / raw[name]["p99_ms"], 2) for name in ours}
     print_result(
         {
@@ -399,7 +410,9 @@ def main() -> None:
             "load_seconds": round(loading.seconds, 1),
             "ours": ours,
             "raw": raw,
+            "resolvers": resolvers,
             "ratios": ratios,
+            "compiled_rps_gain": {n: round(ours[n]["rps"] / resolvers[n]["rps"], 2) for n in ours},
             "p99_ms": max(result["p99_ms"] for result in ours.values()),
             "ratio": max(ratios.values()),
             "goal": {"p99_ms": 50, "ratio": 1.5},

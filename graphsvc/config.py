@@ -171,6 +171,11 @@ class Settings(BaseSettings):
         description="Consent assumed for a purpose with no (unexpired) record: 'granted' (opt-out, "
         "the B2B social CRM default) or 'denied' (opt-in).",
     )
+    compiled_reads: bool = Field(
+        True,
+        description="Answer the GraphQL reads the compiler covers with one Cypher statement each, without the "
+        "field resolvers (docs/api.md); off, every request runs the resolvers.",
+    )
     max_query_depth: int = Field(12, ge=2, le=100, description="Deepest GraphQL selection the API accepts.")
     max_aliases: int = Field(30, ge=0, le=1000, description="Most field aliases one GraphQL document may use.")
     max_tokens: int = Field(4000, ge=100, le=100_000, description="Most tokens one GraphQL document may hold.")

@@ -24,6 +24,7 @@ from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRul
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.types import ExecutionResult
 
+from graphsvc.api.compiled import CompiledReads
 from graphsvc.api.execution import plain_field_context
 from graphsvc.api.mutations import Mutation
 from graphsvc.api.queries import Query
@@ -172,7 +173,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[lambda: _Guards(rules, settings.max_tokens, mask)],
+        extensions=[
+            lambda: _Guards(rules, settings.max_tokens, mask),
+            *([CompiledReads] if settings.compiled_reads else []),
+        ],
     )
     schema.execution_context_class = plain_field_context(schema._schema)
     return schema

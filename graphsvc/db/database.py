@@ -176,7 +176,14 @@ class Database:
 
     def read(self, name: str, **params: Any) -> list[Row]:
         """Rows of the named read query (one auto-commit read transaction, retried on transient errors)."""
-        text = query(name)
+        return self._read(query(name), params)
+
+    def read_generated(self, text: str, params: dict[str, Any]) -> list[Row]:
+        """Rows of a read statement that ``graphsvc.service.compiled`` assembled from its fixed fragments
+        and the schema's property names (never from a caller's text: their values are ``params``)."""
+        return self._read(neo4j.Query(text), params)
+
+    def _read(self, text: Any, params: dict[str, Any]) -> list[Row]:
         self._count()
         with translate_errors(self.uri):
             for attempt in range(READ_ATTEMPTS):

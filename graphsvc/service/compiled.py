@@ -1,0 +1,581 @@
+"""Compiled reads: a GraphQL query operation answered by one Cypher statement, no field resolvers.
+
+``plan(schema, document, operation, variables, reads_pii)`` walks a validated operation and, when every
+field it selects is in the compiled part of the schema, returns a ``Plan``: one Cypher statement whose
+single value already has the response's shape (nested lists, one per selected object, in selection
+order), the parameters to bind, and how to turn those lists into the ``data`` dict with the response
+keys (aliases included). Anything outside the compiled part gives None, and the caller runs the
+resolvers instead. ``run(db, plan)`` executes it.
+
+The compiled part today: the root field ``person(id)``; on ``Person`` its id, name, size, platforms,
+``scores``, ``community`` (id, size, persons, topTopics, jobRun), ``identities(platform)`` (every field,
+``handle`` masked for emails and phones below role analyst as the resolver masks it, ``scores``) and
+``contacts`` (their plain fields; the PII ones and ``importedAt`` fall back); ``__typename`` anywhere;
+aliases, fragments, inline fragments and ``@skip``/``@include``. Semantics follow the resolvers: the
+same rows, the same order (identities by platform and key, contacts by source and id), the same nulls.
+
+The statement is assembled from the fixed fragments below and the schema's own property names; every
+value a caller sends (an id, an argument, a variable) is bound as a parameter, never written into the
+text. Field names and aliases are used only on the Python side, to name the keys of the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLIncludeDirective,
+    GraphQLSchema,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+
+from graphsvc.db import Database
+from graphsvc.service import influencers, persons
+from graphsvc.service.cursors import Page
+
+__all__ = ["Plan", "plan", "run"]
+
+PII_PLATFORMS = ("email", "phone")
+
+Shape = Callable[[Any], Any]
+
+
+@dataclass
+class Plan:
+    """One statement (``text``, ``params``; None when no root needs one), the service calls of roots
+    that a service function answers (``calls``), and how to shape both into ``data``."""
+
+    text: str | None
+    params: dict[str, Any]
+    shape: Callable[[Any, Mapping[str, Any]], dict[str, Any]]
+    calls: list[tuple[str, Callable[[Database], Any]]] = field(default_factory=list)
+    #: (response key, person id) of each ``person(id)`` root field: who was opened, for the access log
+    opened: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Fallback(Exception):
+    """Something the compiler does not cover: the resolvers answer instead."""
+
+
+# -- collecting fields as graphql-core does (public API only) ----------------------------------
+
+
+class _Walk:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: VariableValues,
+        reads_pii: bool,
+    ) -> None:
+        self.schema = schema
+        self.reads_pii = reads_pii
+        self.fragments = fragments
+        self.variables = variables
+        self.params: dict[str, Any] = {}
+        self.names = 0
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return "$" + name
+
+    def var(self) -> str:
+        self.names += 1
+        return f"v{self.names}"
+
+    def included(self, node: Any) -> bool:
+        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+        if skip and skip.get("if") is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        return not (include and include.get("if") is False)
+
+    def fields(self, type_name: str, selections: Sequence[SelectionSetNode]) -> dict[str, list[FieldNode]]:
+        """Response key -> the field nodes selected under it, in order (fields merge by key)."""
+        found: dict[str, list[FieldNode]] = {}
+        for selection_set in selections:
+            self._collect(type_name, selection_set, found, set())
+        return found
+
+    def _collect(
+        self, type_name: str, selection_set: SelectionSetNode, found: dict[str, list[FieldNode]], seen: set[str]
+    ) -> None:
+        for node in selection_set.selections:
+            if not self.included(node):
+                continue
+            if isinstance(node, FieldNode):
+                key = node.alias.value if node.alias else node.name.value
+                found.setdefault(key, []).append(node)
+            elif isinstance(node, InlineFragmentNode):
+                if node.type_condition is not None and node.type_condition.name.value != type_name:
+                    raise _Fallback("a fragment on another type")
+                self._collect(type_name, node.selection_set, found, seen)
+            elif isinstance(node, FragmentSpreadNode):
+                name = node.name.value
+                if name in seen:
+                    continue
+                seen.add(name)
+                fragment = self.fragments[name]
+                if fragment.type_condition.name.value != type_name:
+                    raise _Fallback("a fragment on another type")
+                self._collect(type_name, fragment.selection_set, found, seen)
+
+    def arguments(self, type_name: str, node: FieldNode) -> dict[str, Any]:
+        type_ = self.schema.get_type(type_name)
+        definition = type_.fields[node.name.value]  # type: ignore[union-attr]
+        return get_argument_values(definition, node, self.variables)
+
+
+# -- the compiled part of the schema ----------------------------------------------------------
+
+
+def _sub(nodes: list[FieldNode]) -> list[SelectionSetNode]:
+    return [n.selection_set for n in nodes if n.selection_set is not None]
+
+
+def _object(
+    walk: _Walk, type_name: str, nodes: list[FieldNode], var: str, table: Mapping[str, Callable[..., tuple[str, Shape]]]
+) -> tuple[str, Shape]:
+    """A selection on ``type_name`` over the Cypher variable ``var``: a list expression and its shape."""
+    parts: list[str] = []
+    keys: list[tuple[str, int | None, Shape | str]] = []
+    for key, selected in walk.fields(type_name, _sub(nodes)).items():
+        name = selected[0].name.value
+        if name == "__typename":
+            keys.append((key, None, type_name))
+            continue
+        compile_field = table.get(name)
+        if compile_field is None:
+            raise _Fallback(f"{type_name}.{name} is not compiled")
+        expr, shape = compile_field(walk, selected, var)
+        keys.append((key, len(parts), shape))
+        parts.append(expr)
+
+    def shaped(values: Any) -> Any:
+        if values is None:
+            return None
+        out: dict[str, Any] = {}
+        for key, index, how in keys:
+            out[key] = how if index is None else how(values[index])  # type: ignore[operator]
+        return out
+
+    return "[" + ", ".join(parts) + "]", shaped
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _prop(expr: str) -> Callable[..., tuple[str, Shape]]:
+    def compile_field(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+        if any(n.arguments for n in nodes):
+            raise _Fallback("arguments on a plain field")
+        return expr.format(v=var), _same
+
+    return compile_field
+
+
+def _as_str(value: Any) -> Any:
+    return None if value is None else str(value)
+
+
+def _id(expr: str) -> Callable[..., tuple[str, Shape]]:
+    def compile_field(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+        return expr.format(v=var), _as_str
+
+    return compile_field
+
+
+def _scores(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+    expr, shape = _object(walk, "Scores", nodes, var, SCORES)
+    # Scores.from_row: null when neither a job run nor an influence is recorded
+    return f"CASE WHEN {var}.scoresJobRun IS NULL AND {var}.influence IS NULL THEN null ELSE {expr} END", shape
+
+
+def _community(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+    c = walk.var()
+    expr, shape = _object(walk, "Community", nodes, c, COMMUNITY)
+    return f"head(COLLECT {{ MATCH ({c}:Community {{id: {var}.community}}) RETURN {expr} LIMIT 1 }})", shape
+
+
+def _handle(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+    if walk.reads_pii:
+        return f"{var}.key", _as_str
+    hidden = ", ".join(f"'{p}'" for p in PII_PLATFORMS)
+    return f"CASE WHEN {var}.platform IN [{hidden}] THEN null ELSE {var}.key END", _as_str
+
+
+def _list(shape: Shape) -> Shape:
+    def shaped(values: Any) -> Any:
+        return [shape(v) for v in values]
+
+    return shaped
+
+
+def _identities(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+    if len(nodes) > 1 and len({str(walk.arguments("Person", n)) for n in nodes}) > 1:
+        raise _Fallback("one key, different arguments")
+    platform = walk.arguments("Person", nodes[0]).get("platform")
+    wanted = walk.param(platform.lower() if isinstance(platform, str) else None)
+    i = walk.var()
+    expr, shape = _object(walk, "Identity", nodes, i, IDENTITY)
+    text = (
+        f"COLLECT {{ CALL ({var}) {{ MATCH ({var})-[:HAS_MEMBER]->({i}:Identity) RETURN {i} "
+        f"UNION MATCH ({var})-[:HAS_MEMBER]->(:Contact)-[:HAS]->({i}:Identity) RETURN {i} }} "
+        f"WITH {i} WHERE {wanted} IS NULL OR {i}.platform = {wanted} "
+        f"WITH {i} ORDER BY {i}.platform, {i}.key RETURN {expr} }}"
+    )
+    return text, _list(shape)
+
+
+def _contacts(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+    c = walk.var()
+    expr, shape = _object(walk, "Contact", nodes, c, CONTACT)
+    text = (
+        f"COLLECT {{ MATCH ({var})-[:HAS_MEMBER]->({c}:Contact) "
+        f"WITH {c} ORDER BY {c}.source, {c}.sourceId RETURN {expr} }}"
+    )
+    return text, _list(shape)
+
+
+SCORES: dict[str, Callable[..., tuple[str, Shape]]] = {
+    "influence": _prop("{v}.influence"),
+    "pagerank": _prop("{v}.pagerank"),
+    "reach": _prop("{v}.reach"),
+    "engagement": _prop("{v}.engagement"),
+    "kcore": _prop("{v}.kcore"),
+    "betweenness": _prop("{v}.betweenness"),
+    "jobRun": _prop("{v}.scoresJobRun"),
+}
+COMMUNITY: dict[str, Callable[..., tuple[str, Shape]]] = {
+    "id": _id("{v}.id"),
+    "size": _prop("{v}.size"),
+    "persons": _prop("{v}.persons"),
+    "topTopics": _prop("coalesce({v}.topTopics, [])"),
+    "jobRun": _prop("{v}.jobRun"),
+}
+IDENTITY: dict[str, Callable[..., tuple[str, Shape]]] = {
+    "platform": _prop("{v}.platform"),
+    "displayName": _prop("{v}.displayName"),
+    "bio": _prop("{v}.bio"),
+    "location": _prop("{v}.location"),
+    "url": _prop("{v}.url"),
+    "avatarUrl": _prop("{v}.avatarUrl"),
+    "followers": _prop("{v}.followers"),
+    "following": _prop("{v}.following"),
+    "verified": _prop("{v}.verified"),
+    "lang": _prop("{v}.lang"),
+    "handle": _handle,
+    "scores": _scores,
+}
+CONTACT: dict[str, Callable[..., tuple[str, Shape]]] = {
+    "id": _id("{v}.source + ':' + {v}.sourceId"),
+    "source": _prop("{v}.source"),
+    "sourceId": _prop("{v}.sourceId"),
+    "name": _prop("{v}.name"),
+    "givenName": _prop("{v}.givenName"),
+    "familyName": _prop("{v}.familyName"),
+    "company": _prop("{v}.company"),
+    "title": _prop("{v}.title"),
+    "city": _prop("{v}.city"),
+    "country": _prop("{v}.country"),
+    "region": _prop("{v}.region"),
+}
+PERSON: dict[str, Callable[..., tuple[str, Shape]]] = {
+    "id": _id("{v}.id"),
+    "name": _prop("{v}.name"),
+    "size": _prop("{v}.size"),
+    "platforms": _prop("coalesce({v}.platforms, [])"),
+    "scores": _scores,
+    "community": _community,
+    "identities": _identities,
+    "contacts": _contacts,
+}
+
+
+# -- rows a service function already read ----------------------------------------------------
+
+RowShape = Callable[[Mapping[str, Any]], Any]
+
+
+def _row_object(walk: _Walk, type_name: str, nodes: list[FieldNode], table: Mapping[str, Any]) -> RowShape:
+    """A selection on ``type_name`` read off a row (a dict) the service returned, without Cypher."""
+    keys: list[tuple[str, RowShape | None]] = []
+    for key, selected in walk.fields(type_name, _sub(nodes)).items():
+        name = selected[0].name.value
+        if name == "__typename":
+            keys.append((key, None))
+            continue
+        how = table.get(name)
+        if how is None:
+            raise _Fallback(f"{type_name}.{name} is not on the row")
+        if any(n.arguments for n in selected):
+            raise _Fallback("arguments on a row field")
+        keys.append((key, how(walk, selected)))
+
+    def shaped(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {key: type_name if how is None else how(row) for key, how in keys}
+
+    return shaped
+
+
+def _get(name: str, convert: Callable[[Any], Any] = _same) -> Callable[..., RowShape]:
+    def compile_field(walk: _Walk, nodes: list[FieldNode]) -> RowShape:
+        return lambda row: convert(row.get(name))
+
+    return compile_field
+
+
+def _row_scores(walk: _Walk, nodes: list[FieldNode]) -> RowShape:
+    inner = _row_object(walk, "Scores", nodes, ROW_SCORES)
+    # Scores.from_row: null when neither a job run nor an influence is recorded
+    return lambda row: None if row.get("scoresJobRun") is None and row.get("influence") is None else inner(row)
+
+
+def _listed(value: Any) -> list[Any]:
+    return list(value or [])
+
+
+ROW_SCORES: dict[str, Callable[..., RowShape]] = {
+    "influence": _get("influence"),
+    "pagerank": _get("pagerank"),
+    "reach": _get("reach"),
+    "engagement": _get("engagement"),
+    "kcore": _get("kcore"),
+    "betweenness": _get("betweenness"),
+    "jobRun": _get("scoresJobRun"),
+}
+ROW_PERSON: dict[str, Callable[..., RowShape]] = {
+    "id": _get("id", str),
+    "name": _get("name"),
+    "size": _get("size"),
+    "platforms": _get("platforms", _listed),
+    "scores": _row_scores,
+}
+
+
+def _influencers(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Callable[[Database], Any]:
+    """``influencers(...)``: the service's page (consent, ranking and cursors as the resolver has them),
+    shaped straight from its rows."""
+    given = walk.arguments("Query", nodes[0])
+    community = given.get("community")
+    sort = given.get("sort")
+    wanted = influencers.InfluencerFilter(
+        topic=given.get("topic"),
+        platform=given.get("platform"),
+        community=None if community is None else str(community),
+        min_score=given.get("minScore"),
+        purpose=given.get("purpose"),
+        sort=str(getattr(sort, "value", sort or "score")),
+    )
+    first, after = given.get("first"), given.get("after")
+
+    def fetch(db: Database) -> Page:
+        return influencers.influencers(db, wanted, first=first, after=after, consent_default=consent_default)
+
+    return _connection(walk, nodes, "InfluencerConnection", "InfluencerEdge", fetch, after, None)
+
+
+def _persons(walk: _Walk, nodes: list[FieldNode]) -> Callable[[Database], Any]:
+    """``persons(filter, first, after)``: the service's page of persons; ``totalCount`` its count query."""
+    given = walk.arguments("Query", nodes[0])
+    chosen = given.get("filter") or {}  # graphql-core coerces an input object to a dict of its GraphQL names
+    community = chosen.get("community")
+    wanted = persons.PersonFilter(
+        name=chosen.get("name"),
+        community=None if community is None else str(community),
+        platform=chosen.get("platform"),
+        min_influence=chosen.get("minInfluence"),
+        has_contact=chosen.get("hasContact"),
+    )
+    first, after = given.get("first"), given.get("after")
+
+    def fetch(db: Database) -> Page:
+        return persons.persons_page(db, wanted, first=first, after=after)
+
+    def count(db: Database) -> int:
+        return persons.persons_count(db, wanted)
+
+    return _connection(walk, nodes, "PersonConnection", "PersonEdge", fetch, after, count)
+
+
+def _connection(
+    walk: _Walk,
+    nodes: list[FieldNode],
+    type_name: str,
+    edge_type: str,
+    fetch: Callable[[Database], Page],
+    after: str | None,
+    count: Callable[[Database], int] | None,
+) -> Callable[[Database], Any]:
+    """A Relay connection a service function pages: edges, nodes, pageInfo, totalCount (when ``count``)."""
+    if len(nodes) > 1 and len({str(walk.arguments("Query", n)) for n in nodes}) > 1:
+        raise _Fallback("one key, different arguments")
+    keys: list[tuple[str, Any]] = []
+    for key, selected in walk.fields(type_name, _sub(nodes)).items():
+        name = selected[0].name.value
+        if name == "__typename":
+            keys.append((key, type_name))
+        elif name == "edges":
+            keys.append((key, ("edges", _edge(walk, selected, edge_type))))
+        elif name == "nodes" and edge_type == "PersonEdge":
+            person = _row_object(walk, "Person", selected, ROW_PERSON)
+            keys.append((key, ("nodes", person)))
+        elif name == "pageInfo":
+            keys.append((key, ("pageInfo", _row_object(walk, "PageInfo", selected, PAGE_INFO))))
+        elif name == "totalCount" and count is not None:
+            keys.append((key, ("count",)))
+        else:
+            raise _Fallback(f"{type_name}.{name}")
+
+    def answer(db: Database) -> dict[str, Any]:
+        page = fetch(db)
+        info = {
+            "has_next": page.has_next,
+            "has_previous": after is not None,
+            "start": page.cursors[0] if page.cursors else None,
+            "end": page.cursors[-1] if page.cursors else None,
+        }
+        total = count(db) if count is not None and any(how == ("count",) for _, how in keys) else None
+        out: dict[str, Any] = {}
+        for key, how in keys:
+            if isinstance(how, str):
+                out[key] = how
+            elif how[0] == "edges":
+                out[key] = [how[1](row, cursor) for row, cursor in zip(page.rows, page.cursors, strict=True)]
+            elif how[0] == "nodes":
+                out[key] = [how[1](row) for row in page.rows]
+            elif how[0] == "count":
+                out[key] = total
+            else:
+                out[key] = how[1](info)
+        return out
+
+    return answer
+
+
+PAGE_INFO: dict[str, Callable[..., RowShape]] = {
+    "hasNextPage": _get("has_next"),
+    "hasPreviousPage": _get("has_previous"),
+    "startCursor": _get("start"),
+    "endCursor": _get("end"),
+}
+
+
+def _edge(walk: _Walk, nodes: list[FieldNode], edge_type: str) -> Callable[[Mapping[str, Any], str], dict[str, Any]]:
+    """An edge of a page: its cursor, its node (a person row, under ``person`` for influencers), the
+    influencer's score and rank."""
+    ranked = edge_type == "InfluencerEdge"
+    keys: list[tuple[str, Any]] = []
+    for key, selected in walk.fields(edge_type, _sub(nodes)).items():
+        name = selected[0].name.value
+        if name == "__typename":
+            keys.append((key, edge_type))
+        elif name == "node":
+            person = _row_object(walk, "Person", selected, ROW_PERSON)
+            if ranked:
+                keys.append((key, lambda row, cursor, person=person: person(row["person"])))
+            else:
+                keys.append((key, lambda row, cursor, person=person: person(row)))
+        elif name == "cursor":
+            keys.append((key, lambda row, cursor: cursor))
+        elif ranked and name in ("score", "rank"):
+            keys.append((key, lambda row, cursor, name=name: row[name]))
+        else:
+            raise _Fallback(f"{edge_type}.{name}")
+
+    def shaped(row: Mapping[str, Any], cursor: str) -> dict[str, Any]:
+        return {key: how if isinstance(how, str) else how(row, cursor) for key, how in keys}
+
+    return shaped
+
+
+# -- the operation ---------------------------------------------------------------------------
+
+
+def plan(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: VariableValues,
+    *,
+    reads_pii: bool,
+    consent_default: str,
+) -> Plan | None:
+    """The compiled form of the operation, or None where the resolvers must answer.
+
+    ``variables`` are the coerced variable values (graphql-core's ``get_variable_values``).
+    """
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
+    if len(chosen) != 1 or chosen[0].operation is not OperationType.QUERY:
+        return None
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    walk = _Walk(schema, fragments, variables, reads_pii)
+    statements: list[str] = []
+    keys: list[tuple[str, Any]] = []
+    calls: list[tuple[str, Callable[[Database], Any]]] = []
+    opened: list[tuple[str, str]] = []
+    try:
+        for key, nodes in walk.fields("Query", [chosen[0].selection_set]).items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                keys.append((key, ("const", "Query")))
+            elif name == "person" and len(nodes) == 1:
+                person_id = str(walk.arguments("Query", nodes[0])["id"])
+                p = walk.var()
+                expr, shape = _object(walk, "Person", nodes, p, PERSON)
+                statements.append(
+                    f"CALL () {{ OPTIONAL MATCH ({p}:Person {{id: {walk.param(person_id)}}}) "
+                    f"RETURN CASE WHEN {p} IS NULL THEN null ELSE {expr} END AS r{len(statements)} }}"
+                )
+                keys.append((key, ("statement", len(statements) - 1, shape)))
+                opened.append((key, person_id))
+            elif name == "influencers":
+                calls.append((key, _influencers(walk, nodes, consent_default)))
+                keys.append((key, ("call",)))
+            elif name == "persons":
+                calls.append((key, _persons(walk, nodes)))
+                keys.append((key, ("call",)))
+            else:
+                return None
+    except _Fallback:
+        return None
+    if not statements and not calls:
+        return None
+    text = None
+    if statements:
+        text = "\n".join(statements) + "\nRETURN [" + ", ".join(f"r{n}" for n in range(len(statements))) + "] AS data"
+
+    def shape_data(values: Any, answers: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, how in keys:
+            if how[0] == "const":
+                out[key] = how[1]
+            elif how[0] == "statement":
+                out[key] = how[2](values[how[1]])
+            else:
+                out[key] = answers[key]
+        return out
+
+    return Plan(text=text, params=dict(walk.params), shape=shape_data, calls=calls, opened=opened)
+
+
+def run(db: Database, compiled: Plan) -> dict[str, Any]:
+    """The ``data`` of a compiled operation: its statement, if any, and the service calls of its roots."""
+    values = db.read_generated(compiled.text, compiled.params)[0]["data"] if compiled.text else None
+    answers = {key: answer(db) for key, answer in compiled.calls}
+    shaped: dict[str, Any] = compiled.shape(values, answers)
+    return shaped
