@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator
+from typing import Any
 
-from graphql import ExecutionResult, OperationDefinitionNode
+from graphql import ExecutionResult, GraphQLSchema, OperationDefinitionNode, build_schema
 from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from graphsvc.api.auth import Principal
+from graphsvc.api.auth import Principal, role_at_least
 from graphsvc.errors import GraphsvcError
 from graphsvc.service import compiled
 from graphsvc.service.audit import record_access
@@ -28,8 +30,18 @@ __all__ = ["CompiledReads"]
 
 _log = logging.getLogger(__name__)
 
-#: The role each compiled root field needs (as its resolver's ``needs``).
-ROOT_ROLES = {"person": "viewer", "influencers": "viewer", "persons": "viewer"}
+#: The role every compiled root field needs (as its resolver's ``needs``): below it, the resolvers refuse.
+ROLE = "viewer"
+
+#: The schema as graphql-core sees it, built from strawberry's SDL (its public ``as_str``), per schema.
+_SCHEMAS: weakref.WeakKeyDictionary[Any, GraphQLSchema] = weakref.WeakKeyDictionary()
+
+
+def _graphql_schema(schema: Any) -> GraphQLSchema:
+    found = _SCHEMAS.get(schema)
+    if found is None:
+        found = _SCHEMAS[schema] = build_schema(schema.as_str())
+    return found
 
 
 class CompiledReads(SchemaExtension):
@@ -44,13 +56,9 @@ class CompiledReads(SchemaExtension):
         if document is None or context.operation_type is not OperationType.QUERY or context.pre_execution_errors:
             return
         principal: Principal | None = getattr(app, "principal", None)
-        if (
-            principal is None
-            or principal.problem
-            or not all(principal.role is not None and _may(principal, role) for role in ROOT_ROLES.values())
-        ):
+        if principal is None or principal.problem or not role_at_least(principal.role, ROLE):
             return
-        schema = context.schema._schema
+        schema = _graphql_schema(context.schema)
         operation = next(
             (
                 d
@@ -89,11 +97,3 @@ class CompiledReads(SchemaExtension):
                         record_access, api_key_id=None, user=principal.user, operation="person", person_ids=[person_id]
                     )
         context.result = ExecutionResult(data=data, errors=None)
-
-
-def _may(principal: Principal, role: str) -> bool:
-    try:
-        principal.require(role, "compiled read")
-    except Exception:
-        return False
-    return True

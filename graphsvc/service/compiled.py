@@ -378,7 +378,7 @@ def _influencers(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> C
         community=None if community is None else str(community),
         min_score=given.get("minScore"),
         purpose=given.get("purpose"),
-        sort=str(getattr(sort, "value", sort or "score")),
+        sort=str(getattr(sort, "value", sort or "score")).lower(),  # the enum's name, from the SDL
     )
     first, after = given.get("first"), given.get("after")
 
