@@ -24,7 +24,14 @@ with the same parallelism: P processes of C/P threads each, with the same Cypher
 hand-written person query (``bench_api.person_with_identities``). Both sides thus have as many
 Python processes, so the ratio is what the API layer (HTTP, GraphQL, our code) costs.
 
-A third side, **resolvers**, is the same server with compiled reads off (``GRAPHSVC_COMPILED_READS=false``):
+The **peer** is the Neo4j GraphQL Library (@neo4j/graphql 7 on Apollo Server, Node; bench/peer/,
+installed with `npm ci` on first use, left out where Node is missing) on the same Neo4j, asked the
+queries its users would write: the top 20 by influence with a filter on the related Consent nodes,
+the same with a range filter that lets Neo4j read the influence index, and a person by id with its
+identities. ``peer_rps_ratio`` is our requests per second over the peer's best variant (the worse of
+the two queries), ``peer_p99_ratio`` our p99 over the peer's (the worse of the two).
+
+A further side, **resolvers**, is the same server with compiled reads off (``GRAPHSVC_COMPILED_READS=false``):
 every field through its resolver, as before the compiler.
 
 Prints one JSON object: per query p50 and p99 latency (ms) and requests per second for ours, raw
@@ -41,6 +48,7 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,6 +65,7 @@ from _common import ROOT, Timer, bench_database, machine, print_result, say
 
 from graphsvc.config import Settings
 from graphsvc.db import Database, query
+from graphsvc.neo4j_local import LocalServer
 from graphsvc.service.apikeys import create_key
 from graphsvc.service.influencers import InfluencerFilter, page_params
 
@@ -67,6 +76,52 @@ AS_OF = datetime(2025, 6, 1, tzinfo=UTC)
 INFLUENCERS = "{ influencers(first: 20) { edges { score node { id name scores { influence pagerank } } } } }"
 PERSON = """query($id: ID!) { person(id: $id) { id name scores { influence pagerank }
   identities { platform handle displayName followers } } }"""
+
+# The peer's queries: what a user of the Neo4j GraphQL Library would write for the same two reads
+# (bench/peer/server.mjs has its schema). The top-N as one would write it, with the consent filter on
+# the related Consent nodes, and the variant whose range filter lets Neo4j read the influence index.
+_REFUSED = '{none: {status: {in: ["denied", "withdrawn"]}}}'
+PEER_QUERIES = {
+    "influencers": f"{{ people(limit: 20, sort: [{{influence: DESC}}], where: {{consents: {_REFUSED}}}) "
+    "{ id name influence pagerank } }",
+    "influencers_indexed": f"{{ people(limit: 20, sort: [{{influence: DESC}}], "
+    f"where: {{influence: {{gte: 0}}, consents: {_REFUSED}}}) {{ id name influence pagerank }} }}",
+    "person": """query($id: ID!) { people(where: {id: {eq: $id}}) { id name influence pagerank
+  identities { platform key displayName followers } } }""",
+}
+PEER = ROOT / "bench" / "peer"
+
+
+def _start_peer(settings: Settings) -> tuple[subprocess.Popen[bytes], str] | None:
+    """The peer (@neo4j/graphql on Apollo Server, Node) on the benchmark's Neo4j, or None without Node."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        say("no Node.js here: the @neo4j/graphql side is left out")
+        return None
+    if not (PEER / "node_modules").is_dir():
+        say("installing the peer's packages (npm ci) ...")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PEER, check=True, capture_output=True)
+    if settings.neo4j_uri:
+        uri, (user, password) = settings.neo4j_uri, settings.auth_from_env or ("neo4j", "")
+    else:
+        server = LocalServer(settings)
+        uri, (user, password) = server.uri, server.auth
+    port = _free_port()
+    env = {**os.environ, "NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password, "PORT": str(port)}
+    process = subprocess.Popen([node, str(PEER / "server.mjs")], cwd=PEER, env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            answer = httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}, timeout=2)
+            if answer.status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.terminate()
+            raise RuntimeError("the @neo4j/graphql peer did not start")
+        time.sleep(0.3)
 
 
 def generate(people: int, seed: int) -> list[dict[str, Any]]:
@@ -357,6 +412,12 @@ def main() -> None:
         }
         server, base = _start_server(served)
         resolving, resolver_base = _start_server(served.model_copy(update={"compiled_reads": False}))
+        peer = _start_peer(settings)
+        peer_makers: dict[str, Any] = {
+            "influencers": lambda rng: {"query": PEER_QUERIES["influencers"]},
+            "influencers_indexed": lambda rng: {"query": PEER_QUERIES["influencers_indexed"]},
+            "person": lambda rng: {"query": PEER_QUERIES["person"], "variables": {"id": rng.choice(ids)}},
+        }
         try:
 
             def ours_load(name: str, seconds: float) -> tuple[list[float], float]:
@@ -364,6 +425,10 @@ def main() -> None:
 
             def resolvers_load(name: str, seconds: float) -> tuple[list[float], float]:
                 return http_load(resolver_base, secret, makers[name], args.clients, seconds)
+
+            def peer_load(name: str, seconds: float) -> tuple[list[float], float]:
+                assert peer is not None
+                return http_load(peer[1], secret, peer_makers[name], args.clients, seconds)
 
             def raw_load(name: str, seconds: float) -> tuple[list[float], float]:
                 parts = [raw_pool.submit(_raw_process_load, name, clients, seconds) for clients in clients_per_process]
@@ -378,18 +443,33 @@ def main() -> None:
                 raw_load(name, args.warmup)
                 ours_load(name, args.warmup)
                 resolvers_load(name, args.warmup)
-            measured: dict[str, dict[str, tuple[list[float], float]]] = {"ours": {}, "raw": {}, "resolvers": {}}
+            for name in peer_makers if peer else ():
+                peer_load(name, args.warmup)
+            measured: dict[str, dict[str, tuple[list[float], float]]] = {
+                "ours": {},
+                "raw": {},
+                "resolvers": {},
+                "peer": {},
+            }
             share = args.seconds / args.rounds
             for round_no in range(args.rounds):
+                for name in peer_makers if peer else ():
+                    if name not in makers:  # the peer's second top-N variant has no counterpart of ours
+                        say(f"round {round_no + 1}/{args.rounds}: peer {name}, {args.clients} clients, {share:g} s")
+                        latencies, seconds = peer_load(name, share)
+                        pooled, total = measured["peer"].get(name, ([], 0.0))
+                        measured["peer"][name] = (pooled + latencies, total + seconds)
                 for name in makers:
-                    sides = (("raw", raw_load), ("ours", ours_load), ("resolvers", resolvers_load))
+                    sides = [("raw", raw_load), ("ours", ours_load), ("resolvers", resolvers_load)]
+                    if peer:
+                        sides.append(("peer", peer_load))
                     for side, run in sides if round_no % 2 == 0 else reversed(sides):
                         say(f"round {round_no + 1}/{args.rounds}: {side} {name}, {args.clients} clients, {share:g} s")
                         latencies, seconds = run(name, share)
                         pooled, total = measured[side].get(name, ([], 0.0))
                         measured[side][name] = (pooled + latencies, total + seconds)
         finally:
-            for process in (server, resolving):
+            for process in (server, resolving, *([peer[0]] if peer else [])):
                 process.terminate()
                 process.wait(timeout=30)
             raw_pool.shutdown()
@@ -397,6 +477,12 @@ def main() -> None:
     ours = {name: summary(*measured["ours"][name]) for name in makers}
     raw = {name: summary(*measured["raw"][name]) for name in makers}
     resolvers = {name: summary(*measured["resolvers"][name]) for name in makers}
+    peer_side = {name: summary(*found) for name, found in measured["peer"].items()}
+    peer_best = {  # the peer's best variant of each query: the most requests per second
+        name: max((r for v, r in peer_side.items() if v.startswith(name)), key=lambda r: r["rps"])
+        for name in makers
+        if name in peer_side
+    }
     ratios = {name: round(ours[name]["p99_ms"] / raw[name]["p99_ms"], 2) for name in ours}
     print_result(
         {
@@ -413,9 +499,14 @@ def main() -> None:
             "resolvers": resolvers,
             "ratios": ratios,
             "compiled_rps_gain": {n: round(ours[n]["rps"] / resolvers[n]["rps"], 2) for n in ours},
+            "peer": peer_side,
+            "peer_rps_ratio": min((round(ours[n]["rps"] / r["rps"], 2) for n, r in peer_best.items()), default=None),
+            "peer_p99_ratio": max(
+                (round(ours[n]["p99_ms"] / r["p99_ms"], 2) for n, r in peer_best.items()), default=None
+            ),
             "p99_ms": max(result["p99_ms"] for result in ours.values()),
             "ratio": max(ratios.values()),
-            "goal": {"p99_ms": 50, "ratio": 1.5},
+            "goal": {"ratio": 1.3, "peer_rps_ratio": 1.2, "peer_p99_ratio": 1.0},
             "machine": machine(),
         }
     )
