@@ -110,18 +110,24 @@ def _start_peer(settings: Settings) -> tuple[subprocess.Popen[bytes], str] | Non
     env = {**os.environ, "NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password, "PORT": str(port)}
     process = subprocess.Popen([node, str(PEER / "server.mjs")], cwd=PEER, env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
+    probe = {"query": "{ __typename }"}
+    _wait_ready(process, lambda: httpx.post(f"{base}/graphql", json=probe, timeout=2).status_code == 200, "the peer")
+    return process, base
+
+
+def _wait_ready(process: subprocess.Popen[bytes], ready: Any, what: str) -> None:
+    """Until ``ready()`` holds; stops ``process`` and raises if it exits or a minute passes first."""
     deadline = time.monotonic() + 60
     while True:
         try:
-            answer = httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}, timeout=2)
-            if answer.status_code == 200:
-                return process, base
+            if ready():
+                return
         except httpx.HTTPError:
             pass
         if time.monotonic() > deadline or process.poll() is not None:
             process.terminate()
-            raise RuntimeError("the @neo4j/graphql peer did not start")
-        time.sleep(0.3)
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.2)
 
 
 def generate(people: int, seed: int) -> list[dict[str, Any]]:
@@ -354,17 +360,8 @@ def _start_server(served: Settings) -> tuple[subprocess.Popen[bytes], str]:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return server, base
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.terminate()
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.2)
+    _wait_ready(server, lambda: httpx.get(f"{base}/readyz", timeout=2).status_code == 200, "the API server")
+    return server, base
 
 
 def main() -> None:

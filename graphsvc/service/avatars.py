@@ -38,6 +38,7 @@ CACHE_BYTES = 32_000_000
 KEEP_SECONDS = 24 * 3600
 MISS_SECONDS = 600
 HOST_BACKOFF_SECONDS = 60
+MAX_HOSTS_DOWN = 10_000
 TIMEOUT_SECONDS = 3.0
 MAX_REDIRECTS = 3
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -112,9 +113,15 @@ class AvatarProxy:
                         continue
                     return await _read(answer)
             except httpx.TransportError:
-                self._host_down[host] = time.monotonic() + HOST_BACKOFF_SECONDS
+                self._down(host)
                 raise
         raise Refused("too many redirects")
+
+    def _down(self, host: str) -> None:
+        now = time.monotonic()
+        if len(self._host_down) >= MAX_HOSTS_DOWN:  # forget the hosts whose pause is over
+            self._host_down = {h: until for h, until in self._host_down.items() if until > now}
+        self._host_down[host] = now + HOST_BACKOFF_SECONDS
 
     async def _check(self, url: str) -> str:
         """Refuse what is not an http(s) URL of a public host (unless private hosts are allowed)."""
@@ -130,7 +137,7 @@ class AvatarProxy:
         try:
             addresses = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError:
-            self._host_down[host] = time.monotonic() + HOST_BACKOFF_SECONDS
+            self._down(host)
             raise
         for *_, sockaddr in addresses:
             if not ipaddress.ip_address(str(sockaddr[0]).split("%")[0]).is_global:

@@ -10,7 +10,10 @@ resolvers instead. ``run(db, plan)`` executes it.
 The compiled part today: the root field ``person(id)``; on ``Person`` its id, name, size, platforms,
 ``scores``, ``community`` (id, size, persons, topTopics, jobRun), ``identities(platform)`` (every field,
 ``handle`` masked for emails and phones below role analyst as the resolver masks it, ``scores``) and
-``contacts`` (their plain fields; the PII ones and ``importedAt`` fall back); ``__typename`` anywhere;
+``contacts`` (their plain fields; the PII ones and ``importedAt`` fall back). The root lists
+``influencers``, ``persons``, ``communities`` and ``contacts`` run their service function's page query
+and are shaped from its rows: edges, nodes, cursors, pageInfo, totalCount (its count query), the
+nodes' plain fields (persons' scores, the influencer's score and rank). ``__typename`` anywhere;
 aliases, fragments, inline fragments and ``@skip``/``@include``. Semantics follow the resolvers: the
 same rows, the same order (identities by platform and key, contacts by source and id), the same nulls.
 
@@ -41,7 +44,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 
 from graphsvc.db import Database
-from graphsvc.service import influencers, persons
+from graphsvc.service import contacts, influencers, persons
 from graphsvc.service.cursors import Page
 
 __all__ = ["Plan", "plan", "run"]
@@ -364,6 +367,37 @@ ROW_PERSON: dict[str, Callable[..., RowShape]] = {
     "platforms": _get("platforms", _listed),
     "scores": _row_scores,
 }
+ROW_COMMUNITY: dict[str, Callable[..., RowShape]] = {
+    "id": _get("id", str),
+    "size": _get("size"),
+    "persons": _get("persons"),
+    "topTopics": _get("topTopics", _listed),
+    "jobRun": _get("jobRun"),
+}
+
+
+def _contact_id(walk: _Walk, nodes: list[FieldNode]) -> RowShape:
+    return lambda row: f"{row['source']}:{row['sourceId']}"
+
+
+ROW_CONTACT: dict[str, Callable[..., RowShape]] = {
+    "id": _contact_id,
+    **{name: _get(name) for name in ("source", "sourceId", "name", "givenName", "familyName", "company", "title")},
+    **{name: _get(name) for name in ("city", "country", "region")},
+}
+
+
+@dataclass(frozen=True)
+class _Node:
+    """The node type of a connection: its GraphQL type, its row fields, and where a page row holds it."""
+
+    type_name: str
+    table: Mapping[str, Callable[..., RowShape]]
+    inner: str | None = None  # the key of a page row that holds the node's row (None: the row itself)
+
+
+PERSON_NODE = _Node("Person", ROW_PERSON)
+RANKED_NODE = _Node("Person", ROW_PERSON, inner="person")
 
 
 def _influencers(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Callable[[Database], Any]:
@@ -385,7 +419,7 @@ def _influencers(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> C
     def fetch(db: Database) -> Page:
         return influencers.influencers(db, wanted, first=first, after=after, consent_default=consent_default)
 
-    return _connection(walk, nodes, "InfluencerConnection", "InfluencerEdge", fetch, after, None)
+    return _connection(walk, nodes, "InfluencerConnection", "InfluencerEdge", RANKED_NODE, fetch, after, None)
 
 
 def _persons(walk: _Walk, nodes: list[FieldNode]) -> Callable[[Database], Any]:
@@ -408,7 +442,44 @@ def _persons(walk: _Walk, nodes: list[FieldNode]) -> Callable[[Database], Any]:
     def count(db: Database) -> int:
         return persons.persons_count(db, wanted)
 
-    return _connection(walk, nodes, "PersonConnection", "PersonEdge", fetch, after, count)
+    return _connection(walk, nodes, "PersonConnection", "PersonEdge", PERSON_NODE, fetch, after, count)
+
+
+def _communities(walk: _Walk, nodes: list[FieldNode]) -> Callable[[Database], Any]:
+    """``communities(first, after)``: the service's page, largest first; ``totalCount`` its count."""
+    given = walk.arguments("Query", nodes[0])
+    first, after = given.get("first"), given.get("after")
+
+    def fetch(db: Database) -> Page:
+        return persons.communities_page(db, first=first, after=after)
+
+    node = _Node("Community", ROW_COMMUNITY)
+    return _connection(
+        walk, nodes, "CommunityConnection", "CommunityEdge", node, fetch, after, persons.communities_count
+    )
+
+
+def _contacts_page(walk: _Walk, nodes: list[FieldNode]) -> Callable[[Database], Any]:
+    """``contacts(filter, first, after)``: the service's page of CRM contacts; ``totalCount`` its count."""
+    given = walk.arguments("Query", nodes[0])
+    chosen = given.get("filter") or {}  # a dict of the input's GraphQL names
+    wanted = contacts.ContactFilter(
+        source=chosen.get("source"),
+        name=chosen.get("name"),
+        company=chosen.get("company"),
+        city=chosen.get("city"),
+        country=chosen.get("country"),
+    )
+    first, after = given.get("first"), given.get("after")
+
+    def fetch(db: Database) -> Page:
+        return contacts.contacts_page(db, wanted, first=first, after=after)
+
+    def count(db: Database) -> int:
+        return contacts.contacts_count(db, wanted)
+
+    node = _Node("Contact", ROW_CONTACT)
+    return _connection(walk, nodes, "ContactConnection", "ContactEdge", node, fetch, after, count)
 
 
 def _connection(
@@ -416,6 +487,7 @@ def _connection(
     nodes: list[FieldNode],
     type_name: str,
     edge_type: str,
+    node: _Node,
     fetch: Callable[[Database], Page],
     after: str | None,
     count: Callable[[Database], int] | None,
@@ -429,10 +501,9 @@ def _connection(
         if name == "__typename":
             keys.append((key, type_name))
         elif name == "edges":
-            keys.append((key, ("edges", _edge(walk, selected, edge_type))))
-        elif name == "nodes" and edge_type == "PersonEdge":
-            person = _row_object(walk, "Person", selected, ROW_PERSON)
-            keys.append((key, ("nodes", person)))
+            keys.append((key, ("edges", _edge(walk, selected, edge_type, node))))
+        elif name == "nodes" and node.inner is None:
+            keys.append((key, ("nodes", _row_object(walk, node.type_name, selected, node.table))))
         elif name == "pageInfo":
             keys.append((key, ("pageInfo", _row_object(walk, "PageInfo", selected, PAGE_INFO))))
         elif name == "totalCount" and count is not None:
@@ -474,9 +545,11 @@ PAGE_INFO: dict[str, Callable[..., RowShape]] = {
 }
 
 
-def _edge(walk: _Walk, nodes: list[FieldNode], edge_type: str) -> Callable[[Mapping[str, Any], str], dict[str, Any]]:
-    """An edge of a page: its cursor, its node (a person row, under ``person`` for influencers), the
-    influencer's score and rank."""
+def _edge(
+    walk: _Walk, nodes: list[FieldNode], edge_type: str, node: _Node
+) -> Callable[[Mapping[str, Any], str], dict[str, Any]]:
+    """An edge of a page: its cursor, its node (read off the page row, or off ``node.inner`` of it),
+    and for influencers the score and rank."""
     ranked = edge_type == "InfluencerEdge"
     keys: list[tuple[str, Any]] = []
     for key, selected in walk.fields(edge_type, _sub(nodes)).items():
@@ -484,11 +557,9 @@ def _edge(walk: _Walk, nodes: list[FieldNode], edge_type: str) -> Callable[[Mapp
         if name == "__typename":
             keys.append((key, edge_type))
         elif name == "node":
-            person = _row_object(walk, "Person", selected, ROW_PERSON)
-            if ranked:
-                keys.append((key, lambda row, cursor, person=person: person(row["person"])))
-            else:
-                keys.append((key, lambda row, cursor, person=person: person(row)))
+            shape = _row_object(walk, node.type_name, selected, node.table)
+            inner = node.inner
+            keys.append((key, lambda row, cursor, shape=shape, inner=inner: shape(row[inner] if inner else row)))
         elif name == "cursor":
             keys.append((key, lambda row, cursor: cursor))
         elif ranked and name in ("score", "rank"):
@@ -500,6 +571,14 @@ def _edge(walk: _Walk, nodes: list[FieldNode], edge_type: str) -> Callable[[Mapp
         return {key: how if isinstance(how, str) else how(row, cursor) for key, how in keys}
 
     return shaped
+
+
+#: Root lists a service function pages, by field name.
+PAGES: dict[str, Callable[[_Walk, list[FieldNode]], Callable[[Database], Any]]] = {
+    "persons": _persons,
+    "communities": _communities,
+    "contacts": _contacts_page,
+}
 
 
 # -- the operation ---------------------------------------------------------------------------
@@ -546,8 +625,8 @@ def plan(
             elif name == "influencers":
                 calls.append((key, _influencers(walk, nodes, consent_default)))
                 keys.append((key, ("call",)))
-            elif name == "persons":
-                calls.append((key, _persons(walk, nodes)))
+            elif name in PAGES:
+                calls.append((key, PAGES[name](walk, nodes)))
                 keys.append((key, ("call",)))
             else:
                 return None

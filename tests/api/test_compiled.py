@@ -207,6 +207,30 @@ def test_person_pages_are_the_same_bytes(
             _same(servers, PERSONS, {**variables, "after": cursor}, "viewer")
 
 
+LISTS = """query Lists($first: Int, $after: String, $filter: ContactFilterInput) {
+  communities(first: $first, after: $after) {
+    totalCount nodes { id size persons topTopics jobRun __typename }
+    edges { cursor node { id } } pageInfo { hasNextPage endCursor }
+  }
+  contacts(first: $first, after: $after, filter: $filter) {
+    totalCount __typename
+    nodes { id source sourceId name givenName familyName company title city country region }
+    edges { cursor node { ... on Contact { id } } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}"""
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{"first": 1}, {"first": 50}, {"first": 50, "filter": {"city": "london", "source": "crm"}}, {"first": -1}],
+)
+def test_community_and_contact_pages_are_the_same_bytes(
+    servers: tuple[str, str, dict[str, str]], variables: dict[str, Any]
+) -> None:
+    assert _plan(LISTS, variables) is not None
+    _same(servers, LISTS, variables, "viewer")
+
+
 def _plan(query: str, variables: dict[str, Any], reads_pii: bool = False) -> compiled.Plan | None:
     from graphql import OperationDefinitionNode, parse
     from graphql.execution.values import get_variable_values
