@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "graphsvc"
 FRONT_ENDS = ("cli", "api", "console")
 
 #: ``Database`` methods that run Cypher: only ``graphsvc.db`` and the layers below the front-ends call them.
-RUNS_CYPHER = frozenset({"read", "write", "read_tx", "write_tx", "run_statement", "run_batched"})
+RUNS_CYPHER = frozenset({"read", "read_generated", "write", "read_tx", "write_tx", "run_statement", "run_batched"})
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
