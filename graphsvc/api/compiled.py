@@ -80,6 +80,7 @@ class CompiledReads(SchemaExtension):
             variables,
             reads_pii=principal.reads_pii,
             consent_default=app.consent_default,
+            source=context.query,
         )
         if plan is None:
             return

@@ -24,7 +24,8 @@ text. Field names and aliases are used only on the Python side, to name the keys
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    VariableNode,
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 
@@ -86,12 +88,14 @@ class _Walk:
         self.reads_pii = reads_pii
         self.fragments = fragments
         self.variables = variables
-        self.params: dict[str, Any] = {}
+        self.binders: dict[str, Callable[[VariableValues], Any]] = {}
+        self.directive_variables: set[str] = set()
         self.names = 0
 
-    def param(self, value: Any) -> str:
-        name = f"p{len(self.params)}"
-        self.params[name] = value
+    def bind(self, value_of: Callable[[VariableValues], Any]) -> str:
+        """A parameter whose value ``value_of(variables)`` gives at each request."""
+        name = f"p{len(self.binders)}"
+        self.binders[name] = value_of
         return "$" + name
 
     def var(self) -> str:
@@ -99,6 +103,10 @@ class _Walk:
         return f"v{self.names}"
 
     def included(self, node: Any) -> bool:
+        for directive in node.directives or ():  # the plan holds for these variables' values only
+            for argument in directive.arguments:
+                if isinstance(argument.value, VariableNode):
+                    self.directive_variables.add(argument.value.name.value)
         skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
         if skip and skip.get("if") is True:
             return False
@@ -135,10 +143,11 @@ class _Walk:
                     raise _Fallback("a fragment on another type")
                 self._collect(type_name, fragment.selection_set, found, seen)
 
-    def arguments(self, type_name: str, node: FieldNode) -> dict[str, Any]:
+    def arguments(self, type_name: str, node: FieldNode, variables: VariableValues | None = None) -> dict[str, Any]:
+        """The field's coerced arguments, with these ``variables`` (else those it compiles with)."""
         type_ = self.schema.get_type(type_name)
         definition = type_.fields[node.name.value]  # type: ignore[union-attr]
-        return get_argument_values(definition, node, self.variables)
+        return get_argument_values(definition, node, variables or self.variables)
 
 
 # -- the compiled part of the schema ----------------------------------------------------------
@@ -230,8 +239,13 @@ def _list(shape: Shape) -> Shape:
 def _identities(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
     if len(nodes) > 1 and len({str(walk.arguments("Person", n)) for n in nodes}) > 1:
         raise _Fallback("one key, different arguments")
-    platform = walk.arguments("Person", nodes[0]).get("platform")
-    wanted = walk.param(platform.lower() if isinstance(platform, str) else None)
+    node = nodes[0]
+
+    def platform(variables: VariableValues) -> str | None:
+        given = walk.arguments("Person", node, variables).get("platform")
+        return given.lower() if isinstance(given, str) else None
+
+    wanted = walk.bind(platform)
     i = walk.var()
     expr, shape = _object(walk, "Identity", nodes, i, IDENTITY)
     text = (
@@ -400,99 +414,121 @@ PERSON_NODE = _Node("Person", ROW_PERSON)
 RANKED_NODE = _Node("Person", ROW_PERSON, inner="person")
 
 
-def _influencers(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Callable[[Database], Any]:
+#: A root list: given the variables, the function that reads and shapes its page.
+Binder = Callable[[VariableValues], Callable[[Database], Any]]
+
+
+def _influencers(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Binder:
     """``influencers(...)``: the service's page (consent, ranking and cursors as the resolver has them),
     shaped straight from its rows."""
-    given = walk.arguments("Query", nodes[0])
-    community = given.get("community")
-    sort = given.get("sort")
-    wanted = influencers.InfluencerFilter(
-        topic=given.get("topic"),
-        platform=given.get("platform"),
-        community=None if community is None else str(community),
-        min_score=given.get("minScore"),
-        purpose=given.get("purpose"),
-        sort=str(getattr(sort, "value", sort or "score")).lower(),  # the enum's name, from the SDL
-    )
-    first, after = given.get("first"), given.get("after")
+    shape, _ = _connection(walk, nodes, "InfluencerConnection", "InfluencerEdge", RANKED_NODE, counted=False)
+    node = nodes[0]
 
-    def fetch(db: Database) -> Page:
-        return influencers.influencers(db, wanted, first=first, after=after, consent_default=consent_default)
+    def bind(variables: VariableValues) -> Callable[[Database], Any]:
+        given = walk.arguments("Query", node, variables)
+        community, sort = given.get("community"), given.get("sort")
+        wanted = influencers.InfluencerFilter(
+            topic=given.get("topic"),
+            platform=given.get("platform"),
+            community=None if community is None else str(community),
+            min_score=given.get("minScore"),
+            purpose=given.get("purpose"),
+            sort=str(getattr(sort, "value", sort or "score")).lower(),  # the enum's name, from the SDL
+        )
+        first, after = given.get("first"), given.get("after")
 
-    return _connection(walk, nodes, "InfluencerConnection", "InfluencerEdge", RANKED_NODE, fetch, after, None)
+        def answer(db: Database) -> dict[str, Any]:
+            page = influencers.influencers(db, wanted, first=first, after=after, consent_default=consent_default)
+            return shape(page, after, None)
+
+        return answer
+
+    return bind
 
 
-def _persons(walk: _Walk, nodes: list[FieldNode]) -> Callable[[Database], Any]:
+def _persons(walk: _Walk, nodes: list[FieldNode]) -> Binder:
     """``persons(filter, first, after)``: the service's page of persons; ``totalCount`` its count query."""
-    given = walk.arguments("Query", nodes[0])
-    chosen = given.get("filter") or {}  # graphql-core coerces an input object to a dict of its GraphQL names
-    community = chosen.get("community")
-    wanted = persons.PersonFilter(
-        name=chosen.get("name"),
-        community=None if community is None else str(community),
-        platform=chosen.get("platform"),
-        min_influence=chosen.get("minInfluence"),
-        has_contact=chosen.get("hasContact"),
-    )
-    first, after = given.get("first"), given.get("after")
 
-    def fetch(db: Database) -> Page:
-        return persons.persons_page(db, wanted, first=first, after=after)
+    def wanted(chosen: Mapping[str, Any]) -> persons.PersonFilter:
+        community = chosen.get("community")
+        return persons.PersonFilter(
+            name=chosen.get("name"),
+            community=None if community is None else str(community),
+            platform=chosen.get("platform"),
+            min_influence=chosen.get("minInfluence"),
+            has_contact=chosen.get("hasContact"),
+        )
 
-    def count(db: Database) -> int:
-        return persons.persons_count(db, wanted)
-
-    return _connection(walk, nodes, "PersonConnection", "PersonEdge", PERSON_NODE, fetch, after, count)
-
-
-def _communities(walk: _Walk, nodes: list[FieldNode]) -> Callable[[Database], Any]:
-    """``communities(first, after)``: the service's page, largest first; ``totalCount`` its count."""
-    given = walk.arguments("Query", nodes[0])
-    first, after = given.get("first"), given.get("after")
-
-    def fetch(db: Database) -> Page:
-        return persons.communities_page(db, first=first, after=after)
-
-    node = _Node("Community", ROW_COMMUNITY)
-    return _connection(
-        walk, nodes, "CommunityConnection", "CommunityEdge", node, fetch, after, persons.communities_count
+    return _filtered(
+        walk, nodes, "PersonConnection", "PersonEdge", PERSON_NODE, wanted, persons.persons_page, persons.persons_count
     )
 
 
-def _contacts_page(walk: _Walk, nodes: list[FieldNode]) -> Callable[[Database], Any]:
-    """``contacts(filter, first, after)``: the service's page of CRM contacts; ``totalCount`` its count."""
-    given = walk.arguments("Query", nodes[0])
-    chosen = given.get("filter") or {}  # a dict of the input's GraphQL names
-    wanted = contacts.ContactFilter(
-        source=chosen.get("source"),
-        name=chosen.get("name"),
-        company=chosen.get("company"),
-        city=chosen.get("city"),
-        country=chosen.get("country"),
-    )
-    first, after = given.get("first"), given.get("after")
-
-    def fetch(db: Database) -> Page:
-        return contacts.contacts_page(db, wanted, first=first, after=after)
-
-    def count(db: Database) -> int:
-        return contacts.contacts_count(db, wanted)
-
-    node = _Node("Contact", ROW_CONTACT)
-    return _connection(walk, nodes, "ContactConnection", "ContactEdge", node, fetch, after, count)
-
-
-def _connection(
+def _filtered(
     walk: _Walk,
     nodes: list[FieldNode],
     type_name: str,
     edge_type: str,
-    node: _Node,
-    fetch: Callable[[Database], Page],
-    after: str | None,
-    count: Callable[[Database], int] | None,
-) -> Callable[[Database], Any]:
-    """A Relay connection a service function pages: edges, nodes, pageInfo, totalCount (when ``count``)."""
+    node_spec: _Node,
+    wanted: Callable[[Mapping[str, Any]], Any],
+    page_of: Callable[..., Page],
+    count_of: Callable[[Database, Any], int],
+) -> Binder:
+    """A root list with a ``filter`` input, paged and counted by service functions."""
+    shape, counted = _connection(walk, nodes, type_name, edge_type, node_spec, counted=True)
+    node = nodes[0]
+
+    def bind(variables: VariableValues) -> Callable[[Database], Any]:
+        given = walk.arguments("Query", node, variables)
+        chosen = wanted(given.get("filter") or {})  # graphql-core hands an input object as a dict of its names
+        first, after = given.get("first"), given.get("after")
+
+        def answer(db: Database) -> dict[str, Any]:
+            page = page_of(db, chosen, first=first, after=after)
+            return shape(page, after, count_of(db, chosen) if counted else None)
+
+        return answer
+
+    return bind
+
+
+def _communities(walk: _Walk, nodes: list[FieldNode]) -> Binder:
+    """``communities(first, after)``: the service's page, largest first; ``totalCount`` its count."""
+    community = _Node("Community", ROW_COMMUNITY)
+    shape, counted = _connection(walk, nodes, "CommunityConnection", "CommunityEdge", community, counted=True)
+    node = nodes[0]
+
+    def bind(variables: VariableValues) -> Callable[[Database], Any]:
+        given = walk.arguments("Query", node, variables)
+        first, after = given.get("first"), given.get("after")
+
+        def answer(db: Database) -> dict[str, Any]:
+            page = persons.communities_page(db, first=first, after=after)
+            return shape(page, after, persons.communities_count(db) if counted else None)
+
+        return answer
+
+    return bind
+
+
+def _contacts_page(walk: _Walk, nodes: list[FieldNode]) -> Binder:
+    """``contacts(filter, first, after)``: the service's page of CRM contacts; ``totalCount`` its count."""
+
+    def wanted(chosen: Mapping[str, Any]) -> contacts.ContactFilter:
+        return contacts.ContactFilter(
+            **{name: chosen.get(name) for name in ("source", "name", "company", "city", "country")}
+        )
+
+    node_spec = _Node("Contact", ROW_CONTACT)
+    page_of, count_of = contacts.contacts_page, contacts.contacts_count
+    return _filtered(walk, nodes, "ContactConnection", "ContactEdge", node_spec, wanted, page_of, count_of)
+
+
+def _connection(
+    walk: _Walk, nodes: list[FieldNode], type_name: str, edge_type: str, node: _Node, counted: bool
+) -> tuple[Callable[[Page, str | None, int | None], dict[str, Any]], bool]:
+    """A Relay connection a service function pages: how to shape a page (edges, nodes, pageInfo, and
+    totalCount where ``counted``), and whether the selection asks for the count."""
     if len(nodes) > 1 and len({str(walk.arguments("Query", n)) for n in nodes}) > 1:
         raise _Fallback("one key, different arguments")
     keys: list[tuple[str, Any]] = []
@@ -506,20 +542,18 @@ def _connection(
             keys.append((key, ("nodes", _row_object(walk, node.type_name, selected, node.table))))
         elif name == "pageInfo":
             keys.append((key, ("pageInfo", _row_object(walk, "PageInfo", selected, PAGE_INFO))))
-        elif name == "totalCount" and count is not None:
+        elif name == "totalCount" and counted:
             keys.append((key, ("count",)))
         else:
             raise _Fallback(f"{type_name}.{name}")
 
-    def answer(db: Database) -> dict[str, Any]:
-        page = fetch(db)
+    def shape(page: Page, after: str | None, total: int | None) -> dict[str, Any]:
         info = {
             "has_next": page.has_next,
             "has_previous": after is not None,
             "start": page.cursors[0] if page.cursors else None,
             "end": page.cursors[-1] if page.cursors else None,
         }
-        total = count(db) if count is not None and any(how == ("count",) for _, how in keys) else None
         out: dict[str, Any] = {}
         for key, how in keys:
             if isinstance(how, str):
@@ -534,7 +568,7 @@ def _connection(
                 out[key] = how[1](info)
         return out
 
-    return answer
+    return shape, any(how == ("count",) for _, how in keys)
 
 
 PAGE_INFO: dict[str, Callable[..., RowShape]] = {
@@ -574,7 +608,7 @@ def _edge(
 
 
 #: Root lists a service function pages, by field name.
-PAGES: dict[str, Callable[[_Walk, list[FieldNode]], Callable[[Database], Any]]] = {
+PAGES: dict[str, Callable[[_Walk, list[FieldNode]], Binder]] = {
     "persons": _persons,
     "communities": _communities,
     "contacts": _contacts_page,
@@ -582,6 +616,12 @@ PAGES: dict[str, Callable[[_Walk, list[FieldNode]], Callable[[Database], Any]]] 
 
 
 # -- the operation ---------------------------------------------------------------------------
+
+
+#: Compiled operations kept, least recently used first out; a compilation costs tens of microseconds.
+CACHED_PLANS = 1024
+_plans: OrderedDict[Hashable, Template | None] = OrderedDict()
+_directive_variables: dict[Hashable, tuple[str, ...]] = {}
 
 
 def plan(
@@ -592,32 +632,88 @@ def plan(
     *,
     reads_pii: bool,
     consent_default: str,
+    source: str | None = None,
 ) -> Plan | None:
-    """The compiled form of the operation, or None where the resolvers must answer.
+    """The compiled form of the operation with these variables, or None where the resolvers answer.
 
-    ``variables`` are the coerced variable values (graphql-core's ``get_variable_values``).
+    ``variables`` are the coerced variable values (graphql-core's ``get_variable_values``). With the
+    document's ``source`` text, the compilation is kept per document, operation, schema, PII reading
+    and consent default (and the values of the variables its ``@skip``/``@include`` read), and later
+    requests only bind their values to it.
     """
+    base: Hashable = (source, operation_name, schema, reads_pii, consent_default)
+    key: Hashable = None
+    if source is not None and base in _directive_variables:
+        key = (base, tuple(variables.coerced.get(name) for name in _directive_variables[base]))
+        if key in _plans:
+            _plans.move_to_end(key)
+            found = _plans[key]
+            return found.bind(variables) if found is not None else None
+    made, walk = _compile(schema, document, operation_name, variables, reads_pii, consent_default)
+    if source is not None:
+        names = tuple(sorted(walk.directive_variables)) if walk else ()
+        _directive_variables[base] = names
+        _plans[(base, tuple(variables.coerced.get(name) for name in names))] = made
+        while len(_plans) > CACHED_PLANS:
+            _plans.popitem(last=False)
+        if len(_directive_variables) > 4 * CACHED_PLANS:
+            _directive_variables.clear()
+    return made.bind(variables) if made is not None else None
+
+
+@dataclass
+class Template:
+    """A compiled operation for any values of its variables (but those its directives read)."""
+
+    text: str | None
+    binders: dict[str, Callable[[VariableValues], Any]]
+    shape: Callable[[Any, Mapping[str, Any]], dict[str, Any]]
+    calls: list[tuple[str, Binder]]
+    opened: list[tuple[str, Callable[[VariableValues], str]]]
+
+    def bind(self, variables: VariableValues) -> Plan:
+        return Plan(
+            text=self.text,
+            params={name: value_of(variables) for name, value_of in self.binders.items()},
+            shape=self.shape,
+            calls=[(key, bind(variables)) for key, bind in self.calls],
+            opened=[(key, id_of(variables)) for key, id_of in self.opened],
+        )
+
+
+def _compile(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: VariableValues,
+    reads_pii: bool,
+    consent_default: str,
+) -> tuple[Template | None, _Walk | None]:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
     if len(chosen) != 1 or chosen[0].operation is not OperationType.QUERY:
-        return None
+        return None, None
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     walk = _Walk(schema, fragments, variables, reads_pii)
     statements: list[str] = []
     keys: list[tuple[str, Any]] = []
-    calls: list[tuple[str, Callable[[Database], Any]]] = []
-    opened: list[tuple[str, str]] = []
+    calls: list[tuple[str, Binder]] = []
+    opened: list[tuple[str, Callable[[VariableValues], str]]] = []
     try:
         for key, nodes in walk.fields("Query", [chosen[0].selection_set]).items():
             name = nodes[0].name.value
             if name == "__typename":
                 keys.append((key, ("const", "Query")))
             elif name == "person" and len(nodes) == 1:
-                person_id = str(walk.arguments("Query", nodes[0])["id"])
+                node = nodes[0]
+
+                def person_id(variables: VariableValues, node: FieldNode = node) -> str:
+                    return str(walk.arguments("Query", node, variables)["id"])
+
                 p = walk.var()
                 expr, shape = _object(walk, "Person", nodes, p, PERSON)
                 statements.append(
-                    f"CALL () {{ OPTIONAL MATCH ({p}:Person {{id: {walk.param(person_id)}}}) "
+                    f"CALL () {{ OPTIONAL MATCH ({p}:Person {{id: {walk.bind(person_id)}}}) "
                     f"RETURN CASE WHEN {p} IS NULL THEN null ELSE {expr} END AS r{len(statements)} }}"
                 )
                 keys.append((key, ("statement", len(statements) - 1, shape)))
@@ -629,11 +725,11 @@ def plan(
                 calls.append((key, PAGES[name](walk, nodes)))
                 keys.append((key, ("call",)))
             else:
-                return None
+                return None, walk
     except _Fallback:
-        return None
+        return None, walk
     if not statements and not calls:
-        return None
+        return None, walk
     text = None
     if statements:
         text = "\n".join(statements) + "\nRETURN [" + ", ".join(f"r{n}" for n in range(len(statements))) + "] AS data"
@@ -649,7 +745,7 @@ def plan(
                 out[key] = answers[key]
         return out
 
-    return Plan(text=text, params=dict(walk.params), shape=shape_data, calls=calls, opened=opened)
+    return Template(text=text, binders=dict(walk.binders), shape=shape_data, calls=calls, opened=opened), walk
 
 
 def run(db: Database, compiled: Plan) -> dict[str, Any]:

@@ -8,11 +8,14 @@ from the compiled part of the schema.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from graphql import GraphQLSchema
+from graphql import build_schema as build_sdl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -231,18 +234,44 @@ def test_community_and_contact_pages_are_the_same_bytes(
     _same(servers, LISTS, variables, "viewer")
 
 
-def _plan(query: str, variables: dict[str, Any], reads_pii: bool = False) -> compiled.Plan | None:
+@functools.cache
+def _schema() -> GraphQLSchema:
+    """The API's schema as graphql-core sees it, from its SDL (as the compiled path reads it)."""
+    from graphsvc.api.schema import build_schema
+
+    return build_sdl(build_schema(Settings()).as_str())
+
+
+def _plan(
+    query: str, variables: dict[str, Any], reads_pii: bool = False, source: str | None = None
+) -> compiled.Plan | None:
     from graphql import OperationDefinitionNode, parse
     from graphql.execution.values import get_variable_values
 
-    from graphsvc.api.schema import build_schema
-
-    schema = build_schema(Settings())._schema
+    schema = _schema()
     document = parse(query)
     operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables)
     assert not isinstance(coerced, list), coerced
-    return compiled.plan(schema, document, None, coerced, reads_pii=reads_pii, consent_default="granted")
+    return compiled.plan(schema, document, None, coerced, reads_pii=reads_pii, consent_default="granted", source=source)
+
+
+def test_a_compiled_document_is_kept_and_bound_to_each_request_s_values() -> None:
+    first = _plan(FULL, {"id": "p1", "withContacts": True}, source=FULL)
+    second = _plan(FULL, {"id": "p9", "withContacts": True}, source=FULL)
+    assert first is not None and second is not None
+    assert first.shape is second.shape  # the same compilation, kept
+    assert first.text == second.text and first.params != second.params
+    assert "p9" in second.params.values() and "p1" not in second.params.values()
+    assert second.opened[0] == ("person", "p9")
+    # @include on a variable: each value has its own compilation
+    without = _plan(FULL, {"id": "p1", "withContacts": False}, source=FULL)
+    assert without is not None and without.text.count(":Contact)") < first.text.count(":Contact)")
+    again = _plan(FULL, {"id": "p2", "withContacts": True}, source=FULL)
+    assert again is not None and again.shape is first.shape and again.text == first.text
+    # what falls back is remembered too, and still falls back
+    topics = '{ person(id: "p1") { topics { topic } } }'
+    assert _plan(topics, {}, source=topics) is None and _plan(topics, {}, source=topics) is None
 
 
 HOSTILE = [
