@@ -579,13 +579,10 @@ class Client:
                 attrs = _person_row(person)
                 attrs["handle"] = next((i["handle"] for i in identities if i.get("handle")), None)
                 attrs["avatar"] = next((i["avatarUrl"] for i in identities if i.get("avatarUrl")), None)
-                attrs["distance"] = (
-                    min(member["distance"], graph.nodes[person["id"]].get("distance", 99))
-                    if (person["id"] in graph)
-                    else member["distance"]
-                )
-                attrs.pop("id")
-                graph.add_node(person["id"], **attrs)
+                pid = attrs.pop("id")
+                known = graph.nodes[pid].get("distance") if pid in graph else None
+                attrs["distance"] = member["distance"] if known is None else min(known, member["distance"])
+                graph.add_node(pid, **attrs)
             for tie in ego["ties"]:
                 if tie["source"] is None or tie["target"] is None:
                     continue
