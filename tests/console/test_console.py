@@ -184,17 +184,19 @@ def test_a_segment_is_built_saved_and_exported_with_formulas_escaped(
 
 def test_every_screen_renders_offline(page: Page, console: str) -> None:
     sign_in(page, console, "analyst1")
-    checks = {
-        "influencers": "#influencers tbody tr",
-        "communities": "#communities tbody tr",
-        "segments": "#segment-total",
-        "brands": "#brand",
-        "review": "article[data-pair], .state.empty",
-        "jobs": "#job-runs, .state.empty",
+    checks = {  # screen: (its heading, what shows once its content is in)
+        "influencers": ("Influencers", "#influencers tbody tr"),
+        "communities": ("Communities", "#communities tbody tr"),
+        "segments": ("Segments", "#segment-total"),
+        "brands": ("Brands & trends", "#brand"),
+        "review": ("Review queue", "article[data-pair], .state.empty"),
+        "jobs": ("Jobs", "#job-runs, .state.empty"),
     }
-    for screen, ready in checks.items():
+    for screen, (heading, ready) in checks.items():
         page.goto(f"{console}/#/{screen}")
-        expect(page.locator(ready).first).to_be_visible()
+        # the screen itself, not what the last one left in the page until this one replaces it
+        expect(page.locator("#view h1").first).to_have_text(heading)
+        expect(page.locator("#view").locator(ready).first).to_be_visible()
         if screen == "communities":  # the map draws communities, not persons
             expect(page.locator("#community-map")).to_have_attribute("data-nodes", re.compile(r"^[1-9]\d*$"))
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
