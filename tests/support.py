@@ -16,8 +16,6 @@ from typing import Any
 import httpx
 import uvicorn
 
-from graphsvc.api.transport import UVICORN_OPTIONS
-
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -29,7 +27,7 @@ def free_port() -> int:
 def serve_in_thread(app: Any, port: int | None = None) -> Iterator[str]:
     """Run ``app`` under uvicorn on ``port`` (else a free one) of the loopback; yields its base URL."""
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **UVICORN_OPTIONS)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

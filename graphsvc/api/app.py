@@ -30,6 +30,7 @@ from strawberry.types.unset import UNSET
 
 from graphsvc import __version__
 from graphsvc.api.auth import KeyCache, Principal, resolve_principal, secret_from
+from graphsvc.api.compiled import CompiledRoute
 from graphsvc.api.context import Context
 from graphsvc.api.schema import build_schema
 from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, error_response, session_routes
@@ -201,13 +202,16 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
 
     app = Starlette(lifespan=lifespan)
     graphql = _GraphQL(app.state, settings)
+    endpoint = (
+        CompiledRoute(graphql, graphql.principal, settings.consent_default) if settings.compiled_reads else graphql
+    )
     app.router.routes.extend(
         [
             Route("/", console_page),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/console/avatar", avatar),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", endpoint, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *session_routes(settings, graphql.sessions),
             static_mount(),
@@ -232,9 +236,7 @@ def run_server(
     """
     import uvicorn
 
-    from graphsvc.api.transport import UVICORN_OPTIONS
-
     if settings.workers > 1:
         serve_workers(settings, server_app, host=host, port=port, log_level=log_level)
         return
-    uvicorn.run(create_app(settings, db, freeze=True), host=host, port=port, log_level=log_level, **UVICORN_OPTIONS)
+    uvicorn.run(create_app(settings, db, freeze=True), host=host, port=port, log_level=log_level)

@@ -1,11 +1,21 @@
 """The compiled read path: a query the compiler covers is answered by one Cypher statement.
 
-``CompiledReads`` is a strawberry schema extension. After parsing and validation, it asks
-``graphsvc.service.compiled`` for a plan of the operation; when there is one, and the caller's role
-may read every root field it selects, it runs the statement and sets the execution result, which
-tells strawberry not to run the resolvers (its documented way for an extension to answer in their
-place). Anything the compiler does not cover, mutations, subscriptions, a caller the resolvers would
-refuse, and a statement that fails all take the resolver path, which gives the errors as before.
+Two entrances, one answer:
+
+- ``CompiledReads``, a strawberry schema extension: after parsing and validation it asks
+  ``graphsvc.service.compiled`` for a plan of the operation; when there is one, and the caller's role
+  may read every root field it selects, it runs the statement and sets the execution result, which
+  tells strawberry not to run the resolvers (its documented way for an extension to answer in their
+  place). The compiler keeps the plan, per document, operation and role.
+- ``CompiledRoute``, the ASGI endpoint in front of strawberry's view at ``/graphql``: a JSON POST whose
+  document the extension already compiled (and graphql-core therefore already parsed and validated
+  under the same rules) is answered from the kept plan with the same bytes, status and headers the view
+  would send, without the view's request handling, extension hooks and per-request context. Anything
+  else (a new document, a GET, a batch, a caller the resolvers would refuse, variables that do not
+  coerce, a statement that fails) goes to strawberry's view unchanged, body and all.
+
+Anything the compiler does not cover, mutations, subscriptions, a caller the resolvers would refuse, and
+a statement that fails all take the resolver path, which gives the errors as before.
 """
 
 from __future__ import annotations
@@ -13,22 +23,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
+import orjson
 from graphql import ExecutionResult, GraphQLSchema, OperationDefinitionNode, build_schema
 from graphql.execution.values import get_variable_values
+from starlette.requests import Request
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from graphsvc.api.auth import Principal, role_at_least
+from graphsvc.db import Database
 from graphsvc.errors import GraphsvcError
 from graphsvc.service import compiled
 from graphsvc.service.audit import record_access
 
-__all__ = ["CompiledReads"]
+__all__ = ["CompiledReads", "CompiledRoute"]
 
 _log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: The role every compiled root field needs (as its resolver's ``needs``): below it, the resolvers refuse.
 ROLE = "viewer"
@@ -37,11 +57,34 @@ ROLE = "viewer"
 _SCHEMAS: weakref.WeakKeyDictionary[Any, GraphQLSchema] = weakref.WeakKeyDictionary()
 
 
-def _graphql_schema(schema: Any) -> GraphQLSchema:
+def graphql_schema(schema: Any) -> GraphQLSchema:
+    """graphql-core's schema for a strawberry schema, built once."""
     found = _SCHEMAS.get(schema)
     if found is None:
         found = _SCHEMAS[schema] = build_schema(schema.as_str())
     return found
+
+
+def _may_read(principal: Principal | None) -> bool:
+    return principal is not None and not principal.problem and role_at_least(principal.role, ROLE)
+
+
+async def _answer(db: Database, principal: Principal, plan: compiled.Plan) -> dict[str, Any] | None:
+    """The ``data`` of ``plan``, or None where the resolvers must answer (they report the error)."""
+    try:
+        data = await asyncio.to_thread(compiled.run, db, plan)
+    except GraphsvcError:  # bad input, an unavailable database: the resolvers report it as they do
+        return None
+    except Exception:  # a bug here: the resolvers answer, and the log says what went wrong
+        _log.warning("a compiled read failed; the resolvers answer it", exc_info=True)
+        return None
+    if principal.user:  # a console user opened persons: the access log says who, as the resolver does
+        for key, person_id in plan.opened:
+            if data.get(key) is not None:
+                await asyncio.to_thread(
+                    record_access, db, api_key_id=None, user=principal.user, operation="person", person_ids=[person_id]
+                )
+    return data
 
 
 class CompiledReads(SchemaExtension):
@@ -56,9 +99,9 @@ class CompiledReads(SchemaExtension):
         if document is None or context.operation_type is not OperationType.QUERY or context.pre_execution_errors:
             return
         principal: Principal | None = getattr(app, "principal", None)
-        if principal is None or principal.problem or not role_at_least(principal.role, ROLE):
+        if principal is None or not _may_read(principal):
             return
-        schema = _graphql_schema(context.schema)
+        schema = graphql_schema(context.schema)
         operation = next(
             (
                 d
@@ -82,19 +125,114 @@ class CompiledReads(SchemaExtension):
             consent_default=app.consent_default,
             source=context.query,
         )
-        if plan is None:
+        if plan is None or not role_at_least(principal.role, plan.role):
             return
+        data = await _answer(app.db, principal, plan)
+        if data is not None:
+            context.result = ExecutionResult(data=data, errors=None)
+
+
+class CompiledRoute:
+    """``/graphql``: a POST of an already compiled document answered here, everything else by ``view``.
+
+    ``view`` is the strawberry app; ``principal(request)`` says who sends a request (as the view's
+    context does); ``consent_default`` and the schema are the view's.
+    """
+
+    def __init__(
+        self,
+        view: Any,
+        principal: Callable[[Request], Awaitable[Principal]],
+        consent_default: str,
+    ) -> None:
+        self.view = view
+        self.principal = principal
+        self.consent_default = consent_default
+        #: requests answered here (the rest went to the view)
+        self.answered = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not _plain_json(scope):
+            await self.view(scope, receive, send)
+            return
+        body, replay = await _read_body(receive)
+        response = await self._compiled(scope, body) if body is not None else None
+        if response is None:
+            await self.view(scope, replay, send)
+            return
+        await response(scope, replay, send)
+
+    async def _compiled(self, scope: Scope, body: bytes) -> Response | None:
         try:
-            data = await asyncio.to_thread(compiled.run, app.db, plan)
-        except GraphsvcError:  # bad input, an unavailable database: the resolvers report it as they do
-            return
-        except Exception:  # a bug here: the resolvers answer, and the log says what went wrong
-            _log.warning("a compiled read failed; the resolvers answer it", exc_info=True)
-            return
-        if principal.user:  # a console user opened persons: the access log says who, as the resolver does
-            for key, person_id in plan.opened:
-                if data.get(key) is not None:
-                    await app.call(
-                        record_access, api_key_id=None, user=principal.user, operation="person", person_ids=[person_id]
-                    )
-        context.result = ExecutionResult(data=data, errors=None)
+            given = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        if type(given) is not dict:
+            return None
+        source, variables, name = given.get("query"), given.get("variables"), given.get("operationName")
+        extensions = given.get("extensions")
+        if (
+            type(source) is not str
+            or not (variables is None or type(variables) is dict)
+            or not (name is None or type(name) is str)
+            or not (extensions is None or type(extensions) is dict)
+        ):
+            return None
+        schema = graphql_schema(self.view.schema)
+        if not compiled.known(schema, source, name):
+            return None  # a document the view has not compiled yet: it parses, validates and compiles it
+        request = Request(scope)
+        try:
+            principal = await self.principal(request)
+        except Exception:  # a refusal (no CSRF token, say): the view answers it as it does
+            return None
+        if not _may_read(principal):
+            return None
+        plan = compiled.kept(
+            schema, source, name, variables, reads_pii=principal.reads_pii, consent_default=self.consent_default
+        )
+        if plan is None or not role_at_least(principal.role, plan.role):
+            return None
+        data = await _answer(request.app.state.db, principal, plan)
+        if data is None:
+            return None
+        self.answered += 1
+        # as strawberry's view answers: the JSON of {"data": ...}, 200, application/json
+        return Response(orjson.dumps({"data": data}), media_type="application/json")
+
+
+def _plain_json(scope: Scope) -> bool:
+    """Whether the request is a JSON body that asks for a single JSON answer (no streaming, no upload)."""
+    content_type = b""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value.lower()
+        elif name == b"accept" and (b"multipart/mixed" in value or b"text/event-stream" in value):
+            return False
+    return b"application/json" in content_type
+
+
+#: Bodies the route reads before it hands them to the view (a larger one is never a compiled read's).
+MAX_BODY = 64 * 1024
+
+
+async def _read_body(receive: Receive) -> tuple[bytes | None, Receive]:
+    """The request body (None when over ``MAX_BODY`` or cut short) and a ``receive`` that gives the
+    view the same messages again, then the connection's own."""
+    messages: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        if not message.get("more_body", False) or size > MAX_BODY:
+            break
+    complete = messages[-1]["type"] == "http.request" and not messages[-1].get("more_body", False)
+    body = b"".join(m.get("body", b"") for m in messages) if complete and size <= MAX_BODY else None
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return body, replay

@@ -25,7 +25,6 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaEx
 from strawberry.types import ExecutionResult
 
 from graphsvc.api.compiled import CompiledReads
-from graphsvc.api.execution import plain_field_context
 from graphsvc.api.mutations import Mutation
 from graphsvc.api.queries import Query
 from graphsvc.api.subscriptions import Subscription
@@ -178,7 +177,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             *([CompiledReads] if settings.compiled_reads else []),
         ],
     )
-    schema.execution_context_class = plain_field_context(schema._schema)
     return schema
 
 

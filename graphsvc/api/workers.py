@@ -77,13 +77,9 @@ def _worker(
 ) -> None:  # pragma: no cover - a child
     import uvicorn
 
-    from graphsvc.api.transport import UVICORN_OPTIONS
-
     settings = Settings.model_validate_json(settings_json)
     sock = _bind(host, port)
-    config = uvicorn.Config(
-        functools.partial(app_factory, settings), factory=True, log_level=log_level, **UVICORN_OPTIONS
-    )
+    config = uvicorn.Config(functools.partial(app_factory, settings), factory=True, log_level=log_level)
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,15 +42,16 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    VariableDefinitionNode,
     VariableNode,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values, get_variable_values
 
 from graphsvc.db import Database
-from graphsvc.service import contacts, influencers, persons
+from graphsvc.service import contacts, influencers, paths, persons, search, segments
 from graphsvc.service.cursors import Page
 
-__all__ = ["Plan", "plan", "run"]
+__all__ = ["Plan", "kept", "known", "plan", "run"]
 
 PII_PLATFORMS = ("email", "phone")
 
@@ -67,10 +69,25 @@ class Plan:
     calls: list[tuple[str, Callable[[Database], Any]]] = field(default_factory=list)
     #: (response key, person id) of each ``person(id)`` root field: who was opened, for the access log
     opened: list[tuple[str, str]] = field(default_factory=list)
+    #: the least role that may read every root field it selects (as the resolvers' ``needs``)
+    role: str = "viewer"
 
 
 class _Fallback(Exception):
     """Something the compiler does not cover: the resolvers answer instead."""
+
+
+@dataclass
+class _Run:
+    """One execution of a plan: its database and bound parameters, and the fields still to fill
+    (``later``: a field a service function answers once the statement has given its parent)."""
+
+    db: Database
+    params: Mapping[str, Any]
+    later: list[Callable[[], None]] = field(default_factory=list)
+
+
+_current: ContextVar[_Run] = ContextVar("graphsvc_compiled_run")
 
 
 # -- collecting fields as graphql-core does (public API only) ----------------------------------
@@ -101,6 +118,11 @@ class _Walk:
     def var(self) -> str:
         self.names += 1
         return f"v{self.names}"
+
+    def slot(self) -> str:
+        """A parameter name the plan's own code fills at run time (ids a service function found)."""
+        self.names += 1
+        return f"k{self.names}"
 
     def included(self, node: Any) -> bool:
         for directive in node.directives or ():  # the plan holds for these variables' values only
@@ -310,6 +332,146 @@ CONTACT: dict[str, Callable[..., tuple[str, Shape]]] = {
     "country": _prop("{v}.country"),
     "region": _prop("{v}.region"),
 }
+
+
+def _same_arguments(walk: _Walk, type_name: str, nodes: list[FieldNode]) -> FieldNode:
+    """The one node of a response key whose nodes all have the same arguments (else the resolvers answer)."""
+    if len(nodes) > 1 and len({str(walk.arguments(type_name, n)) for n in nodes}) > 1:
+        raise _Fallback("one key, different arguments")
+    return nodes[0]
+
+
+Fetch = Callable[[Sequence[Any]], list[Any]]
+
+
+def _by_key(walk: _Walk, type_name: str, nodes: list[FieldNode] | None, match: str) -> Fetch:
+    """Records of ``type_name`` by key, one statement for a whole list: ``fetch(keys)`` gives each key's
+    shaped selection (``nodes``; None: only whether it exists, as True), or None where there is none,
+    in the keys' order. ``match`` matches ``{v}`` from the key ``k``."""
+    v, keys = walk.var(), walk.slot()
+    shape: Shape = _same
+    expr = "true"
+    if nodes is not None:
+        expr, shape = _object(walk, type_name, nodes, v, TABLES[type_name])
+    text = (
+        f"UNWIND ${keys} AS k OPTIONAL MATCH {match.format(v=v)} "
+        f"RETURN CASE WHEN {v} IS NULL THEN null ELSE {expr} END AS r"
+    )
+
+    def fetch(wanted: Sequence[Any]) -> list[Any]:
+        if not wanted:
+            return []
+        run = _current.get()
+        rows = run.db.read_generated(text, {**run.params, keys: list(wanted)})
+        return [None if row["r"] is None else shape(row["r"]) for row in rows]
+
+    return fetch
+
+
+def _person_list(walk: _Walk, nodes: list[FieldNode] | None) -> Fetch:
+    """Persons by id, each with the selection ``nodes`` (every compiled Person field), in one statement."""
+    return _by_key(walk, "Person", nodes, "({v}:Person {{id: k}})")
+
+
+def _ego_network(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+    """``egoNetwork(depth, limit)``: the service's expansion (``paths.ego_network``) once the statement
+    has found the person, its members and ties' persons in one statement each."""
+    node = _same_arguments(walk, "Person", nodes)
+
+    def limits(variables: VariableValues) -> list[int]:
+        given = walk.arguments("Person", node, variables)
+        return [given["depth"], given["limit"]]
+
+    bounds = walk.bind(limits)[1:]
+    keys: list[tuple[str, Any]] = []
+    for key, selected in walk.fields("EgoNetwork", _sub(nodes)).items():
+        name = selected[0].name.value
+        if name == "__typename":
+            keys.append((key, "EgoNetwork"))
+        elif name == "members":
+            keys.append((key, _ego_members(walk, selected)))
+        elif name == "ties":
+            keys.append((key, _ties(walk, selected)))
+        else:
+            raise _Fallback(f"EgoNetwork.{name}")
+
+    def shaped(person_id: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        run = _current.get()
+
+        def fill() -> None:
+            depth, limit = run.params[bounds]
+            found = paths.ego_network(run.db, str(person_id), depth=depth, limit=limit)
+            for key, how in keys:
+                out[key] = how if isinstance(how, str) else how(found)
+
+        run.later.append(fill)
+        return out  # filled in place, in selection order, before the response leaves
+
+    return f"{var}.id", shaped
+
+
+def _ego_members(walk: _Walk, nodes: list[FieldNode]) -> Callable[[paths.EgoNetwork], list[Any]]:
+    """The members, the center first, as the resolver lists them (persons no longer there left out)."""
+    keys: list[tuple[str, str]] = []
+    person_nodes: list[FieldNode] | None = None
+    for key, selected in walk.fields("EgoMember", _sub(nodes)).items():
+        name = selected[0].name.value
+        if name not in ("person", "distance", "__typename"):
+            raise _Fallback(f"EgoMember.{name}")
+        if name == "person":
+            if person_nodes is not None:
+                raise _Fallback("two keys for one person")
+            person_nodes = selected
+        keys.append((key, name))
+    fetch = _person_list(walk, person_nodes)
+
+    def members(found: paths.EgoNetwork) -> list[Any]:
+        ids = sorted(found.distances, key=lambda p: (found.distances[p], p != found.center))
+        out = []
+        for person_id, person in zip(ids, fetch(ids), strict=True):
+            if person is None:
+                continue
+            values = {"person": person, "distance": found.distances[person_id], "__typename": "EgoMember"}
+            out.append({key: values[name] for key, name in keys})
+        return out
+
+    return members
+
+
+def _ties(walk: _Walk, nodes: list[FieldNode]) -> Callable[[Any], list[Any]]:
+    """Ties (``paths.Tie``): strength, kinds, interactions, and the persons at either end."""
+    keys: list[tuple[str, str, Fetch | None]] = []
+    for key, selected in walk.fields("Tie", _sub(nodes)).items():
+        name = selected[0].name.value
+        if name in ("source", "target"):
+            keys.append((key, name, _person_list(walk, selected)))
+        elif name in ("strength", "kinds", "interactions", "__typename"):
+            keys.append((key, name, None))
+        else:
+            raise _Fallback(f"Tie.{name}")
+
+    def ties(found: Any) -> list[Any]:
+        chosen = list(found.ties)
+        ends: dict[str, dict[str, Any]] = {}
+        for key, name, fetch in keys:
+            if fetch is not None:
+                ids = [getattr(t, name) for t in chosen]
+                ends[key] = dict(zip(ids, fetch(ids), strict=True))
+        out = []
+        for tie in chosen:
+            values = {
+                "strength": tie.strength,
+                "kinds": list(tie.kinds),
+                "interactions": tie.interactions,
+                "__typename": "Tie",
+            }
+            out.append({key: ends[key][getattr(tie, name)] if fetch else values[name] for key, name, fetch in keys})
+        return out
+
+    return ties
+
+
 PERSON: dict[str, Callable[..., tuple[str, Shape]]] = {
     "id": _id("{v}.id"),
     "name": _prop("{v}.name"),
@@ -319,6 +481,12 @@ PERSON: dict[str, Callable[..., tuple[str, Shape]]] = {
     "community": _community,
     "identities": _identities,
     "contacts": _contacts,
+    "egoNetwork": _ego_network,
+}
+TABLES: dict[str, Mapping[str, Callable[..., tuple[str, Shape]]]] = {
+    "Person": PERSON,
+    "Identity": IDENTITY,
+    "Contact": CONTACT,
 }
 
 
@@ -524,6 +692,19 @@ def _contacts_page(walk: _Walk, nodes: list[FieldNode]) -> Binder:
     return _filtered(walk, nodes, "ContactConnection", "ContactEdge", node_spec, wanted, page_of, count_of)
 
 
+def _nodes(walk: _Walk, nodes: list[FieldNode], node: _Node) -> Callable[[Sequence[Mapping[str, Any]]], list[Any]]:
+    """How to shape the node of each row of a page: off the row where it holds every selected field,
+    else (a person's identities, say) by one statement for the page's persons."""
+    try:
+        shape = _row_object(walk, node.type_name, nodes, node.table)
+    except _Fallback:
+        if node.type_name != "Person":
+            raise
+        fetch = _person_list(walk, nodes)
+        return lambda rows: fetch([str(row["id"]) for row in rows])
+    return lambda rows: [shape(row) for row in rows]
+
+
 def _connection(
     walk: _Walk, nodes: list[FieldNode], type_name: str, edge_type: str, node: _Node, counted: bool
 ) -> tuple[Callable[[Page, str | None, int | None], dict[str, Any]], bool]:
@@ -531,6 +712,12 @@ def _connection(
     totalCount where ``counted``), and whether the selection asks for the count."""
     if len(nodes) > 1 and len({str(walk.arguments("Query", n)) for n in nodes}) > 1:
         raise _Fallback("one key, different arguments")
+    return _connection_of(walk, nodes, type_name, edge_type, node, counted)
+
+
+def _connection_of(
+    walk: _Walk, nodes: list[FieldNode], type_name: str, edge_type: str, node: _Node, counted: bool
+) -> tuple[Callable[[Page, str | None, int | None], dict[str, Any]], bool]:
     keys: list[tuple[str, Any]] = []
     for key, selected in walk.fields(type_name, _sub(nodes)).items():
         name = selected[0].name.value
@@ -539,7 +726,7 @@ def _connection(
         elif name == "edges":
             keys.append((key, ("edges", _edge(walk, selected, edge_type, node))))
         elif name == "nodes" and node.inner is None:
-            keys.append((key, ("nodes", _row_object(walk, node.type_name, selected, node.table))))
+            keys.append((key, ("nodes", _nodes(walk, selected, node))))
         elif name == "pageInfo":
             keys.append((key, ("pageInfo", _row_object(walk, "PageInfo", selected, PAGE_INFO))))
         elif name == "totalCount" and counted:
@@ -559,9 +746,9 @@ def _connection(
             if isinstance(how, str):
                 out[key] = how
             elif how[0] == "edges":
-                out[key] = [how[1](row, cursor) for row, cursor in zip(page.rows, page.cursors, strict=True)]
+                out[key] = how[1](page.rows, page.cursors)
             elif how[0] == "nodes":
-                out[key] = [how[1](row) for row in page.rows]
+                out[key] = how[1](page.rows)
             elif how[0] == "count":
                 out[key] = total
             else:
@@ -581,9 +768,9 @@ PAGE_INFO: dict[str, Callable[..., RowShape]] = {
 
 def _edge(
     walk: _Walk, nodes: list[FieldNode], edge_type: str, node: _Node
-) -> Callable[[Mapping[str, Any], str], dict[str, Any]]:
-    """An edge of a page: its cursor, its node (read off the page row, or off ``node.inner`` of it),
-    and for influencers the score and rank."""
+) -> Callable[[Sequence[Mapping[str, Any]], Sequence[str]], list[dict[str, Any]]]:
+    """The edges of a page: each one's cursor, its node (read off the page row, or off ``node.inner`` of
+    it), and for influencers the score and rank."""
     ranked = edge_type == "InfluencerEdge"
     keys: list[tuple[str, Any]] = []
     for key, selected in walk.fields(edge_type, _sub(nodes)).items():
@@ -591,20 +778,160 @@ def _edge(
         if name == "__typename":
             keys.append((key, edge_type))
         elif name == "node":
-            shape = _row_object(walk, node.type_name, selected, node.table)
-            inner = node.inner
-            keys.append((key, lambda row, cursor, shape=shape, inner=inner: shape(row[inner] if inner else row)))
+            keys.append((key, ("node", _nodes(walk, selected, node))))
         elif name == "cursor":
-            keys.append((key, lambda row, cursor: cursor))
+            keys.append((key, ("cursor",)))
         elif ranked and name in ("score", "rank"):
-            keys.append((key, lambda row, cursor, name=name: row[name]))
+            keys.append((key, ("row", name)))
         else:
             raise _Fallback(f"{edge_type}.{name}")
+    inner = node.inner
 
-    def shaped(row: Mapping[str, Any], cursor: str) -> dict[str, Any]:
-        return {key: how if isinstance(how, str) else how(row, cursor) for key, how in keys}
+    def shaped(rows: Sequence[Mapping[str, Any]], cursors: Sequence[str]) -> list[dict[str, Any]]:
+        held = [row[inner] if inner else row for row in rows]
+        nodes_of = {key: how[1](held) for key, how in keys if not isinstance(how, str) and how[0] == "node"}
+        out = []
+        for n, (row, cursor) in enumerate(zip(rows, cursors, strict=True)):
+            edge: dict[str, Any] = {}
+            for key, how in keys:
+                if isinstance(how, str):
+                    edge[key] = how
+                elif how[0] == "node":
+                    edge[key] = nodes_of[key][n]
+                elif how[0] == "cursor":
+                    edge[key] = cursor
+                else:
+                    edge[key] = row[how[1]]
+            out.append(edge)
+        return out
 
     return shaped
+
+
+ROW_ORGANIZATION: dict[str, Callable[..., RowShape]] = {
+    "key": lambda walk, nodes: lambda row: row["key"][0],
+    "name": lambda walk, nodes: lambda row: row["key"][1],
+}
+
+
+def _search(walk: _Walk, nodes: list[FieldNode]) -> Binder:
+    """``search(text, first)``: the service's hits (the full-text index, PII as the caller may read),
+    and the person, contact or identity of each by one statement per kind."""
+    node = _same_arguments(walk, "Query", nodes)
+    contact_match = "({v}:Contact {{source: k[0], sourceId: k[1]}})"
+    identity_match = "({v}:Identity {{platform: k[0], key: k[1]}})"
+    keys: list[tuple[str, str, Any]] = []
+    for key, selected in walk.fields("SearchHit", _sub(nodes)).items():
+        name = selected[0].name.value
+        if name in ("score", "kind", "__typename"):
+            keys.append((key, name, None))
+        elif name == "person":
+            keys.append((key, name, _person_list(walk, selected)))
+        elif name == "contact":
+            keys.append((key, name, _by_key(walk, "Contact", selected, contact_match)))
+        elif name == "identity":
+            keys.append((key, name, _by_key(walk, "Identity", selected, identity_match)))
+        elif name == "organization":
+            keys.append((key, name, _row_object(walk, "Organization", selected, ROW_ORGANIZATION)))
+        else:
+            raise _Fallback(f"SearchHit.{name}")
+
+    def of(hit: Mapping[str, Any], name: str) -> Any:
+        """The key to fetch the hit's ``name`` by, or None where the hit has none."""
+        if name == "person":
+            return hit["person"]
+        return tuple(hit["key"]) if hit["kind"] == name else None
+
+    def bind(variables: VariableValues) -> Callable[[Database], Any]:
+        given = walk.arguments("Query", node, variables)
+        text, first = given["text"], given["first"]
+
+        def answer(db: Database) -> list[dict[str, Any]]:
+            hits = search.search(db, text, limit=first, pii=walk.reads_pii)
+            found: dict[str, list[Any]] = {}
+            for key, name, how in keys:
+                if how is not None and name != "organization":
+                    wanted = [of(hit, name) for hit in hits]
+                    fetched = iter(how([w if name == "person" else list(w) for w in wanted if w is not None]))
+                    found[key] = [None if w is None else next(fetched) for w in wanted]
+            out = []
+            for n, hit in enumerate(hits):
+                shaped: dict[str, Any] = {}
+                for key, name, how in keys:
+                    if how is None:
+                        shaped[key] = "SearchHit" if name == "__typename" else hit[name]
+                    elif name == "organization":
+                        shaped[key] = how(hit) if hit["kind"] == "organization" else None
+                    else:
+                        shaped[key] = found[key][n]
+                out.append(shaped)
+            return out
+
+        return answer
+
+    return bind
+
+
+def _segment(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Binder:
+    """``segment(filter)``: its count and its pages of persons (consent applied), by the service's
+    queries; the export (a recorded access) is the resolvers'."""
+    node = _same_arguments(walk, "Query", nodes)
+    keys: list[tuple[str, Any]] = []
+    for key, selected in walk.fields("Segment", _sub(nodes)).items():
+        name = selected[0].name.value
+        if name == "__typename":
+            keys.append((key, "Segment"))
+        elif name == "count":
+            keys.append((key, ("count",)))
+        elif name == "persons":
+            page_node = _same_arguments(walk, "Segment", selected)
+            shape, counted = _connection_of(walk, selected, "PersonConnection", "PersonEdge", PERSON_NODE, True)
+            keys.append((key, ("persons", page_node, shape, counted)))
+        else:
+            raise _Fallback(f"Segment.{name}")
+
+    def bind(variables: VariableValues) -> Callable[[Database], Any]:
+        given = walk.arguments("Query", node, variables)["filter"]
+        community = given.get("community")
+        wanted = segments.SegmentFilter(
+            community=None if community is None else str(community),
+            topic=given.get("topic"),
+            platform=given.get("platform"),
+            min_influence=given.get("minInfluence"),
+            city=given.get("city"),
+            has_contact=given.get("hasContact"),
+            consent_purpose=given.get("consentPurpose"),
+        )
+        pages = {
+            key: walk.arguments("Segment", how[1], variables)
+            for key, how in keys
+            if not isinstance(how, str) and how[0] == "persons"
+        }
+
+        def answer(db: Database) -> dict[str, Any]:
+            wanted.params(consent_default)  # a bad filter: the resolver reports it, with its path
+            counted: list[int] = []
+
+            def count() -> int:
+                if not counted:
+                    counted.append(segments.segment_count(db, wanted, consent_default=consent_default))
+                return counted[0]
+
+            out: dict[str, Any] = {}
+            for key, how in keys:
+                if isinstance(how, str):
+                    out[key] = how
+                elif how[0] == "count":
+                    out[key] = count()
+                else:
+                    first, after = pages[key].get("first"), pages[key].get("after")
+                    page = segments.segment_page(db, wanted, first=first, after=after, consent_default=consent_default)
+                    out[key] = how[2](page, after, count() if how[3] else None)
+            return out
+
+        return answer
+
+    return bind
 
 
 #: Root lists a service function pages, by field name.
@@ -621,7 +948,46 @@ PAGES: dict[str, Callable[[_Walk, list[FieldNode]], Binder]] = {
 #: Compiled operations kept, least recently used first out; a compilation costs tens of microseconds.
 CACHED_PLANS = 1024
 _plans: OrderedDict[Hashable, Template | None] = OrderedDict()
-_directive_variables: dict[Hashable, tuple[str, ...]] = {}
+#: per (source, operation, schema, PII reading, consent default): the operation's variable definitions
+#: and the names of the variables its directives read
+_directive_variables: dict[Hashable, tuple[tuple[VariableDefinitionNode, ...], tuple[str, ...]]] = {}
+
+#: (source, operation, schema) of every document compiled (or found not compilable), for ``known``
+_known: set[Hashable] = set()
+
+
+def known(schema: GraphQLSchema, source: str, operation_name: str | None) -> bool:
+    """Whether an earlier request brought this document and operation (for any role): a cheap test
+    before a caller works out who is asking for ``kept``."""
+    return (source, operation_name, schema) in _known
+
+
+def kept(
+    schema: GraphQLSchema,
+    source: str,
+    operation_name: str | None,
+    raw_variables: Mapping[str, Any] | None,
+    *,
+    reads_pii: bool,
+    consent_default: str,
+) -> Plan | None:
+    """The kept compilation of a document an earlier request compiled, bound to these (uncoerced)
+    variables; None when there is none (the document is new, was not compiled, or its variables do not
+    coerce). A document is kept only after graphql-core validated it, so a request that finds one may
+    skip parsing and validating it again."""
+    base: Hashable = (source, operation_name, schema, reads_pii, consent_default)
+    known = _directive_variables.get(base)
+    if known is None:
+        return None
+    definitions, names = known
+    variables = get_variable_values(schema, definitions, dict(raw_variables or {}))
+    if isinstance(variables, list):  # a coercion error: the resolver path reports it
+        return None
+    found = _plans.get((base, tuple(variables.coerced.get(name) for name in names)))
+    if found is None:
+        return None
+    _plans.move_to_end((base, tuple(variables.coerced.get(name) for name in names)))
+    return found.bind(variables)
 
 
 def plan(
@@ -644,21 +1010,36 @@ def plan(
     base: Hashable = (source, operation_name, schema, reads_pii, consent_default)
     key: Hashable = None
     if source is not None and base in _directive_variables:
-        key = (base, tuple(variables.coerced.get(name) for name in _directive_variables[base]))
+        key = (base, tuple(variables.coerced.get(name) for name in _directive_variables[base][1]))
         if key in _plans:
             _plans.move_to_end(key)
             found = _plans[key]
             return found.bind(variables) if found is not None else None
-    made, walk = _compile(schema, document, operation_name, variables, reads_pii, consent_default)
+    made, walk, definitions = _compile(schema, document, operation_name, variables, reads_pii, consent_default)
     if source is not None:
         names = tuple(sorted(walk.directive_variables)) if walk else ()
-        _directive_variables[base] = names
-        _plans[(base, tuple(variables.coerced.get(name) for name in names))] = made
+        values = tuple(variables.coerced.get(name) for name in names)
+        for addressed in _addresses(document, operation_name):
+            kept_base = (source, addressed, schema, reads_pii, consent_default)
+            _directive_variables[kept_base] = (definitions, names)
+            _known.add((source, addressed, schema))
+            _plans[(kept_base, values)] = made
         while len(_plans) > CACHED_PLANS:
             _plans.popitem(last=False)
         if len(_directive_variables) > 4 * CACHED_PLANS:
             _directive_variables.clear()
+            _known.clear()
     return made.bind(variables) if made is not None else None
+
+
+def _addresses(document: DocumentNode, operation_name: str | None) -> set[str | None]:
+    """The operation names a request may give for the operation ``operation_name`` chose: that one,
+    and for a document of one operation, none and its own name too."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1:
+        return {operation_name}
+    own = operations[0].name
+    return {operation_name, None, own.value if own else None}
 
 
 @dataclass
@@ -670,6 +1051,7 @@ class Template:
     shape: Callable[[Any, Mapping[str, Any]], dict[str, Any]]
     calls: list[tuple[str, Binder]]
     opened: list[tuple[str, Callable[[VariableValues], str]]]
+    role: str = "viewer"
 
     def bind(self, variables: VariableValues) -> Plan:
         return Plan(
@@ -678,6 +1060,7 @@ class Template:
             shape=self.shape,
             calls=[(key, bind(variables)) for key, bind in self.calls],
             opened=[(key, id_of(variables)) for key, id_of in self.opened],
+            role=self.role,
         )
 
 
@@ -688,17 +1071,20 @@ def _compile(
     variables: VariableValues,
     reads_pii: bool,
     consent_default: str,
-) -> tuple[Template | None, _Walk | None]:
+) -> tuple[Template | None, _Walk | None, tuple[VariableDefinitionNode, ...]]:
+    """The template (None: the resolvers answer), the walk that made it, and the operation's variables."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
     if len(chosen) != 1 or chosen[0].operation is not OperationType.QUERY:
-        return None, None
+        return None, None, ()
+    definitions = tuple(chosen[0].variable_definitions or ())
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     walk = _Walk(schema, fragments, variables, reads_pii)
     statements: list[str] = []
     keys: list[tuple[str, Any]] = []
     calls: list[tuple[str, Binder]] = []
     opened: list[tuple[str, Callable[[VariableValues], str]]] = []
+    role = "viewer"
     try:
         for key, nodes in walk.fields("Query", [chosen[0].selection_set]).items():
             name = nodes[0].name.value
@@ -721,15 +1107,22 @@ def _compile(
             elif name == "influencers":
                 calls.append((key, _influencers(walk, nodes, consent_default)))
                 keys.append((key, ("call",)))
+            elif name == "search":
+                calls.append((key, _search(walk, nodes)))
+                keys.append((key, ("call",)))
+            elif name == "segment":
+                calls.append((key, _segment(walk, nodes, consent_default)))
+                keys.append((key, ("call",)))
+                role = "marketer"
             elif name in PAGES:
                 calls.append((key, PAGES[name](walk, nodes)))
                 keys.append((key, ("call",)))
             else:
-                return None, walk
+                return None, walk, definitions
     except _Fallback:
-        return None, walk
+        return None, walk, definitions
     if not statements and not calls:
-        return None, walk
+        return None, walk, definitions
     text = None
     if statements:
         text = "\n".join(statements) + "\nRETURN [" + ", ".join(f"r{n}" for n in range(len(statements))) + "] AS data"
@@ -745,12 +1138,23 @@ def _compile(
                 out[key] = answers[key]
         return out
 
-    return Template(text=text, binders=dict(walk.binders), shape=shape_data, calls=calls, opened=opened), walk
+    template = Template(text=text, binders=dict(walk.binders), shape=shape_data, calls=calls, opened=opened, role=role)
+    return template, walk, definitions
 
 
 def run(db: Database, compiled: Plan) -> dict[str, Any]:
-    """The ``data`` of a compiled operation: its statement, if any, and the service calls of its roots."""
-    values = db.read_generated(compiled.text, compiled.params)[0]["data"] if compiled.text else None
-    answers = {key: answer(db) for key, answer in compiled.calls}
-    shaped: dict[str, Any] = compiled.shape(values, answers)
+    """The ``data`` of a compiled operation: its statement, if any, the service calls of its roots, and
+    the fields those leave to fill (ego networks), until none is left."""
+    state = _Run(db, compiled.params)
+    token = _current.set(state)
+    try:
+        values = db.read_generated(compiled.text, compiled.params)[0]["data"] if compiled.text else None
+        answers = {key: answer(db) for key, answer in compiled.calls}
+        shaped: dict[str, Any] = compiled.shape(values, answers)
+        while state.later:
+            pending, state.later = state.later, []
+            for fill in pending:
+                fill()
+    finally:
+        _current.reset(token)
     return shaped

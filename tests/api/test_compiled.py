@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphsvc.api import create_app
+from graphsvc.api.compiled import CompiledRoute
 from graphsvc.config import Settings
 from graphsvc.db import Database
 from graphsvc.service import compiled
@@ -118,6 +119,55 @@ def test_the_compiled_path_is_one_round_trip(servers: tuple[str, str, dict[str, 
         _post(base, FULL, {"id": "p1", "withContacts": True}, keys["viewer"])
         used = session_db.round_trips - before
         assert (used == 1) if most == 1 else used > 2, (base, used)
+
+
+def _route(app: Any) -> CompiledRoute:
+    return next(r.app for r in app.router.routes if getattr(r, "path", None) == "/graphql" and r.methods)
+
+
+def test_a_repeated_document_is_answered_before_strawberry_with_the_same_bytes_and_headers(
+    session_db: Database, settings: Settings, servers: tuple[str, str, dict[str, str]]
+) -> None:
+    """The second request of a document skips strawberry's view (and parsing, validation, hooks), and
+    its status, headers and body are the view's; what the route cannot answer still reaches the view."""
+    keys = servers[2]
+    app = create_app(settings.model_copy(update={"compiled_reads": True, **TRUSTED}), session_db)
+    route = _route(app)
+    with serve_in_thread(app) as base:
+        headers = {"Authorization": f"Bearer {keys['viewer']}"}
+
+        def post(query: str, variables: dict[str, Any], **more: Any) -> httpx.Response:
+            body = {"query": query, "variables": variables, **more}
+            return httpx.post(f"{base}/graphql", json=body, headers=headers, timeout=30)
+
+        first = post(FULL, {"id": "p1", "withContacts": True})
+        assert route.answered == 0
+        again = post(FULL, {"id": "p1", "withContacts": True})
+        assert route.answered == 1
+        assert (again.status_code, again.content) == (first.status_code, first.content)
+        assert {k: v for k, v in again.headers.items() if k != "date"} == {
+            k: v for k, v in first.headers.items() if k != "date"
+        }
+        # the other value of the @include variable is a compilation of its own: the view makes it
+        answered = route.answered
+        other = post(FULL, {"id": "p2", "withContacts": False})
+        assert route.answered == answered and b'"contacts"' not in other.content
+        # variables that do not coerce, a missing one, a batch, a GET: the view answers, as it would
+        for variables in ({"id": ["p1"], "withContacts": True}, {"id": "p1"}):
+            refused = post(FULL, variables)
+            assert refused.status_code == 200 and refused.json()["errors"], refused.text
+        batch = httpx.post(f"{base}/graphql", json=[{"query": FULL}], headers=headers, timeout=30)
+        assert batch.status_code == 400
+        plain = '{ person(id: "p1") { name } }'
+        post(plain, {})
+        got = httpx.get(f"{base}/graphql", params={"query": plain}, headers=headers, timeout=30)
+        assert got.json() == {"data": {"person": {"name": "Ada Lovelace"}}}
+        assert route.answered == answered
+        # the same document sent by a caller the resolvers refuse is refused, twice
+        for _ in range(2):
+            no_key = httpx.post(f"{base}/graphql", json={"query": plain}, headers={"Authorization": "Bearer nope"})
+            assert no_key.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert route.answered == answered
 
 
 def test_what_it_does_not_cover_falls_back(servers: tuple[str, str, dict[str, str]], session_db: Database) -> None:
@@ -232,6 +282,124 @@ def test_community_and_contact_pages_are_the_same_bytes(
 ) -> None:
     assert _plan(LISTS, variables) is not None
     _same(servers, LISTS, variables, "viewer")
+
+
+SEARCH = """query Find($text: String!, $first: Int!) {
+  search(text: $text, first: $first) {
+    score kind __typename
+    person { id name identities { platform handle } }
+    contact { id name city __typename }
+    identity { platform handle displayName scores { influence } }
+    organization { key name }
+  }
+  again: search(text: $text, first: $first) { kind person { ... on Person { community { id } } } }
+}"""
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst"])
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"text": "ada", "first": 20},
+        {"text": "lovelace grace", "first": 3},
+        {"text": "example", "first": 50},  # email identities: analysts only
+        {"text": "nothing matches this", "first": 5},
+        {"text": "and", "first": 5},  # no words: the same error both ways
+        {"text": "ada", "first": 0},
+    ],
+)
+def test_search_is_the_same_bytes(
+    servers: tuple[str, str, dict[str, str]], role: str, variables: dict[str, Any]
+) -> None:
+    assert _plan(SEARCH, variables) is not None
+    _same(servers, SEARCH, variables, role)
+
+
+SEGMENT = """query Seg($filter: SegmentFilterInput!, $first: Int, $after: String) {
+  segment(filter: $filter) {
+    count __typename
+    persons(first: $first, after: $after) {
+      totalCount
+      edges { cursor node { id name scores { influence } identities(platform: "twitter") { handle } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}"""
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"filter": {}, "first": 3},
+        {"filter": {"community": "run1:1"}, "first": 50},
+        {"filter": {"minInfluence": 0.3, "consentPurpose": "newsletter"}},
+        {"filter": {"platform": "twitter", "hasContact": True}},
+        {"filter": {"minInfluence": 7.0}},  # refused by the service: the same error both ways
+        {"filter": {}, "after": "nope"},
+    ],
+)
+@pytest.mark.parametrize("role", ["viewer", "marketer"])
+def test_segments_are_the_same_bytes(
+    servers: tuple[str, str, dict[str, str]], session_db: Database, variables: dict[str, Any], role: str
+) -> None:
+    assert _plan(SEGMENT, variables) is not None
+    body = _same(servers, SEGMENT, variables, role)
+    assert (b"FORBIDDEN" in body) == (role == "viewer")
+    if role == "marketer" and b'"errors"' not in body:
+        import json
+
+        cursor = json.loads(body)["data"]["segment"]["persons"]["pageInfo"]["endCursor"]
+        if cursor:
+            _same(servers, SEGMENT, {**variables, "after": cursor}, "admin")
+
+
+EGO = """query Ego($id: ID!, $depth: Int!, $limit: Int!) {
+  person(id: $id) {
+    name
+    egoNetwork(depth: $depth, limit: $limit) {
+      __typename
+      members { distance person { id name scores { influence } identities { platform } } }
+      ties { strength kinds interactions __typename source { id } target { id name } }
+    }
+    near: egoNetwork(depth: 1, limit: 2) { members { distance } }
+  }
+}"""
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"id": "p1", "depth": 1, "limit": 50},
+        {"id": "p1", "depth": 2, "limit": 3},
+        {"id": "p6", "depth": 3, "limit": 500},
+        {"id": "nobody", "depth": 1, "limit": 5},
+        {"id": "p1", "depth": 9, "limit": 5},  # refused by the service: the same error both ways
+    ],
+)
+def test_ego_networks_are_the_same_bytes(servers: tuple[str, str, dict[str, str]], variables: dict[str, Any]) -> None:
+    assert _plan(EGO, variables) is not None
+    for role in ("viewer", "analyst"):
+        _same(servers, EGO, variables, role)
+
+
+NESTED = """query Nested($first: Int) {
+  persons(first: $first) {
+    nodes { id identities { platform handle } contacts { id } community { id size } }
+    edges { node { name egoNetwork(limit: 2) { members { person { id } } } } }
+  }
+  influencers(first: $first) { edges { rank node { id name identities(platform: "github") { handle } } } }
+}"""
+
+
+def test_person_fields_beyond_the_page_row_are_compiled_too(
+    servers: tuple[str, str, dict[str, str]], session_db: Database
+) -> None:
+    """A page whose persons ask for identities, contacts, community or an ego network reads them by one
+    statement for the whole page (not per person, not by the resolvers)."""
+    for first in (1, 4, 20):
+        assert _plan(NESTED, {"first": first}) is not None
+        for role in ("viewer", "admin"):
+            _same(servers, NESTED, {"first": first}, role)
 
 
 @functools.cache

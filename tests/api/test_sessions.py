@@ -144,11 +144,14 @@ def test_a_post_without_the_csrf_token_is_refused_before_it_runs(
     api: str, social_map: Database, users: list[str]
 ) -> None:
     admin = Console(api, "admin")
+    read = '{ person(id: "p1") { name } }'
+    assert data(admin.ask(read))["person"]["name"] == "Ada Lovelace"  # compiled, and kept for the next
     for csrf in (None, "forged", ""):
-        refused = admin.post(UPSERT, csrf=csrf)
-        assert refused.status_code == 403, refused.text
-        [problem] = refused.json()["errors"]
-        assert problem["extensions"]["code"] == "FORBIDDEN" and "X-CSRF-Token" in problem["message"]
+        for query in (UPSERT, read):
+            refused = admin.post(query, csrf=csrf)
+            assert refused.status_code == 403, refused.text
+            [problem] = refused.json()["errors"]
+            assert problem["extensions"]["code"] == "FORBIDDEN" and "X-CSRF-Token" in problem["message"]
     assert _contact_77(social_map) == []  # nothing ran
     assert data(admin.ask(UPSERT))["upsertContact"]["id"]
     assert _contact_77(social_map) == [{"name": "New Person"}]
@@ -215,14 +218,15 @@ def test_a_console_user_opening_a_person_is_in_the_access_log(
     api: str, social_map: Database, users: list[str], keys: dict[str, str]
 ) -> None:
     analyst = Console(api, "analyst")
-    assert data(analyst.ask('{ person(id: "p1") { name } }'))["person"]["name"] == "Ada Lovelace"
+    for _ in range(2):  # the second answered by the compiled route: logged all the same
+        assert data(analyst.ask('{ person(id: "p1") { name } }'))["person"]["name"] == "Ada Lovelace"
     assert data(analyst.ask('{ person(id: "nobody") { name } }'))["person"] is None
     data(ask(api, '{ person(id: "p1") { name } }', key=keys["analyst"]))  # API keys: no event
     data(analyst.ask('mutation { exportSubject(personId: "p2") }'))
     events = [
         {k: e[k] for k in ("user", "apiKeyId", "operation")} for e in export_subject(social_map, "p1")["accessEvents"]
     ]
-    assert events == [{"user": "analyst", "apiKeyId": None, "operation": "person"}]
+    assert events == [{"user": "analyst", "apiKeyId": None, "operation": "person"}] * 2
     exported = export_subject(social_map, "p2")["accessEvents"]
     assert {"user": "analyst", "operation": "exportSubject"} in [
         {k: e[k] for k in ("user", "operation")} for e in exported
