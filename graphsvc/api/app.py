@@ -105,7 +105,13 @@ class _GraphQL(GraphQL):
         db = self.app_state.db
         principal = await self.principal(request)
         return Context(
-            db=db, settings=self.settings, request=request, response=response, principal=principal, jobs=self.jobs
+            db=db,
+            settings=self.settings,
+            request=request,
+            response=response,
+            principal=principal,
+            jobs=self.jobs,
+            reads=getattr(self.app_state, "reads", None),
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
@@ -158,6 +164,7 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
         workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="graphsvc-api")
         asyncio.get_running_loop().set_default_executor(workers)
         app.state.db = db if db is not None else await asyncio.to_thread(Database.from_settings, settings)
+        app.state.reads = app.state.db.async_reads()
         if freeze:
             gc.collect()
             gc.freeze()
@@ -166,6 +173,7 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
             yield
         finally:
             await pictures.close()
+            await app.state.reads.close()
             if owned:
                 app.state.db.close()
             workers.shutdown(wait=False, cancel_futures=True)

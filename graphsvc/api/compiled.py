@@ -36,6 +36,7 @@ from strawberry.types.graphql import OperationType
 
 from graphsvc.api.auth import Principal, role_at_least
 from graphsvc.db import Database
+from graphsvc.db.database import AsyncReads
 from graphsvc.errors import GraphsvcError
 from graphsvc.service import compiled
 from graphsvc.service.audit import record_access
@@ -69,10 +70,18 @@ def _may_read(principal: Principal | None) -> bool:
     return principal is not None and not principal.problem and role_at_least(principal.role, ROLE)
 
 
-async def _answer(db: Database, principal: Principal, plan: compiled.Plan) -> dict[str, Any] | None:
-    """The ``data`` of ``plan``, or None where the resolvers must answer (they report the error)."""
+async def _answer(
+    db: Database, reads: AsyncReads | None, principal: Principal, plan: compiled.Plan
+) -> dict[str, Any] | None:
+    """The ``data`` of ``plan``, or None where the resolvers must answer (they report the error).
+
+    A plan its statement answers alone runs on the event loop's asyncio driver (``reads``); one that
+    calls service functions runs in a thread, as they use the synchronous driver."""
     try:
-        data = await asyncio.to_thread(compiled.run, db, plan)
+        if plan.direct and reads is not None and plan.text is not None:
+            data = compiled.shaped(plan, await reads.read_generated(plan.text, plan.params))
+        else:
+            data = await asyncio.to_thread(compiled.run, db, plan)
     except GraphsvcError:  # bad input, an unavailable database: the resolvers report it as they do
         return None
     except Exception:  # a bug here: the resolvers answer, and the log says what went wrong
@@ -127,7 +136,7 @@ class CompiledReads(SchemaExtension):
         )
         if plan is None or not role_at_least(principal.role, plan.role):
             return
-        data = await _answer(app.db, principal, plan)
+        data = await _answer(app.db, app.reads, principal, plan)
         if data is not None:
             context.result = ExecutionResult(data=data, errors=None)
 
@@ -193,7 +202,8 @@ class CompiledRoute:
         )
         if plan is None or not role_at_least(principal.role, plan.role):
             return None
-        data = await _answer(request.app.state.db, principal, plan)
+        state = request.app.state
+        data = await _answer(state.db, state.reads, principal, plan)
         if data is None:
             return None
         self.answered += 1

@@ -19,9 +19,9 @@ from typing import Any, cast
 
 import strawberry
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, GraphQLSyntaxError, Lexer, Source, TokenKind, parse, validate
+from graphql import GraphQLError, GraphQLSyntaxError, Lexer, Source, TokenKind, parse
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule, ValidationContext
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionResult
 
 from graphsvc.api.compiled import CompiledReads
@@ -97,9 +97,10 @@ class _Schema(strawberry.Schema):
                 _log.error("internal error %s at %s", error_id, path, exc_info=error.original_error)
 
 
-#: Parsed documents and validation results, shared by every request (clients repeat their queries).
+#: Parsed documents, shared by every request (clients repeat their queries); validation results are
+#: kept by strawberry's ``ValidationCache`` (per document and rules).
 _parse = lru_cache(maxsize=256)(parse)
-_validate = lru_cache(maxsize=256)(validate)
+CACHED_DOCUMENTS = 256
 
 
 class _Guards(SchemaExtension):
@@ -107,7 +108,8 @@ class _Guards(SchemaExtension):
     hooks anew for each request, so one extension costs less per request than five):
 
     - the depth and alias rules (built once, by strawberry's limiters) and the token limit;
-    - parsing and validation cached by document text (and rules), as strawberry's caches do;
+    - parsing cached by document text, as strawberry's cache does (with the token limit's code stamped
+      on a failure);
     - in production, errors that are not the caller's to read replaced by ``MASKED_MESSAGE``.
     """
 
@@ -133,12 +135,6 @@ class _Guards(SchemaExtension):
             too_long = _more_tokens_than(context.query or "", self.max_tokens)
             _with_code(error, "TOO_MANY_TOKENS" if too_long else "GRAPHQL_PARSE_FAILED")
             raise
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        errors = _validate(context.schema._schema, context.graphql_document, context.validation_rules)
-        context.pre_execution_errors = errors
         yield
 
 
@@ -174,6 +170,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=[
             lambda: _Guards(rules, settings.max_tokens, mask),
+            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
             *([CompiledReads] if settings.compiled_reads else []),
         ],
     )

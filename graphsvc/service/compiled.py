@@ -9,13 +9,18 @@ resolvers instead. ``run(db, plan)`` executes it.
 
 The compiled part today: the root field ``person(id)``; on ``Person`` its id, name, size, platforms,
 ``scores``, ``community`` (id, size, persons, topTopics, jobRun), ``identities(platform)`` (every field,
-``handle`` masked for emails and phones below role analyst as the resolver masks it, ``scores``) and
-``contacts`` (their plain fields; the PII ones and ``importedAt`` fall back). The root lists
-``influencers``, ``persons``, ``communities`` and ``contacts`` run their service function's page query
-and are shaped from its rows: edges, nodes, cursors, pageInfo, totalCount (its count query), the
-nodes' plain fields (persons' scores, the influencer's score and rank). ``__typename`` anywhere;
-aliases, fragments, inline fragments and ``@skip``/``@include``. Semantics follow the resolvers: the
-same rows, the same order (identities by platform and key, contacts by source and id), the same nulls.
+``handle`` masked for emails and phones below role analyst as the resolver masks it, ``scores``),
+``contacts`` (their plain fields; the PII ones and ``importedAt`` fall back) and
+``egoNetwork(depth, limit)`` (the service's expansion, filled in once the statement has found the
+person: ``_Run.later``). The root lists ``influencers``, ``persons``, ``communities`` and ``contacts``
+run their service function's page query and are shaped from its rows: edges, nodes, cursors, pageInfo,
+totalCount (its count query), the nodes' plain fields (persons' scores, the influencer's score and
+rank); a person field the row lacks (identities, say) comes from one statement for the page's persons
+(``_person_list``). ``search`` shapes the service's hits, with each hit's person, contact or identity
+by one statement per kind; ``segment`` its count and pages. ``__typename`` anywhere; aliases,
+fragments, inline fragments and ``@skip``/``@include``. Semantics follow the resolvers: the same rows,
+the same order (identities by platform and key, contacts by source and id), the same nulls. A plan
+whose statement answers alone is ``direct``: its rows can come from any driver (``shaped``).
 
 The statement is assembled from the fixed fragments below and the schema's own property names; every
 value a caller sends (an id, an argument, a variable) is bound as a parameter, never written into the
@@ -51,7 +56,7 @@ from graphsvc.db import Database
 from graphsvc.service import contacts, influencers, paths, persons, search, segments
 from graphsvc.service.cursors import Page
 
-__all__ = ["Plan", "kept", "known", "plan", "run"]
+__all__ = ["Plan", "kept", "known", "plan", "run", "shaped"]
 
 PII_PLATFORMS = ("email", "phone")
 
@@ -71,6 +76,9 @@ class Plan:
     opened: list[tuple[str, str]] = field(default_factory=list)
     #: the least role that may read every root field it selects (as the resolvers' ``needs``)
     role: str = "viewer"
+    #: whether the statement alone answers it (no service calls, nothing filled later): ``shaped``
+    #: then turns its rows into ``data`` without the database, and a caller may run it on any driver
+    direct: bool = False
 
 
 class _Fallback(Exception):
@@ -108,6 +116,8 @@ class _Walk:
         self.binders: dict[str, Callable[[VariableValues], Any]] = {}
         self.directive_variables: set[str] = set()
         self.names = 0
+        #: whether some field reads the database after the statement (a list by key, an ego network)
+        self.deferred = False
 
     def bind(self, value_of: Callable[[VariableValues], Any]) -> str:
         """A parameter whose value ``value_of(variables)`` gives at each request."""
@@ -251,17 +261,30 @@ def _handle(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
     return f"CASE WHEN {var}.platform IN [{hidden}] THEN null ELSE {var}.key END", _as_str
 
 
-def _list(shape: Shape) -> Shape:
+def _keyed(shape: Shape) -> Shape:
+    """A list of ``[key, key, value]`` items: ordered by the two keys (as Python orders them: by code
+    point, nulls last), each pair of keys once, shaped. Neo4j reads a pattern comprehension for far
+    less than an ordered, de-duplicated subquery, so the ordering is done here."""
+
+    def order(item: list[Any]) -> tuple[Any, ...]:
+        return (item[0] is None, item[0] or "", item[1] is None, item[1] or "")
+
     def shaped(values: Any) -> Any:
-        return [shape(v) for v in values]
+        out = []
+        last: Any = None
+        for item in sorted(values, key=order):
+            if last is not None and item[0] == last[0] and item[1] == last[1]:
+                continue  # reached both as a member and through a contact: one identity
+            last = item
+            out.append(shape(item[2]))
+        return out
 
     return shaped
 
 
 def _identities(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
-    if len(nodes) > 1 and len({str(walk.arguments("Person", n)) for n in nodes}) > 1:
-        raise _Fallback("one key, different arguments")
-    node = nodes[0]
+    """A person's identities (its members and its contacts' contact points), by platform and key."""
+    node = _same_arguments(walk, "Person", nodes)
 
     def platform(variables: VariableValues) -> str | None:
         given = walk.arguments("Person", node, variables).get("platform")
@@ -270,23 +293,20 @@ def _identities(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Sha
     wanted = walk.bind(platform)
     i = walk.var()
     expr, shape = _object(walk, "Identity", nodes, i, IDENTITY)
+    where = f"WHERE {wanted} IS NULL OR {i}.platform = {wanted}"
+    item = f"[{i}.platform, {i}.key, {expr}]"
     text = (
-        f"COLLECT {{ CALL ({var}) {{ MATCH ({var})-[:HAS_MEMBER]->({i}:Identity) RETURN {i} "
-        f"UNION MATCH ({var})-[:HAS_MEMBER]->(:Contact)-[:HAS]->({i}:Identity) RETURN {i} }} "
-        f"WITH {i} WHERE {wanted} IS NULL OR {i}.platform = {wanted} "
-        f"WITH {i} ORDER BY {i}.platform, {i}.key RETURN {expr} }}"
+        f"([({var})-[:HAS_MEMBER]->({i}:Identity) {where} | {item}] + "
+        f"[({var})-[:HAS_MEMBER]->(:Contact)-[:HAS]->({i}:Identity) {where} | {item}])"
     )
-    return text, _list(shape)
+    return text, _keyed(shape)
 
 
 def _contacts(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+    """A person's CRM contacts, by source and source id."""
     c = walk.var()
     expr, shape = _object(walk, "Contact", nodes, c, CONTACT)
-    text = (
-        f"COLLECT {{ MATCH ({var})-[:HAS_MEMBER]->({c}:Contact) "
-        f"WITH {c} ORDER BY {c}.source, {c}.sourceId RETURN {expr} }}"
-    )
-    return text, _list(shape)
+    return f"[({var})-[:HAS_MEMBER]->({c}:Contact) | [{c}.source, {c}.sourceId, {expr}]]", _keyed(shape)
 
 
 SCORES: dict[str, Callable[..., tuple[str, Shape]]] = {
@@ -348,6 +368,7 @@ def _by_key(walk: _Walk, type_name: str, nodes: list[FieldNode] | None, match: s
     """Records of ``type_name`` by key, one statement for a whole list: ``fetch(keys)`` gives each key's
     shaped selection (``nodes``; None: only whether it exists, as True), or None where there is none,
     in the keys' order. ``match`` matches ``{v}`` from the key ``k``."""
+    walk.deferred = True
     v, keys = walk.var(), walk.slot()
     shape: Shape = _same
     expr = "true"
@@ -376,6 +397,7 @@ def _person_list(walk: _Walk, nodes: list[FieldNode] | None) -> Fetch:
 def _ego_network(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
     """``egoNetwork(depth, limit)``: the service's expansion (``paths.ego_network``) once the statement
     has found the person, its members and ties' persons in one statement each."""
+    walk.deferred = True
     node = _same_arguments(walk, "Person", nodes)
 
     def limits(variables: VariableValues) -> list[int]:
@@ -1052,6 +1074,7 @@ class Template:
     calls: list[tuple[str, Binder]]
     opened: list[tuple[str, Callable[[VariableValues], str]]]
     role: str = "viewer"
+    direct: bool = False
 
     def bind(self, variables: VariableValues) -> Plan:
         return Plan(
@@ -1061,6 +1084,7 @@ class Template:
             calls=[(key, bind(variables)) for key, bind in self.calls],
             opened=[(key, id_of(variables)) for key, id_of in self.opened],
             role=self.role,
+            direct=self.direct,
         )
 
 
@@ -1138,8 +1162,23 @@ def _compile(
                 out[key] = answers[key]
         return out
 
-    template = Template(text=text, binders=dict(walk.binders), shape=shape_data, calls=calls, opened=opened, role=role)
+    template = Template(
+        text=text,
+        binders=dict(walk.binders),
+        shape=shape_data,
+        calls=calls,
+        opened=opened,
+        role=role,
+        direct=text is not None and not calls and not walk.deferred,
+    )
     return template, walk, definitions
+
+
+def shaped(compiled: Plan, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``data`` of a ``direct`` plan from the rows of its statement (run on any driver)."""
+    assert compiled.direct
+    data: dict[str, Any] = compiled.shape(rows[0]["data"], {})
+    return data
 
 
 def run(db: Database, compiled: Plan) -> dict[str, Any]:

@@ -465,6 +465,49 @@ def test_hostile_values_stay_parameters(servers: tuple[str, str, dict[str, str]]
     assert session_db.adhoc("MATCH (n) RETURN count(n) AS n", {}, allow_write=False)[1] == nodes_before
 
 
+#: Every string argument of every compiled root, each a variable ($s a string, $id an id).
+HOSTILE_ROOTS = {
+    "person": "person(id: $id) { id identities(platform: $s) { handle } egoNetwork { members { distance } } }",
+    "influencers": "influencers(topic: $s, platform: $s, community: $id, purpose: $s, after: $s) "
+    "{ edges { node { id } } } byTopic: influencers(topic: $s) { edges { rank } }",
+    "persons": "persons(filter: {name: $s, community: $id, platform: $s}, after: $s) { totalCount nodes { id } } "
+    "plain: persons(filter: {name: $s}) { nodes { id identities(platform: $s) { platform } } }",
+    "contacts": "contacts(filter: {source: $s, name: $s, company: $s, city: $s, country: $s}, after: $s) "
+    "{ totalCount }",
+    "communities": "communities(after: $s) { totalCount }",
+    "search": "search(text: $s) { kind person { id } }",
+    "segment": "segment(filter: {community: $id, topic: $s, platform: $s, city: $s, consentPurpose: $s}) "
+    "{ count persons(after: $s) { nodes { id } } }",
+}
+
+
+def _hostile_query(*roots: str) -> str:
+    text = " ".join(HOSTILE_ROOTS[root] for root in roots)
+    used = [v for v in ("$s: String!", "$id: ID!") if v.split(":")[0] in text]
+    return f"query Hostile({', '.join(used)}) {{ {text} }}"
+
+
+def test_hostile_values_in_every_argument_stay_parameters(
+    servers: tuple[str, str, dict[str, str]], session_db: Database
+) -> None:
+    """Hostile text through every string argument of every compiled root: the graph is untouched, the
+    answer is the resolvers' (data, or the same refusal), and no statement the compiler writes holds it."""
+    nodes_before = session_db.adhoc("MATCH (n) RETURN count(n) AS n", {}, allow_write=False)[1]
+    every = _hostile_query(*HOSTILE_ROOTS)
+    for text in HOSTILE:
+        variables = {"s": text, "id": text}
+        assert b'"data"' in _same(servers, every, variables, "admin")
+        plan = _plan(every, variables)
+        assert plan is not None and plan.text is not None
+        if any(c in text for c in "'\"{}\u0000"):  # (a text like "$p0" may read as the compiler's own words)
+            assert text not in plan.text and text.lower() not in plan.text
+        # a root at a time too, so that each one's own answer (not only the first refusal) is compared
+        for root in HOSTILE_ROOTS:
+            alone = _hostile_query(root)
+            _same(servers, alone, {k: v for k, v in variables.items() if f"${k}" in alone}, "admin")
+    assert session_db.adhoc("MATCH (n) RETURN count(n) AS n", {}, allow_write=False)[1] == nodes_before
+
+
 # -- drawn selections --------------------------------------------------------------------------
 
 NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6).map(lambda s: "a_" + s)
@@ -498,9 +541,21 @@ def _person_selection() -> st.SearchStrategy[str]:
     return _fields(PERSON, nested).map(lambda s: s.replace("{type}", "Person"))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+#: Where a drawn person selection (``<sel>``) is asked for: every root that hands out persons.
+ROOTS = {
+    "person": "person(id: $id) { <sel> }",
+    "persons": "persons(first: 5) { nodes { <sel> } }",
+    "influencers": "influencers(first: 4, topic: null) { edges { rank node { <sel> } } }",
+    "search": 'search(text: "a", first: 5) { kind person { <sel> } }',
+    "ego": "person(id: $id) { egoNetwork(depth: 2, limit: 4) { members { distance person { <sel> } } } }",
+    "segment": "segment(filter: {}) { count persons(first: 3) { nodes { <sel> } } }",
+}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     selection=_person_selection(),
+    root=st.sampled_from(sorted(ROOTS)),
     role=st.sampled_from([*ROLES]),
     pid=st.sampled_from(IDS),
     flag=st.booleans(),
@@ -511,17 +566,21 @@ def test_drawn_selections_are_the_same_bytes(
     servers: tuple[str, str, dict[str, str]],
     session_db: Database,
     selection: str,
+    root: str,
     role: str,
     pid: str,
     flag: bool,
     platform: str | None,
     fragment: bool,
 ) -> None:
-    head = "query Drawn($id: ID!, $flag: Boolean!, $platform: String)"
+    """A drawn person selection, under each root that hands out persons, for each role: the compiled
+    path answers (one round trip for ``person(id)``) with the resolvers' bytes."""
     selection += " v_flag: __typename @include(if: $flag) v_platform: identities(platform: $platform) { platform }"
-    if fragment:
-        query = f"{head} {{ person(id: $id) {{ ...P }} }} fragment P on Person {{ {selection} }}"
-    else:
-        query = f"{head} {{ person(id: $id) {{ {selection} }} }}"
-    body = _same(servers, query, {"id": pid, "flag": flag, "platform": platform}, role, session_db)
+    uses_id = "$id" in ROOTS[root]
+    head = "query Drawn(" + ("$id: ID!, " if uses_id else "") + "$flag: Boolean!, $platform: String)"
+    asked = ROOTS[root].replace("<sel>", "...P" if fragment else selection)
+    query = f"{head} {{ {asked} }}" + (f" fragment P on Person {{ {selection} }}" if fragment else "")
+    variables: dict[str, Any] = {"flag": flag, "platform": platform, **({"id": pid} if uses_id else {})}
+    body = _same(servers, query, variables, role, session_db if root == "person" else None)
     assert b'"data"' in body
+    assert _plan(query, variables, reads_pii=role in {"analyst", "admin"}) is not None
