@@ -25,6 +25,9 @@ NEO4J_VERSION = "5.26.30"
 
 _SIZE_PATTERN = r"^\d+[kmgKMG]?$"
 
+#: The most one GraphQL operation may cost per role, where GRAPHSVC_COST_BUDGETS does not say.
+DEFAULT_COST_BUDGETS = {"viewer": 10_000, "marketer": 10_000, "analyst": 20_000, "admin": 50_000}
+
 
 def _env(name: str) -> AliasChoices:
     return AliasChoices(name)
@@ -71,6 +74,13 @@ class Settings(BaseSettings):
     neo4j_bolt_port: int = Field(7687, ge=1, le=65535, description="Bolt port of the managed server (127.0.0.1).")
     neo4j_http_port: int = Field(7474, ge=1, le=65535, description="HTTP port of the managed server (127.0.0.1).")
     neo4j_heap: str = Field("4g", pattern=_SIZE_PATTERN, description="Managed server JVM max heap, e.g. 4g.")
+    neo4j_transaction_timeout_seconds: int = Field(
+        600,
+        ge=1,
+        le=7 * 24 * 3600,
+        description="Managed server: the longest any transaction may run (db.transaction.timeout); the API's "
+        "own queries stop sooner, at GRAPHSVC_REQUEST_TIMEOUT_SECONDS.",
+    )
     neo4j_pagecache: str = Field("4g", pattern=_SIZE_PATTERN, description="Managed server page cache, e.g. 4g.")
     neo4j_start_timeout: float = Field(
         180.0, gt=0, description="Seconds to wait for the managed server's Bolt port to answer."
@@ -176,12 +186,47 @@ class Settings(BaseSettings):
         description="Answer the GraphQL reads the compiler covers with one Cypher statement each, without the "
         "field resolvers (docs/api.md); off, every request runs the resolvers.",
     )
+    cost_budgets: dict[str, int] = Field(
+        default_factory=dict,
+        description="Most a GraphQL operation may cost per role, as JSON, e.g. '{\"viewer\": 5000}' "
+        "(roles not named keep their defaults: viewer and marketer 10000, analyst 20000, admin 50000). "
+        "The cost counts the objects a response can hold: docs/api.md.",
+    )
+    max_body_bytes: int = Field(
+        1_000_000,
+        ge=1024,
+        le=1_000_000_000,
+        description="Largest request body the API reads; a larger one gets 413 before any of it is parsed.",
+    )
+    request_timeout_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Seconds a GraphQL request may take before the API answers 503 and stops waiting for it; "
+        "its Neo4j queries stop at the same time (a transaction timeout).",
+    )
     max_query_depth: int = Field(12, ge=2, le=100, description="Deepest GraphQL selection the API accepts.")
     max_aliases: int = Field(30, ge=0, le=1000, description="Most field aliases one GraphQL document may use.")
     max_tokens: int = Field(4000, ge=100, le=100_000, description="Most tokens one GraphQL document may hold.")
     export_max_rows: int = Field(
         10_000, ge=1, le=1_000_000, description="Most rows one GraphQL segment export returns."
     )
+
+    @field_validator("cost_budgets")
+    @classmethod
+    def _budget_roles(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(value) - set(DEFAULT_COST_BUDGETS))
+        if unknown:
+            raise ValueError(f"unknown role(s) {unknown}; expected some of {sorted(DEFAULT_COST_BUDGETS)}")
+        low = sorted(role for role, budget in value.items() if budget < 1)
+        if low:
+            raise ValueError(f"expected a budget of at least 1 for {low}")
+        return value
+
+    def cost_budget(self, role: str | None) -> int:
+        """The most one operation of ``role`` may cost (``cost_budgets``, else the default)."""
+        name = role or "viewer"
+        return self.cost_budgets.get(name, DEFAULT_COST_BUDGETS.get(name, DEFAULT_COST_BUDGETS["viewer"]))
 
     @field_validator("neo4j_auth")
     @classmethod

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -32,6 +33,7 @@ from graphsvc import __version__
 from graphsvc.api.auth import KeyCache, Principal, resolve_principal, secret_from
 from graphsvc.api.compiled import CompiledRoute
 from graphsvc.api.context import Context
+from graphsvc.api.limits import RequestLimits
 from graphsvc.api.schema import build_schema
 from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, error_response, session_routes
 from graphsvc.api.workers import serve_workers
@@ -163,7 +165,13 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
         owned = db is None
         workers = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="graphsvc-api")
         asyncio.get_running_loop().set_default_executor(workers)
-        app.state.db = db if db is not None else await asyncio.to_thread(Database.from_settings, settings)
+        app.state.db = (
+            db
+            if db is not None
+            else await asyncio.to_thread(
+                Database.from_settings, settings, read_timeout=settings.request_timeout_seconds
+            )
+        )
         app.state.reads = app.state.db.async_reads()
         if freeze:
             gc.collect()
@@ -208,11 +216,10 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
             return Response(status_code=204, headers={"Cache-Control": "private, max-age=600"})
         return Response(picture.content, media_type=picture.media_type, headers=AVATAR_HEADERS)
 
-    app = Starlette(lifespan=lifespan)
+    limits = Middleware(RequestLimits, max_bytes=settings.max_body_bytes, timeout=settings.request_timeout_seconds)
+    app = Starlette(lifespan=lifespan, middleware=[limits])
     graphql = _GraphQL(app.state, settings)
-    endpoint = (
-        CompiledRoute(graphql, graphql.principal, settings.consent_default) if settings.compiled_reads else graphql
-    )
+    endpoint = CompiledRoute(graphql, graphql.principal, settings) if settings.compiled_reads else graphql
     app.router.routes.extend(
         [
             Route("/", console_page),
@@ -247,4 +254,10 @@ def run_server(
     if settings.workers > 1:
         serve_workers(settings, server_app, host=host, port=port, log_level=log_level)
         return
-    uvicorn.run(create_app(settings, db, freeze=True), host=host, port=port, log_level=log_level)
+    uvicorn.run(
+        create_app(settings, db, freeze=True),
+        host=host,
+        port=port,
+        log_level=log_level,
+        ws_max_size=settings.max_body_bytes,
+    )

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, GraphQLSchema, OperationDefinitionNode, build_schema
+from graphql import ExecutionResult
 from graphql.execution.values import get_variable_values
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,6 +34,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from graphsvc.api.auth import Principal, role_at_least
+from graphsvc.api.cost import chosen_operation, graphql_schema, over_budget
+from graphsvc.config import Settings
 from graphsvc.db import Database
 from graphsvc.db.database import AsyncReads
 from graphsvc.errors import GraphsvcError
@@ -53,17 +54,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: The role every compiled root field needs (as its resolver's ``needs``): below it, the resolvers refuse.
 ROLE = "viewer"
-
-#: The schema as graphql-core sees it, built from strawberry's SDL (its public ``as_str``), per schema.
-_SCHEMAS: weakref.WeakKeyDictionary[Any, GraphQLSchema] = weakref.WeakKeyDictionary()
-
-
-def graphql_schema(schema: Any) -> GraphQLSchema:
-    """graphql-core's schema for a strawberry schema, built once."""
-    found = _SCHEMAS.get(schema)
-    if found is None:
-        found = _SCHEMAS[schema] = build_schema(schema.as_str())
-    return found
 
 
 def _may_read(principal: Principal | None) -> bool:
@@ -107,19 +97,13 @@ class CompiledReads(SchemaExtension):
         document = context.graphql_document
         if document is None or context.operation_type is not OperationType.QUERY or context.pre_execution_errors:
             return
+        if context.result is not None:  # refused already (over its cost budget)
+            return
         principal: Principal | None = getattr(app, "principal", None)
         if principal is None or not _may_read(principal):
             return
         schema = graphql_schema(context.schema)
-        operation = next(
-            (
-                d
-                for d in document.definitions
-                if isinstance(d, OperationDefinitionNode)
-                and (context.operation_name is None or (d.name is not None and d.name.value == context.operation_name))
-            ),
-            None,
-        )
+        operation = chosen_operation(document, context.operation_name)
         if operation is None:
             return
         variables = get_variable_values(schema, operation.variable_definitions or (), context.variables or {})
@@ -132,7 +116,7 @@ class CompiledReads(SchemaExtension):
             variables,
             reads_pii=principal.reads_pii,
             consent_default=app.consent_default,
-            source=context.query,
+            source=context.query if len(context.query or "") <= compiled.KEPT_DOCUMENT else None,
         )
         if plan is None or not role_at_least(principal.role, plan.role):
             return
@@ -145,18 +129,14 @@ class CompiledRoute:
     """``/graphql``: a POST of an already compiled document answered here, everything else by ``view``.
 
     ``view`` is the strawberry app; ``principal(request)`` says who sends a request (as the view's
-    context does); ``consent_default`` and the schema are the view's.
+    context does); ``settings`` and the schema are the view's. An operation over the caller's cost
+    budget is left to the view, which refuses it.
     """
 
-    def __init__(
-        self,
-        view: Any,
-        principal: Callable[[Request], Awaitable[Principal]],
-        consent_default: str,
-    ) -> None:
+    def __init__(self, view: Any, principal: Callable[[Request], Awaitable[Principal]], settings: Settings) -> None:
         self.view = view
         self.principal = principal
-        self.consent_default = consent_default
+        self.settings = settings
         #: requests answered here (the rest went to the view)
         self.answered = 0
 
@@ -198,10 +178,19 @@ class CompiledRoute:
         if not _may_read(principal):
             return None
         plan = compiled.kept(
-            schema, source, name, variables, reads_pii=principal.reads_pii, consent_default=self.consent_default
+            schema,
+            source,
+            name,
+            variables,
+            reads_pii=principal.reads_pii,
+            consent_default=self.settings.consent_default,
         )
         if plan is None or not role_at_least(principal.role, plan.role):
             return None
+        if plan.document is None or plan.variables is None:
+            return None
+        if over_budget(self.settings, principal.role, schema, plan.document, name, plan.variables) is not None:
+            return None  # the view refuses it
         state = request.app.state
         data = await _answer(state.db, state.reads, principal, plan)
         if data is None:

@@ -19,12 +19,13 @@ from typing import Any, cast
 
 import strawberry
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, GraphQLSyntaxError, Lexer, Source, TokenKind, parse
+from graphql import GraphQLError, GraphQLSyntaxError, Lexer, Source, TokenKind, parse, validate
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule, ValidationContext
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension, ValidationCache
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.types import ExecutionResult
 
 from graphsvc.api.compiled import CompiledReads
+from graphsvc.api.cost import CostGuard, graphql_schema
 from graphsvc.api.mutations import Mutation
 from graphsvc.api.queries import Query
 from graphsvc.api.subscriptions import Subscription
@@ -97,10 +98,13 @@ class _Schema(strawberry.Schema):
                 _log.error("internal error %s at %s", error_id, path, exc_info=error.original_error)
 
 
-#: Parsed documents, shared by every request (clients repeat their queries); validation results are
-#: kept by strawberry's ``ValidationCache`` (per document and rules).
+#: Parsed documents and their validation results, shared by every request (clients repeat their
+#: queries); only documents of at most ``SMALL_DOCUMENT`` characters are kept, so that the caches stay
+#: small whatever strangers send (a document padded with whitespace or a long comment is parsed and
+#: validated for its own request only).
+SMALL_DOCUMENT = 16_384
 _parse = lru_cache(maxsize=256)(parse)
-CACHED_DOCUMENTS = 256
+_validate = lru_cache(maxsize=256)(validate)
 
 
 class _Guards(SchemaExtension):
@@ -108,8 +112,8 @@ class _Guards(SchemaExtension):
     hooks anew for each request, so one extension costs less per request than five):
 
     - the depth and alias rules (built once, by strawberry's limiters) and the token limit;
-    - parsing cached by document text, as strawberry's cache does (with the token limit's code stamped
-      on a failure);
+    - parsing and validation cached by document text (and rules) for small documents, as strawberry's
+      caches do, against graphql-core's schema built from the SDL (strawberry's public ``as_str``);
     - in production, errors that are not the caller's to read replaced by ``MASKED_MESSAGE``.
     """
 
@@ -129,12 +133,22 @@ class _Guards(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
+        small = len(context.query or "") <= SMALL_DOCUMENT
         try:
-            context.graphql_document = _parse(context.query, **context.parse_options)
+            context.graphql_document = (_parse if small else parse)(context.query or "", **context.parse_options)
         except GraphQLSyntaxError as error:
             too_long = _more_tokens_than(context.query or "", self.max_tokens)
             _with_code(error, "TOO_MANY_TOKENS" if too_long else "GRAPHQL_PARSE_FAILED")
             raise
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        schema, document = graphql_schema(context.schema), context.graphql_document
+        if document is not None:
+            small = len(context.query or "") <= SMALL_DOCUMENT
+            rules = tuple(context.validation_rules)
+            context.pre_execution_errors = (_validate if small else validate)(schema, document, rules)
         yield
 
 
@@ -170,7 +184,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=[
             lambda: _Guards(rules, settings.max_tokens, mask),
-            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            lambda: CostGuard(settings),
             *([CompiledReads] if settings.compiled_reads else []),
         ],
     )

@@ -79,7 +79,12 @@ def _worker(
 
     settings = Settings.model_validate_json(settings_json)
     sock = _bind(host, port)
-    config = uvicorn.Config(functools.partial(app_factory, settings), factory=True, log_level=log_level)
+    config = uvicorn.Config(
+        functools.partial(app_factory, settings),
+        factory=True,
+        log_level=log_level,
+        ws_max_size=settings.max_body_bytes,
+    )
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -122,10 +122,19 @@ class Database:
     """A driver plus the database name; thread-safe, meant to live as long as the process."""
 
     def __init__(
-        self, uri: str, auth: tuple[str, str] | None, *, database: str = "neo4j", **driver_options: Any
+        self,
+        uri: str,
+        auth: tuple[str, str] | None,
+        *,
+        database: str = "neo4j",
+        read_timeout: float | None = None,
+        **driver_options: Any,
     ) -> None:
         self.uri = uri
         self.database = database
+        #: seconds a read (``read``, ``read_generated``) may run before Neo4j stops it (None: the server's own
+        #: transaction timeout); the API server sets it to its request timeout
+        self.read_timeout = read_timeout
         options: dict[str, Any] = {
             "connection_timeout": 5.0,
             "max_transaction_retry_time": 15.0,
@@ -140,16 +149,19 @@ class Database:
         self.round_trips = 0  # transactions run through this object; the API's DataLoader test reads it
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, autostart: bool = True, **driver_options: Any) -> Database:
+    def from_settings(
+        cls, settings: Settings, *, autostart: bool = True, read_timeout: float | None = None, **driver_options: Any
+    ) -> Database:
         """Connect to NEO4J_URI, or to the managed local server (starting it when ``autostart``)."""
+        options: dict[str, Any] = {"database": settings.neo4j_database, "read_timeout": read_timeout, **driver_options}
         if settings.neo4j_uri:
-            return cls(settings.neo4j_uri, settings.auth_from_env, database=settings.neo4j_database, **driver_options)
+            return cls(settings.neo4j_uri, settings.auth_from_env, **options)
         from graphsvc.neo4j_local.server import LocalServer
 
         server = LocalServer(settings)
         if autostart:
             server.start()
-        return cls(server.uri, server.auth, database=settings.neo4j_database, **driver_options)
+        return cls(server.uri, server.auth, **options)
 
     def close(self) -> None:
         self.driver.close()
@@ -179,12 +191,12 @@ class Database:
 
     def read(self, name: str, **params: Any) -> list[Row]:
         """Rows of the named read query (one auto-commit read transaction, retried on transient errors)."""
-        return self._read(query(name), params)
+        return self._read(neo4j.Query(query(name), timeout=self.read_timeout), params)
 
     def read_generated(self, text: str, params: dict[str, Any]) -> list[Row]:
         """Rows of a read statement that ``graphsvc.service.compiled`` assembled from its fixed fragments
         and the schema's property names (never from a caller's text: their values are ``params``)."""
-        return self._read(neo4j.Query(text), params)
+        return self._read(neo4j.Query(text, timeout=self.read_timeout), params)
 
     def _read(self, text: Any, params: dict[str, Any]) -> list[Row]:
         self._count()
@@ -274,7 +286,7 @@ class AsyncReads:
                     async with self.driver.session(
                         database=self.db.database, default_access_mode=neo4j.READ_ACCESS
                     ) as session:
-                        result = await session.run(neo4j.Query(text), params)
+                        result = await session.run(neo4j.Query(text, timeout=self.db.read_timeout), params)
                         keys = result.keys()
                         rows = []
                         async for record in result:

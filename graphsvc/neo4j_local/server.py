@@ -263,8 +263,12 @@ class LocalServer:
             "server.memory.heap.initial_size": "512m",
             "server.memory.heap.max_size": s.neo4j_heap,
             "server.memory.pagecache.size": s.neo4j_pagecache,
-            # Large UNWIND batches and analytics projections need room per transaction.
-            "db.memory.transaction.total.max": "0",
+            # No query may take the JVM: all transactions together hold at most three quarters of the
+            # heap, one at most half (large UNWIND batches and analytics projections need that room),
+            # and none runs longer than the transaction timeout.
+            "db.memory.transaction.total.max": _share(s.neo4j_heap, 3, 4),
+            "db.memory.transaction.max": _share(s.neo4j_heap, 1, 2),
+            "db.transaction.timeout": f"{s.neo4j_transaction_timeout_seconds}s",
             "dbms.usage_report.enabled": "false",
             "db.logs.query.enabled": "OFF",
             "db.tx_log.rotation.retention_policy": "2 files",
@@ -373,3 +377,11 @@ def _port_open(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _share(size: str, numerator: int, denominator: int) -> str:
+    """``numerator/denominator`` of a Neo4j memory size such as ``4g``, in megabytes (``3072m``)."""
+    units = {"k": 1 / 1024, "m": 1, "g": 1024}
+    suffix = size[-1].lower()
+    megabytes = int(size[:-1]) * units[suffix] if suffix in units else int(size) / 2**20
+    return f"{max(1, int(megabytes * numerator / denominator))}m"

@@ -79,6 +79,9 @@ class Plan:
     #: whether the statement alone answers it (no service calls, nothing filled later): ``shaped``
     #: then turns its rows into ``data`` without the database, and a caller may run it on any driver
     direct: bool = False
+    #: the document it was compiled from and the coerced variables it is bound to
+    document: DocumentNode | None = None
+    variables: VariableValues | None = None
 
 
 class _Fallback(Exception):
@@ -969,6 +972,9 @@ PAGES: dict[str, Callable[[_Walk, list[FieldNode]], Binder]] = {
 
 #: Compiled operations kept, least recently used first out; a compilation costs tens of microseconds.
 CACHED_PLANS = 1024
+#: The longest document text kept with its compilation (a longer one is compiled for its request only,
+#: so that what strangers send cannot fill the cache with large texts).
+KEPT_DOCUMENT = 16_384
 _plans: OrderedDict[Hashable, Template | None] = OrderedDict()
 #: per (source, operation, schema, PII reading, consent default): the operation's variable definitions
 #: and the names of the variables its directives read
@@ -1075,6 +1081,7 @@ class Template:
     opened: list[tuple[str, Callable[[VariableValues], str]]]
     role: str = "viewer"
     direct: bool = False
+    document: DocumentNode | None = None
 
     def bind(self, variables: VariableValues) -> Plan:
         return Plan(
@@ -1085,6 +1092,8 @@ class Template:
             opened=[(key, id_of(variables)) for key, id_of in self.opened],
             role=self.role,
             direct=self.direct,
+            document=self.document,
+            variables=variables,
         )
 
 
@@ -1170,6 +1179,7 @@ def _compile(
         opened=opened,
         role=role,
         direct=text is not None and not calls and not walk.deferred,
+        document=document,
     )
     return template, walk, definitions
 
