@@ -35,6 +35,7 @@ from strawberry.types.graphql import OperationType
 
 from graphsvc.api.auth import Principal, role_at_least
 from graphsvc.api.cost import chosen_operation, graphql_schema, over_budget
+from graphsvc.api.limits import read_body
 from graphsvc.config import Settings
 from graphsvc.db import Database
 from graphsvc.db.database import AsyncReads
@@ -144,7 +145,7 @@ class CompiledRoute:
         if scope["type"] != "http" or scope["method"] != "POST" or not _plain_json(scope):
             await self.view(scope, receive, send)
             return
-        body, replay = await _read_body(receive)
+        body, replay = await read_body(receive, MAX_BODY)
         response = await self._compiled(scope, body) if body is not None else None
         if response is None:
             await self.view(scope, replay, send)
@@ -213,25 +214,3 @@ def _plain_json(scope: Scope) -> bool:
 
 #: Bodies the route reads before it hands them to the view (a larger one is never a compiled read's).
 MAX_BODY = 64 * 1024
-
-
-async def _read_body(receive: Receive) -> tuple[bytes | None, Receive]:
-    """The request body (None when over ``MAX_BODY`` or cut short) and a ``receive`` that gives the
-    view the same messages again, then the connection's own."""
-    messages: list[Message] = []
-    size = 0
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            break
-        size += len(message.get("body", b""))
-        if not message.get("more_body", False) or size > MAX_BODY:
-            break
-    complete = messages[-1]["type"] == "http.request" and not messages[-1].get("more_body", False)
-    body = b"".join(m.get("body", b"") for m in messages) if complete and size <= MAX_BODY else None
-
-    async def replay() -> Message:
-        return messages.pop(0) if messages else await receive()
-
-    return body, replay

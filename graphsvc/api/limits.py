@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["RequestLimits"]
+__all__ = ["Replay", "RequestLimits", "read_body"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -38,23 +38,12 @@ class RequestLimits:
         if declared is not None and declared > self.max_bytes:
             await self._too_large(send)
             return
-        messages: list[Message] = []
+        replay = receive
         if scope["method"] in ("POST", "PUT", "PATCH"):
-            size = 0
-            while True:
-                message = await receive()
-                messages.append(message)
-                if message["type"] != "http.request":
-                    break
-                size += len(message.get("body", b""))
-                if size > self.max_bytes:
-                    await self._too_large(send)
-                    return
-                if not message.get("more_body", False):
-                    break
-
-        async def replay() -> Message:
-            return messages.pop(0) if messages else await receive()
+            body, replay = await read_body(receive, self.max_bytes)
+            if body is None and not replay.cut_short:
+                await self._too_large(send)
+                return
 
         started = False
 
@@ -85,6 +74,36 @@ class RequestLimits:
             "REQUEST_TOO_LARGE",
             limit=self.max_bytes,
         )
+
+
+class Replay:
+    """A ``receive`` that gives the messages already read again, then the connection's own."""
+
+    def __init__(self, messages: list[Message], receive: Receive, cut_short: bool) -> None:
+        self.messages = messages
+        self.receive = receive
+        #: whether the client went away before the body ended
+        self.cut_short = cut_short
+
+    async def __call__(self) -> Message:
+        return self.messages.pop(0) if self.messages else await self.receive()
+
+
+async def read_body(receive: Receive, limit: int) -> tuple[bytes | None, Replay]:
+    """The request body, read whole (None when it is over ``limit`` bytes, when reading stops, or when
+    the client went away first), and a ``receive`` that gives an application the same messages again."""
+    messages: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return None, Replay(messages, receive, cut_short=True)
+        size += len(message.get("body", b""))
+        if size > limit:
+            return None, Replay(messages, receive, cut_short=False)
+        if not message.get("more_body", False):
+            return b"".join(m.get("body", b"") for m in messages), Replay(messages, receive, cut_short=False)
 
 
 def _content_length(scope: Scope) -> int | None:
