@@ -33,6 +33,7 @@ from graphsvc import __version__
 from graphsvc.api.auth import KeyCache, Principal, resolve_principal, secret_from
 from graphsvc.api.compiled import CompiledRoute
 from graphsvc.api.context import Context
+from graphsvc.api.http import GraphQLOverHTTP
 from graphsvc.api.limits import RequestLimits
 from graphsvc.api.schema import build_schema
 from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, error_response, session_routes
@@ -134,7 +135,11 @@ class _GraphQL(GraphQL):
         return orjson.dumps(data)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
-        response: GraphQLHTTPResponse = {"data": result.data}
+        """The response: ``data`` and ``errors``, but no ``data`` for a request error (the document did
+        not parse or validate, the variables did not coerce, the cost was over budget: nothing ran,
+        and every error is about the request, none about a field's path)."""
+        requested = result.data is None and bool(result.errors) and all(not e.path for e in result.errors or ())
+        response: GraphQLHTTPResponse = {} if requested else {"data": result.data}
         if result.errors:
             response["errors"] = [_format_error(err) for err in result.errors]
         return response
@@ -226,7 +231,7 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/console/avatar", avatar),
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", GraphQLOverHTTP(endpoint), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             *session_routes(settings, graphql.sessions),
             static_mount(),

@@ -122,7 +122,10 @@ def test_the_compiled_path_is_one_round_trip(servers: tuple[str, str, dict[str, 
 
 
 def _route(app: Any) -> CompiledRoute:
-    return next(r.app for r in app.router.routes if getattr(r, "path", None) == "/graphql" and r.methods)
+    """The compiled route of ``/graphql`` (inside the GraphQL-over-HTTP front)."""
+    front = next(r.app for r in app.router.routes if getattr(r, "path", None) == "/graphql" and r.methods)
+    route: CompiledRoute = front.app
+    return route
 
 
 def test_a_repeated_document_is_answered_before_strawberry_with_the_same_bytes_and_headers(
@@ -518,8 +521,13 @@ def _fields(draw: st.DrawFn, names: list[str], nested: dict[str, Any]) -> str:
     """A selection: some of ``names`` (some aliased), some nested objects, maybe in an inline fragment."""
     chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=len(names), unique=True))
     parts = []
+    used: set[str] = set()
     for name in chosen:
         alias = draw(st.one_of(st.none(), NAMES))
+        if alias in used:  # one alias for two different fields does not validate
+            alias = None
+        if alias:
+            used.add(alias)
         parts.append(f"{alias}: {name}" if alias else name)
     for name, inner in nested.items():
         if draw(st.booleans()):
