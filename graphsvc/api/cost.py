@@ -48,7 +48,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from graphsvc.config import Settings
-from graphsvc.service.cursors import DEFAULT_PAGE, MAX_PAGE
+from graphsvc.service.cursors import DEFAULT_PAGE
 
 __all__ = [
     "SIZES",
@@ -103,8 +103,11 @@ SIZES: dict[tuple[str, str], int] = {
 #: Lists counted at this size when nothing else says.
 DEFAULT_SIZE = 10
 
-#: Size arguments and their bounds (the fields refuse more; a larger value counts at the bound).
-SIZE_ARGUMENTS = {"first": MAX_PAGE, "limit": 500}
+#: Size arguments, counted as given up to this (each field refuses more than its own bound, which is
+#: lower: counting up to here keeps the cost exact for every value a field accepts).
+SIZE_ARGUMENTS = {"first": 10_000, "limit": 10_000}
+#: An ego network's depth is counted up to this (the field itself refuses more than 3).
+MAX_DEPTH = 10
 #: An ego network's ties: at most this many per member kept.
 TIES_PER_MEMBER = 4
 
@@ -174,7 +177,7 @@ class _Counter:
         inner: list[SelectionSetNode] = [node.selection_set] if node.selection_set is not None else []
         weight = WEIGHTS.get(key, 0)  # the work of answering the field at all, once
         if name == "egoNetwork":
-            weight *= max(1, int(arguments.get("depth") or 1))
+            weight *= max(1, min(int(arguments.get("depth") or 1), MAX_DEPTH))
         item = 1
         if isinstance(named, GraphQLObjectType):  # its lists hold as many as its size argument says
             item += self.selection(named, inner, sized)

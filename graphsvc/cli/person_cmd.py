@@ -97,7 +97,7 @@ def detach(
 @app.command()
 def history(
     person_id: PersonId,
-    limit: Annotated[int, typer.Option(min=1, help="How many events, newest first.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many events, newest first (1-1000).")] = 50,
     as_json: JsonFlag = False,
 ) -> None:
     """The person's audit trail: every merge, split and decision, who made it, when and why."""

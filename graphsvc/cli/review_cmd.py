@@ -35,8 +35,8 @@ def _evidence(items: list[dict[str, Any]]) -> str:
 
 @app.command("list")
 def list_(
-    limit: Annotated[int, typer.Option(min=1, help="How many pairs.")] = 20,
-    offset: Annotated[int, typer.Option(min=0, help="Skip this many (paging).")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many pairs (1-100; page with --offset).")] = 20,
+    offset: Annotated[int, typer.Option(min=0, max=100_000, help="Skip this many (paging).")] = 0,
     status: Annotated[str, typer.Option(help="pending, auto, accepted or rejected.")] = "pending",
     as_json: JsonFlag = False,
 ) -> None:

@@ -35,6 +35,10 @@ __all__ = [
 ]
 
 
+#: The most audit entries one look-up returns.
+MAX_HISTORY = 1000
+
+
 def audit_event(
     person: str,
     action: str,
@@ -67,8 +71,8 @@ def write_audit(tx: ManagedTransaction, events: Sequence[dict[str, Any]], now: d
 
 def person_history(db: Database, person_id: str, limit: int = 100) -> list[dict[str, Any]]:
     """The person's audit trail, newest first."""
-    if limit < 1:
-        raise InputError(f"expected a limit of at least 1, got {limit}", where="limit")
+    if not 1 <= limit <= MAX_HISTORY:
+        raise InputError(f"expected 1 to {MAX_HISTORY}, got {limit}", where="limit")
     return db.read("resolve.person_history", id=person_id, limit=limit)
 
 

@@ -26,6 +26,11 @@ __all__ = ["STATUSES", "candidate", "decide", "review_queue"]
 STATUSES = ("pending", "auto", "accepted", "rejected")
 
 
+#: The longest page of the queue, and the furthest into it a page may start.
+MAX_PAGE = 100
+MAX_OFFSET = 100_000
+
+
 def _shaped(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "evidence": json.loads(row["evidence"] or "[]")}
 
@@ -34,8 +39,10 @@ def review_queue(db: Database, *, status: str = "pending", limit: int = 20, offs
     """Candidate pairs with ``status``, most valuable first, each with both sides and the evidence."""
     if status not in STATUSES:
         raise InputError(f"expected one of {', '.join(STATUSES)}, got {status!r}", where="status")
-    if limit < 1 or offset < 0:
-        raise InputError(f"expected limit >= 1 and offset >= 0, got {limit} and {offset}", where="limit")
+    if not 1 <= limit <= MAX_PAGE:
+        raise InputError(f"expected 1 to {MAX_PAGE}, got {limit}", where="first")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InputError(f"expected 0 to {MAX_OFFSET}, got {offset}", where="offset")
     return [_shaped(row) for row in db.read("resolve.review_queue", status=status, limit=limit, offset=offset)]
 
 

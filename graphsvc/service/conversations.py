@@ -17,6 +17,12 @@ __all__ = ["brand_trend", "demand_signals", "person_posts", "persons_trend", "tr
 UNITS = ("day", "week")
 
 
+#: The longest window of a trend or a search for signals (ten years), and the furthest into a
+#: person's posts a page may start.
+MAX_DAYS = 3660
+MAX_OFFSET = 100_000
+
+
 def _as_of(db: Database, as_of: datetime | None) -> datetime:
     if as_of is not None:
         return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
@@ -25,8 +31,8 @@ def _as_of(db: Database, as_of: datetime | None) -> datetime:
 
 
 def _window(db: Database, days: int, as_of: datetime | None) -> tuple[datetime, datetime]:
-    if days < 1:
-        raise InputError(f"expected a window of at least 1 day, got {days}", where="days")
+    if not 1 <= days <= MAX_DAYS:
+        raise InputError(f"expected a window of 1 to {MAX_DAYS} days, got {days}", where="days")
     end = _as_of(db, as_of)
     return end - timedelta(days=days), end
 
@@ -80,6 +86,8 @@ def trending_topics(
     db: Database, *, days: int = 7, min_posts: int = 3, limit: int = 20, as_of: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Topics growing fastest in the last ``days`` against the ``days`` before."""
+    if not 1 <= min_posts <= 1_000_000:
+        raise InputError(f"expected 1 to 1000000, got {min_posts}", where="minPosts")
     start, end = _window(db, days, as_of)
     rows = db.read(
         "conversations.trending_topics",
@@ -104,6 +112,8 @@ def demand_signals(
 
 
 def person_posts(db: Database, person_id: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InputError(f"expected 0 to {MAX_OFFSET}, got {offset}", where="offset")
     """A person's posts on every platform, newest first, with what enrichment found."""
     return [
         {**row, "createdAt": row["createdAt"].iso_format()}

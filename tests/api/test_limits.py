@@ -66,7 +66,7 @@ def test_the_cost_counts_objects_through_nesting() -> None:
     assert _cost("query($n: Int) { persons(first: $n) { nodes { id } } }", {"n": 7}) == 1 + 7
     assert _cost("{ persons { nodes { id } } }") == 1 + 20
     # past its bound a size counts at the bound (the field refuses it anyway)
-    assert _cost("{ persons(first: 100000) { nodes { id } } }") == 1 + 100
+    assert _cost("{ persons(first: 100000) { nodes { id } } }") == 1 + 10_000
     # aliases and fragments count as executed; @skip leaves out
     assert _cost('{ a: person(id: "p1") { id } b: person(id: "p2") { id } }') == 2
     assert _cost('{ person(id: "p1") { ...F } } fragment F on Person { scores { reach } }') == 2
@@ -293,3 +293,77 @@ def test_neo4j_stops_a_read_at_the_read_timeout(db: Database) -> None:
         assert bounded.read_generated("RETURN 1 AS n", {}) == [{"n": 1}]
     finally:
         bounded.close()
+
+
+#: Arguments that say how much a field reads or returns: every one must have an upper bound.
+SIZE_LIKE = {"first", "limit", "offset", "days", "depth", "maxHops", "minPosts"}
+#: How to reach a field of each type that has such arguments.
+WRAP = {
+    "Query": "{}",
+    "Person": 'person(id: "p1") {{ {} }}',
+    "Brand": 'brand(name: "acme") {{ {} }}',
+    "Community": 'community(id: "run1:0") {{ {} }}',
+    "Segment": "segment(filter: {{}}) {{ {} }}",
+}
+
+
+def _sized_fields() -> list[tuple[str, str, str]]:
+    """(type, field, argument) for every size-like argument of every field a query can reach."""
+    from graphql import GraphQLObjectType
+
+    found = []
+    for type_ in _schema().type_map.values():
+        if (
+            not isinstance(type_, GraphQLObjectType)
+            or type_.name.startswith("__")
+            or type_.name
+            in (
+                "Mutation",
+                "Subscription",
+            )
+        ):
+            continue
+        for name, field in type_.fields.items():
+            for argument in field.args:
+                if argument in SIZE_LIKE:
+                    found.append((type_.name, name, argument))
+    return found
+
+
+def _call(type_name: str, field_name: str, argument: str, value: int) -> str:
+    """A query that gives ``field_name`` of ``type_name`` ``argument: value`` (and its other required
+    arguments a plain value), selecting ``__typename`` below it."""
+    from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLNonNull, get_named_type, is_leaf_type
+
+    field = _schema().get_type(type_name).fields[field_name]  # type: ignore[union-attr]
+    given = [f"{argument}: {value}"]
+    for name, arg in field.args.items():
+        if name == argument or not isinstance(arg.type, GraphQLNonNull):
+            continue
+        named = get_named_type(arg.type)
+        if isinstance(named, GraphQLEnumType):
+            given.append(f"{name}: {next(iter(named.values))}")
+        elif isinstance(named, GraphQLInputObjectType):
+            given.append(f"{name}: {{}}")
+        else:
+            plain = {"ID": '"p1"', "String": '"acme"', "Int": "1", "Float": "0.5", "Boolean": "true"}
+            given.append(f"{name}: {plain[named.name]}")
+    below = "" if is_leaf_type(get_named_type(field.type)) else " { __typename }"
+    inner = f"{field_name}({', '.join(given)}){below}"
+    assert type_name in WRAP, f"a size argument on {type_name}.{field_name}: add how to reach {type_name} to WRAP"
+    return "{ " + WRAP[type_name].format(inner) + " }"
+
+
+def test_every_size_argument_has_an_upper_bound(serve: Serve, social_map: Database, keys: dict[str, str]) -> None:
+    """Every argument that says how much to read, on every field a query reaches (found in the schema,
+    so a field added later is held to it too), refuses a huge value, and a negative one, naming itself."""
+    sized = _sized_fields()
+    assert len(sized) >= 15, sized
+    with serve(cost_budgets={"admin": 2_000_000_000}) as base:
+        for type_name, field_name, argument in sized:
+            for value in (1_000_000_000, -1):
+                query = _call(type_name, field_name, argument, value)
+                body = ask(base, query, key=keys["admin"])
+                problem = error(body)
+                assert problem["extensions"]["code"] == "BAD_USER_INPUT", (query, problem)
+                assert argument in problem["message"], (query, problem)
