@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     )
     neo4j_bolt_port: int = Field(7687, ge=1, le=65535, description="Bolt port of the managed server (127.0.0.1).")
     neo4j_http_port: int = Field(7474, ge=1, le=65535, description="HTTP port of the managed server (127.0.0.1).")
+    neo4j_http: bool = Field(
+        False,
+        description="Open the managed server's HTTP port (Neo4j Browser, the HTTP API) on 127.0.0.1; graphsvc "
+        "itself speaks Bolt only, so it stays closed unless you want it.",
+    )
     neo4j_heap: str = Field("4g", pattern=_SIZE_PATTERN, description="Managed server JVM max heap, e.g. 4g.")
     neo4j_transaction_timeout_seconds: int = Field(
         600,

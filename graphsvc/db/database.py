@@ -118,6 +118,46 @@ def _rows(result: neo4j.Result) -> list[Row]:
 _BATCHED = re.compile(r"\bIN\s+(?:\d+\s+CONCURRENT\s+)?TRANSACTIONS\b", re.IGNORECASE)
 
 
+#: Procedures a read-only ``graphsvc db cypher`` may call: the ones that describe the graph.
+READ_PROCEDURES = frozenset(
+    {
+        "db.labels",
+        "db.relationshipTypes",
+        "db.propertyKeys",
+        "db.schema.visualization",
+        "db.schema.nodeTypeProperties",
+        "db.schema.relTypeProperties",
+        "db.info",
+        "db.ping",
+        "dbms.components",
+    }
+)
+
+
+def _refuse_outside_reads(plan: dict[str, Any]) -> None:
+    """Refuse, from the server's own plan, what a read-only query must not do although Neo4j counts it
+    as a read: LOAD CSV (it reads files and URLs the server can reach) and procedures outside
+    ``READ_PROCEDURES``."""
+    pending = [plan]
+    while pending:
+        step = pending.pop()
+        pending.extend(step.get("children", []))
+        operator = str(step.get("operatorType", "")).split("@")[0]
+        details = str((step.get("args") or step.get("arguments") or {}).get("Details", ""))
+        if operator == "LoadCSV":
+            raise CypherError(
+                "LOAD CSV reads files and URLs the database server can reach: it needs --write",
+                hint="import files with `graphsvc import`, or re-run with --write if you mean it",
+            )
+        if operator == "ProcedureCall":
+            name = details.split("(")[0].strip()
+            if name not in READ_PROCEDURES:
+                raise CypherError(
+                    f"procedure {name or '?'} is not one a read-only query may call; it needs --write",
+                    hint=f"read-only queries may call {', '.join(sorted(READ_PROCEDURES))}",
+                )
+
+
 class Database:
     """A driver plus the database name; thread-safe, meant to live as long as the process."""
 
@@ -247,6 +287,8 @@ class Database:
                     f"the query would write (query type {kind!r}) and --write was not given",
                     hint="re-run with --write if you mean to change the graph",
                 )
+            if not allow_write:
+                _refuse_outside_reads(plan.plan or {})
             if allow_write and _BATCHED.search(text):
                 # CALL { ... } IN TRANSACTIONS commits batch by batch: only an auto-commit transaction may run it
                 result = session.run(neo4j.Query(text), params)  # the analyst's own text, as EXPLAIN above

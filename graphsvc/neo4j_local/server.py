@@ -134,15 +134,16 @@ class LocalServer:
             return self.status()
         java = find_java()
         lib = self.fetch()
-        for port in (self.settings.neo4j_bolt_port, self.settings.neo4j_http_port):
+        ports = [self.settings.neo4j_bolt_port] + ([self.settings.neo4j_http_port] if self.settings.neo4j_http else [])
+        for port in ports:
             if _port_open(port):
                 raise ServerError(
                     f"port {port} on 127.0.0.1 is already in use by another process",
                     hint="stop that process, or choose other ports with GRAPHSVC_NEO4J_BOLT_PORT / "
                     "GRAPHSVC_NEO4J_HTTP_PORT",
                 )
-        for folder in (self.conf_dir, self.data_dir, self.logs_dir, self.run_file.parent):
-            folder.mkdir(parents=True, exist_ok=True)
+        for folder in (self.home, self.conf_dir, self.data_dir, self.logs_dir, self.run_file.parent):
+            _private_folder(folder)
         self._write_config()
         env = self._java_env()
         classpath = f"{lib}/*"
@@ -252,7 +253,7 @@ class LocalServer:
             "server.bolt.enabled": "true",
             "server.bolt.listen_address": f"127.0.0.1:{s.neo4j_bolt_port}",
             "server.bolt.advertised_address": f"127.0.0.1:{s.neo4j_bolt_port}",
-            "server.http.enabled": "true",
+            "server.http.enabled": "true" if s.neo4j_http else "false",
             "server.http.listen_address": f"127.0.0.1:{s.neo4j_http_port}",
             "server.https.enabled": "false",
             "dbms.security.auth_enabled": "true",
@@ -278,15 +279,22 @@ class LocalServer:
         (self.conf_dir / "neo4j.conf").write_text(text, encoding="utf-8")
 
     def _set_initial_password(self, java: str, classpath: str, env: dict[str, str]) -> None:
+        """``neo4j-admin dbms set-initial-password``, the password read from an argument file (picocli's
+        ``@file``, private and removed at once), so that it never shows on a command line."""
         _, password = self.auth
-        proc = subprocess.run(
-            [java, "-cp", classpath, _ADMIN_TOOL, "dbms", "set-initial-password", password],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=self.home,
-            check=False,
-        )
+        argument_file = self.run_file.parent / "initial-password.args"
+        self._write_private(argument_file, _quoted(password) + "\n")
+        try:
+            proc = subprocess.run(
+                [java, "-cp", classpath, _ADMIN_TOOL, "dbms", "set-initial-password", f"@{argument_file}"],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=self.home,
+                check=False,
+            )
+        finally:
+            argument_file.unlink(missing_ok=True)
         if proc.returncode != 0:
             raise ServerError(f"neo4j-admin set-initial-password failed: {(proc.stderr or proc.stdout).strip()[:500]}")
 
@@ -385,3 +393,15 @@ def _share(size: str, numerator: int, denominator: int) -> str:
     suffix = size[-1].lower()
     megabytes = int(size[:-1]) * units[suffix] if suffix in units else int(size) / 2**20
     return f"{max(1, int(megabytes * numerator / denominator))}m"
+
+
+def _private_folder(folder: Path) -> None:
+    """``folder`` made if missing, and readable by its owner only (0700): it holds the database, its
+    password and its logs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+
+
+def _quoted(value: str) -> str:
+    """``value`` as one argument of a picocli argument file (double quotes, backslashes escaped)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -73,3 +73,26 @@ def test_unreachable_server_is_database_unavailable() -> None:
     ):
         db.ping()
     assert "graphsvc neo4j start" in (info.value.hint or "")
+
+
+def test_a_read_only_query_may_not_load_files_or_call_other_procedures(db: Database) -> None:
+    """Neo4j counts LOAD CSV and procedure calls as reads; without --write they are refused all the
+    same, from the server's own plan (so no spelling, comment or case gets one past)."""
+    import pytest
+
+    from graphsvc.errors import CypherError
+
+    for text in (
+        "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+        "load   csv with headers from 'http://169.254.169.254/latest' AS l RETURN l",
+        "CALL db.clearQueryCaches()",
+        "CALL /* a comment */ dbms.listConfig() YIELD name RETURN name",
+        "MATCH (n) WITH count(n) AS n CALL db.clearQueryCaches() YIELD value RETURN value",
+    ):
+        with pytest.raises(CypherError) as refused:
+            db.adhoc(text, {}, allow_write=False)
+        assert "--write" in str(refused.value), text
+    # the procedures that describe the graph stay open, and --write lifts the rule
+    keys, _, kind = db.adhoc("CALL db.labels() YIELD label RETURN label", {}, allow_write=False)
+    assert keys == ["label"] and kind == "r"
+    assert db.adhoc("CALL db.clearQueryCaches()", {}, allow_write=True)[0] == ["value"]

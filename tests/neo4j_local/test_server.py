@@ -28,11 +28,19 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer
         neo4j_http_port=free_port(),
         neo4j_heap="1g",
         neo4j_pagecache="256m",
-        neo4j_auth="neo4j/lifecycle-secret",
+        neo4j_auth='neo4j/lifecycle "secret" \\ 7',
     )
     server = LocalServer(settings)
     yield server
     server.stop()
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _wait_for(url: str, status: int, seconds: float = 60) -> httpx.Response:
@@ -53,6 +61,18 @@ def test_start_status_stop_restart_and_readyz(own_server: LocalServer) -> None:
     # Starting again finds the running server instead of launching a second one.
     assert own_server.start().pid == first.pid
 
+    # only Bolt listens (graphsvc speaks nothing else); its folders are its owner's alone; the password
+    # (a quote and a backslash in it) was set without showing on a command line
+    assert not _listening(own_server.settings.neo4j_http_port)
+    for folder in (own_server.home, own_server.conf_dir, own_server.data_dir, own_server.logs_dir):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert not list(own_server.run_file.parent.glob("*.args"))
+    password = own_server.auth[1]
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            assert password.encode() not in cmdline.read_bytes(), cmdline
+        except OSError:
+            continue  # a process that ended meanwhile
     with Database(own_server.uri, own_server.auth) as db:
         assert db.read("admin.server_components")[0]["version"].startswith("5.26")
         with serve_in_thread(create_app(own_server.settings, db)) as base:
