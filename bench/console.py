@@ -203,7 +203,7 @@ def main() -> None:
             create_user(db, name=USER, role="analyst", password=PASSWORD)
         say(f"wrote {args.people:,} persons and {ties:,} follows in {loading.seconds:.0f} s")
         person = max(rows, key=lambda row: row["influence"] if not row["denied"] else -1)["id"]
-        served = settings.model_copy(update={"mode": "production"})
+        served = settings.model_copy(update={"mode": "production", "rate_limit_per_minute": 0})
         server, base = _start_server(served)
         try:
             with httpx.Client(timeout=30) as client:

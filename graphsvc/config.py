@@ -104,7 +104,36 @@ class Settings(BaseSettings):
     mode: Literal["development", "production"] = Field(
         "development", description="'production' masks internal error details in GraphQL responses."
     )
-    introspection: bool = Field(True, description="Allow GraphQL schema introspection.")
+    introspection: bool | None = Field(
+        None,
+        description="Allow GraphQL schema introspection (default: on in development, off in production).",
+    )
+    graphiql: bool | None = Field(
+        None,
+        description="Serve GraphiQL to a browser at GET /graphql (default: on in development, off in production).",
+    )
+    rate_limit_per_minute: int | None = Field(
+        None,
+        ge=0,
+        le=10_000_000,
+        description="Requests a minute one API key or console session may send (bursts up to that many), "
+        "per server process; beyond it 429 with Retry-After. 0 turns it off. Default: off in development, "
+        "6000 in production.",
+    )
+    anonymous_rate_limit_per_minute: int | None = Field(
+        None,
+        ge=0,
+        le=10_000_000,
+        description="The same for requests without a key or session, per client address (sign-in attempts, "
+        "anonymous reads). Default: off in development, 600 in production.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the API answers, as JSON, e.g. '[\"crm.example.com\"]' ('*.example.com' "
+        "for subdomains); any other Host header gets 400, which keeps other sites' pages from reaching a "
+        "server on localhost by DNS rebinding. Default: any in development; localhost, 127.0.0.1 and "
+        "[::1] in production.",
+    )
     batch_size: int = Field(
         5000, ge=1, le=1_000_000, description="Rows per UNWIND batch for imports and job write-back."
     )
@@ -251,6 +280,29 @@ class Settings(BaseSettings):
         """The role of requests without a key: the setting, else viewer in development and none in production."""
         role = self.anonymous_role or ("viewer" if self.mode == "development" else "none")
         return None if role == "none" else role
+
+    @property
+    def effective_rate_limits(self) -> tuple[int, int]:
+        """(per key or session, per address without one) requests a minute; 0 is no limit."""
+        production = self.mode == "production"
+        keyed = self.rate_limit_per_minute if self.rate_limit_per_minute is not None else (6000 if production else 0)
+        anonymous = self.anonymous_rate_limit_per_minute
+        return keyed, anonymous if anonymous is not None else (600 if production else 0)
+
+    @property
+    def effective_introspection(self) -> bool:
+        return self.introspection if self.introspection is not None else self.mode == "development"
+
+    @property
+    def effective_graphiql(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.mode == "development"
+
+    @property
+    def effective_allowed_hosts(self) -> list[str]:
+        """``allowed_hosts``, else any host in development and the loopback names in production."""
+        if self.allowed_hosts:
+            return list(self.allowed_hosts)
+        return ["*"] if self.mode == "development" else ["localhost", "127.0.0.1", "[::1]", "::1"]
 
     @property
     def auth_from_env(self) -> tuple[str, str] | None:

@@ -19,6 +19,7 @@ import orjson
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -34,7 +35,7 @@ from graphsvc.api.auth import KeyCache, Principal, resolve_principal, secret_fro
 from graphsvc.api.compiled import CompiledRoute
 from graphsvc.api.context import Context
 from graphsvc.api.http import GraphQLOverHTTP
-from graphsvc.api.limits import RequestLimits
+from graphsvc.api.limits import RateLimits, RequestLimits
 from graphsvc.api.schema import build_schema
 from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, error_response, session_routes
 from graphsvc.api.workers import serve_workers
@@ -83,7 +84,11 @@ class _GraphQL(GraphQL):
     """Strawberry's ASGI app, with our context (caller, DataLoaders), error codes and GraphiQL page."""
 
     def __init__(self, app_state: Any, settings: Settings) -> None:
-        super().__init__(build_schema(settings), subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
+        super().__init__(
+            build_schema(settings),
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+            graphql_ide="graphiql" if settings.effective_graphiql else None,
+        )
         self.app_state = app_state
         self.settings = settings
         self.keys = KeyCache(settings.apikey_cache_seconds)
@@ -222,7 +227,10 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
         return Response(picture.content, media_type=picture.media_type, headers=AVATAR_HEADERS)
 
     limits = Middleware(RequestLimits, max_bytes=settings.max_body_bytes, timeout=settings.request_timeout_seconds)
-    app = Starlette(lifespan=lifespan, middleware=[limits])
+    hosts = Middleware(TrustedHostMiddleware, allowed_hosts=settings.effective_allowed_hosts)
+    per_key, per_address = settings.effective_rate_limits
+    rates = Middleware(RateLimits, per_key=per_key, per_address=per_address)
+    app = Starlette(lifespan=lifespan, middleware=[hosts, rates, limits])
     graphql = _GraphQL(app.state, settings)
     endpoint = CompiledRoute(graphql, graphql.principal, settings) if settings.compiled_reads else graphql
     app.router.routes.extend(

@@ -10,12 +10,15 @@ answered 503 with ``Retry-After`` (its Neo4j queries stop on their own transacti
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import time
+from collections import OrderedDict
 from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["Replay", "RequestLimits", "read_body"]
+__all__ = ["RateLimits", "Replay", "RequestLimits", "read_body"]
 
 
 class RequestLimits:
@@ -128,3 +131,71 @@ async def _answer(
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class RateLimits:
+    """Requests a minute per API key or console session (``per_key``), and per client address for
+    requests with neither (``per_address``): token buckets that hold a minute's worth and refill
+    continuously. Over the limit, 429 with ``Retry-After`` (seconds until a request is allowed again).
+    Buckets live in this process (each worker counts its own), at most ``MAX_BUCKETS`` of them, the
+    least recently used forgotten first. Keys are kept as hashes, never as themselves."""
+
+    MAX_BUCKETS = 100_000
+
+    def __init__(self, app: ASGIApp, *, per_key: int, per_address: int) -> None:
+        self.app = app
+        self.per_key = per_key
+        self.per_address = per_address
+        self.buckets: OrderedDict[bytes, tuple[float, float]] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        who, limit = self._who(scope)
+        wait = self._take(who, limit) if limit else 0.0
+        if wait > 0 and scope["type"] == "http":
+            seconds = max(1, int(wait + 0.999))
+            await _answer(
+                send,
+                429,
+                f"too many requests: at most {limit} a minute; retry in {seconds} s",
+                "RATE_LIMITED",
+                headers=[(b"retry-after", str(seconds).encode())],
+                retryAfter=seconds,
+            )
+            return
+        if wait > 0:  # a WebSocket: refused before it is accepted
+            await send({"type": "websocket.close", "code": 1013})
+            return
+        await self.app(scope, receive, send)
+
+    def _who(self, scope: Scope) -> tuple[bytes, int]:
+        """Whose bucket a request draws from (a hash of its key or session cookie, else its address)."""
+        credential = b""
+        for name, value in scope["headers"]:
+            if name in (b"authorization", b"x-api-key"):
+                credential = value.strip()
+                break
+            if name == b"cookie" and b"graphsvc_session=" in value:
+                credential = value.split(b"graphsvc_session=", 1)[1].split(b";", 1)[0]
+        if credential:
+            return b"k" + hashlib.blake2b(credential, digest_size=16).digest(), self.per_key
+        client = scope.get("client") or ("", 0)
+        return b"a" + str(client[0]).encode(), self.per_address
+
+    def _take(self, who: bytes, per_minute: int) -> float:
+        """Take a token from ``who``'s bucket: 0 if there was one, else the seconds until there is."""
+        now = time.monotonic()
+        rate = per_minute / 60.0
+        tokens, then = self.buckets.pop(who, (float(per_minute), now))
+        tokens = min(float(per_minute), tokens + (now - then) * rate)
+        if tokens >= 1.0:
+            self.buckets[who] = (tokens - 1.0, now)
+            wait = 0.0
+        else:
+            self.buckets[who] = (tokens, now)
+            wait = (1.0 - tokens) / rate
+        while len(self.buckets) > self.MAX_BUCKETS:
+            self.buckets.popitem(last=False)
+        return wait

@@ -175,7 +175,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             _coded(r, "TOO_MANY_ALIASES")
             for r in MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
         ),
-        *(() if settings.introspection else (NoSchemaIntrospectionCustomRule,)),
+        *(() if settings.effective_introspection else (NoSchemaIntrospectionCustomRule,)),
     )
     mask = settings.mode == "production"
     schema = _Schema(
