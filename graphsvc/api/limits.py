@@ -1,10 +1,12 @@
-"""Limits every HTTP request meets before the application sees it: body size and time.
+"""Limits every HTTP request meets before the application sees it: body size, time and rate.
 
 ``RequestLimits`` is an ASGI middleware. A request body over ``max_bytes`` is answered 413 before any of
 it is parsed: at once when its ``Content-Length`` says so, else as soon as the bytes read pass the
 limit (a chunked upload is not read to its end). A body within the limit is read whole and handed to
 the application as it came. A request that takes longer than ``timeout`` seconds is cancelled and
 answered 503 with ``Retry-After`` (its Neo4j queries stop on their own transaction timeout).
+
+``RateLimits`` is another: requests a minute per API key or session, and per address without one.
 """
 
 from __future__ import annotations
@@ -49,11 +51,13 @@ class RequestLimits:
             started = True
             await send(message)
 
+        deadline = asyncio.timeout(self.timeout)
         try:
-            async with asyncio.timeout(self.timeout):
+            async with deadline:
                 await self.app(scope, replay, watched)
         except TimeoutError:
-            if started:  # part of the answer has left: all that is left to do is to cut it off
+            # not this deadline's, or part of the answer has left (all there is to do is to cut it off)
+            if started or not deadline.expired():
                 raise
             await _answer(
                 send,
