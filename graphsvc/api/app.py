@@ -127,10 +127,19 @@ class _GraphQL(GraphQL):
         return HTMLResponse(graphiql_page())
 
     async def on_ws_connect(self, context: Context) -> Any:  # type: ignore[override]
-        """A key in the connection_init payload replaces the one (if any) of the upgrade request."""
+        """A key in the connection_init payload replaces the one (if any) of the upgrade request; the
+        connection keeps how to check its credentials again (``Context.recheck``)."""
         secret = secret_from(context.connection_params or {})
         if secret is not None:
             context.principal = await resolve_principal(secret, context.db, self.settings, self.keys)
+
+            async def again() -> Principal:
+                return await resolve_principal(secret, context.db, self.settings, self.keys)
+
+            context.reprincipal = again
+        else:
+            request = context.request
+            context.reprincipal = lambda: self.principal(request)
         if context.principal.problem:
             raise ConnectionRejectionError({"reason": context.principal.problem})
         return UNSET

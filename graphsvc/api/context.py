@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -33,6 +33,11 @@ class Context:
     jobs: JobRunner = field(default_factory=JobRunner)
     connection_params: dict[str, Any] | None = None  # graphql-transport-ws connection_init payload
     reads: AsyncReads | None = None  # the server's asyncio driver (compiled reads)
+    #: over a WebSocket: who the connection's credentials say the caller is now (a key revoked since
+    #: the connection opened stops working), for long-lived operations to check again
+    reprincipal: Callable[[], Awaitable[Principal]] | None = None
+    #: subscriptions running on this connection
+    subscriptions: int = 0
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -41,6 +46,16 @@ class Context:
     @property
     def consent_default(self) -> str:
         return self.settings.consent_default
+
+    async def recheck(self, minimum: str, what: str) -> None:
+        """Work out the caller again from the connection's credentials and require ``minimum``."""
+        if self.reprincipal is not None:
+            self.principal = await self.reprincipal()
+        self.principal.require(minimum, what)
+
+    def fresh_loaders(self) -> None:
+        """New DataLoaders: each operation's own (a WebSocket's operations share one context)."""
+        self.loaders = Loaders(self.db)
 
     async def call(self, fn: Callable[Concatenate[Database, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run the service function ``fn(db, ...)`` off the event loop (the driver is synchronous)."""

@@ -30,7 +30,7 @@ from graphsvc.api.mutations import Mutation
 from graphsvc.api.queries import Query
 from graphsvc.api.subscriptions import Subscription
 from graphsvc.config import Settings
-from graphsvc.errors import is_callers
+from graphsvc.errors import GraphsvcError, is_callers
 
 __all__ = ["MASKED_MESSAGE", "build_schema", "is_internal", "sdl"]
 
@@ -91,6 +91,11 @@ class _Schema(strawberry.Schema):
         """Log graphsvc's own faults, each under an id the response carries; the caller's mistakes are
         answered, not logged (their messages may quote personal data)."""
         for error in errors:
+            original = error.original_error
+            if isinstance(original, GraphsvcError) and not (error.extensions or {}).get("code"):
+                # the code a client reads, on every transport (a subscription's errors too)
+                more = {"hint": original.hint} if original.hint else {}
+                _with_code(error, original.code, **more)
             if is_internal(error):
                 error_id = uuid.uuid4().hex[:16]
                 _with_code(error, "INTERNAL", errorId=error_id)
@@ -114,7 +119,8 @@ class _Guards(SchemaExtension):
     - the depth and alias rules (built once, by strawberry's limiters) and the token limit;
     - parsing and validation cached by document text (and rules) for small documents, as strawberry's
       caches do, against graphql-core's schema built from the SDL (strawberry's public ``as_str``);
-    - in production, errors that are not the caller's to read replaced by ``MASKED_MESSAGE``.
+    - in production, errors that are not the caller's to read replaced by ``MASKED_MESSAGE``;
+    - each operation on a WebSocket its own DataLoaders (the connection's operations share a context).
     """
 
     def __init__(self, rules: tuple[type[ASTValidationRule], ...], max_tokens: int, mask: bool) -> None:
@@ -124,6 +130,9 @@ class _Guards(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
+        app = context.context
+        if getattr(app, "reprincipal", None) is not None:  # a WebSocket's operation: DataLoaders of its own
+            app.fresh_loaders()
         context.validation_rules = context.validation_rules + self.rules
         context.parse_options["max_tokens"] = self.max_tokens
         yield
