@@ -735,8 +735,7 @@ def _connection(
 ) -> tuple[Callable[[Page, str | None, int | None], dict[str, Any]], bool]:
     """A Relay connection a service function pages: how to shape a page (edges, nodes, pageInfo, and
     totalCount where ``counted``), and whether the selection asks for the count."""
-    if len(nodes) > 1 and len({str(walk.arguments("Query", n)) for n in nodes}) > 1:
-        raise _Fallback("one key, different arguments")
+    _same_arguments(walk, "Query", nodes)
     return _connection_of(walk, nodes, type_name, edge_type, node, counted)
 
 

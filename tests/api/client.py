@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from websockets.sync.client import ClientConnection, connect
 
 from tests.support import graphql
 
@@ -25,3 +30,16 @@ def error(body: dict[str, Any]) -> dict[str, Any]:
     assert len(body["errors"]) == 1, body["errors"]
     found: dict[str, Any] = body["errors"][0]
     return found
+
+
+@contextmanager
+def ws_open(base: str, headers: dict[str, str]) -> Iterator[ClientConnection]:
+    """A graphql-transport-ws connection to ``base``'s /graphql with these upgrade headers, acknowledged."""
+    with connect(
+        base.replace("http", "ws") + "/graphql",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        additional_headers=headers,
+    ) as ws:
+        ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+        yield ws

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from websockets.sync.client import connect
 
 from graphsvc.config import Settings
 from graphsvc.db import Database
@@ -19,7 +18,7 @@ from graphsvc.errors import Conflict
 from graphsvc.ingest.importer import import_files
 from graphsvc.service import resolution
 from graphsvc.service.jobruns import JobRunner
-from tests.api.client import ask, data, error
+from tests.api.client import ask, data, error, ws_open
 from tests.api.graph import ADA_PII
 from tests.ingest.test_import import write_csv
 
@@ -149,13 +148,7 @@ def _wait_for(api: str, job: str, key: str) -> dict[str, Any]:
 def test_run_job_and_follow_its_progress_over_websocket(api: str, social_map: Database, keys: dict[str, str]) -> None:
     started = data(ask(api, "mutation { runJob(kind: ALL) { id status } }", key=keys["analyst"]))["runJob"]
     messages = []
-    with connect(
-        api.replace("http", "ws") + "/graphql",
-        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-        additional_headers={"Authorization": f"Bearer {keys['analyst']}"},
-    ) as ws:
-        ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-        assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+    with ws_open(api, {"Authorization": f"Bearer {keys['analyst']}"}) as ws:
         ws.send(
             json.dumps(
                 {

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from websockets.exceptions import InvalidStatus
-from websockets.sync.client import connect
 
 from graphsvc.api.sessions import SESSION_COOKIE, parse_login
 from graphsvc.db import Database
@@ -20,7 +19,7 @@ from graphsvc.errors import InputError
 from graphsvc.service.apikeys import ROLES
 from graphsvc.service.subjects import export_subject
 from graphsvc.service.users import create_user, disable_user, enable_user
-from tests.api.client import ask, data, error
+from tests.api.client import ask, data, error, ws_open
 from tests.api.conftest import Serve
 from tests.api.graph import ADA_PII
 
@@ -235,13 +234,7 @@ def test_a_console_user_opening_a_person_is_in_the_access_log(
 
 def _ws_me(base: str, console: Console, origin: str | None) -> Any:
     headers = {"Cookie": f"{SESSION_COOKIE}={console.token}"} | ({"Origin": origin} if origin else {})
-    with connect(
-        base.replace("http", "ws") + "/graphql",
-        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-        additional_headers=headers,
-    ) as ws:
-        ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-        assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+    with ws_open(base, headers) as ws:
         ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "{ me { role user } }"}}))
         return json.loads(ws.recv(timeout=10))["payload"]["data"]["me"]
 

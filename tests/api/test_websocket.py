@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection
 
 from graphsvc.api.subscriptions import MAX_SUBSCRIPTIONS
 from graphsvc.db import Database
 from graphsvc.service.apikeys import create_key, revoke_key
+from tests.api.client import ws_open
 from tests.api.conftest import Serve
 
 FOLLOW = "subscription($id: ID!) { jobProgress(id: $id) { job { status } phase } }"
@@ -31,16 +31,8 @@ def _forever(db: Database) -> str:
     return "forever"
 
 
-@contextmanager
-def _open(base: str, secret: str) -> Iterator[ClientConnection]:
-    with connect(
-        base.replace("http", "ws") + "/graphql",
-        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-        additional_headers={"Authorization": f"Bearer {secret}"},
-    ) as ws:
-        ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-        assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
-        yield ws
+def _open(base: str, secret: str) -> AbstractContextManager[ClientConnection]:
+    return ws_open(base, {"Authorization": f"Bearer {secret}"})
 
 
 def _subscribe(ws: ClientConnection, op: str, job: str) -> None:
