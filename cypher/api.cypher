@@ -5,7 +5,7 @@
 // the graph is unchanged.
 //
 // Targeting queries (influencers, topic_influencers, influencers_by_component, segment_*,
-// person_ties) drop the people whose effective consent for any purpose in $purposes is not
+// person_ties, search, and persons_* when they filter on computed values) drop the people whose effective consent for any purpose in $purposes is not
 // granted. The effective consent for a purpose is its most recent Consent record unexpired by the
 // database's clock, else $consentDefault. A person with no consent record at all (most of them)
 // is settled by a degree look-up, without the per-purpose subquery: that halves the cost of a
@@ -24,21 +24,40 @@
 // name: persons_by_id
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
-RETURN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
-          .community, .scoresJobRun} AS person;
+RETURN CASE WHEN CASE WHEN COUNT { (p)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted'
+            ELSE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(consent:Consent {purpose: 'profiling'})
+            WHERE consent.expiresAt IS NULL OR consent.expiresAt > datetime() RETURN consent.status
+            ORDER BY coalesce(consent.withdrawnAt, consent.givenAt, consent.recordedAt) DESC, consent.recordedAt DESC
+            LIMIT 1 }), $consentDefault) = 'granted' END
+       THEN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
+              .community, .scoresJobRun}
+       ELSE p {.id, .name, .size, .platforms} END AS person;
 
 // name: persons_with_identities
 // persons_by_id and person_identities in one round trip, for a look-up that asks for both.
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
-RETURN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
-          .community, .scoresJobRun} AS person,
+RETURN CASE WHEN CASE WHEN COUNT { (p)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted'
+            ELSE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(consent:Consent {purpose: 'profiling'})
+            WHERE consent.expiresAt IS NULL OR consent.expiresAt > datetime() RETURN consent.status
+            ORDER BY coalesce(consent.withdrawnAt, consent.givenAt, consent.recordedAt) DESC, consent.recordedAt DESC
+            LIMIT 1 }), $consentDefault) = 'granted' END
+       THEN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
+              .community, .scoresJobRun}
+       ELSE p {.id, .name, .size, .platforms} END AS person,
        [i IN COLLECT {
           MATCH (p)-[:HAS_MEMBER]->(i:Identity) RETURN i
           UNION
           MATCH (p)-[:HAS_MEMBER]->(:Contact)-[:HAS]->(i:Identity) RETURN i
-        } | i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
-               .lang, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness, .scoresJobRun}] AS identities;
+        } | CASE WHEN NOT EXISTS { MATCH (owner:Person)-[:HAS_MEMBER]->(i) WHERE NOT CASE WHEN COUNT { (owner)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted'
+                     ELSE coalesce(head(COLLECT { MATCH (owner)-[:GAVE]->(consent:Consent {purpose: 'profiling'})
+                     WHERE consent.expiresAt IS NULL OR consent.expiresAt > datetime() RETURN consent.status
+                     ORDER BY coalesce(consent.withdrawnAt, consent.givenAt, consent.recordedAt) DESC, consent.recordedAt DESC
+                     LIMIT 1 }), $consentDefault) = 'granted' END }
+            THEN i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
+                   .lang, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness, .scoresJobRun}
+            ELSE i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
+                   .lang} END] AS identities;
 
 // name: persons_page
 // $after: the last id of the previous page ('' for the first): an index range seek in id order.
@@ -50,10 +69,21 @@ WHERE p.id > $after
   AND ($minInfluence IS NULL OR p.influence >= $minInfluence)
   AND ($hasContact IS NULL OR CASE WHEN $hasContact THEN EXISTS { (p)-[:HAS_MEMBER]->(:Contact) }
                                   ELSE NOT EXISTS { (p)-[:HAS_MEMBER]->(:Contact) } END)
-RETURN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
-          .community, .scoresJobRun} AS person
-ORDER BY p.id
-LIMIT $limit;
+  AND CASE WHEN COUNT { (p)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted' OR size($purposes) = 0
+      ELSE all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
+      ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
+      $consentDefault) = 'granted') END
+WITH p ORDER BY p.id LIMIT $limit
+RETURN CASE WHEN CASE WHEN COUNT { (p)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted'
+            ELSE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(consent:Consent {purpose: 'profiling'})
+            WHERE consent.expiresAt IS NULL OR consent.expiresAt > datetime() RETURN consent.status
+            ORDER BY coalesce(consent.withdrawnAt, consent.givenAt, consent.recordedAt) DESC, consent.recordedAt DESC
+            LIMIT 1 }), $consentDefault) = 'granted' END
+       THEN p {.id, .name, .size, .platforms, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness,
+              .community, .scoresJobRun}
+       ELSE p {.id, .name, .size, .platforms} END AS person
+ORDER BY person.id;
 
 // name: persons_count
 MATCH (p:Person)
@@ -63,6 +93,11 @@ WHERE ($nameLike IS NULL OR toLower(p.name) CONTAINS $nameLike)
   AND ($minInfluence IS NULL OR p.influence >= $minInfluence)
   AND ($hasContact IS NULL OR CASE WHEN $hasContact THEN EXISTS { (p)-[:HAS_MEMBER]->(:Contact) }
                                   ELSE NOT EXISTS { (p)-[:HAS_MEMBER]->(:Contact) } END)
+  AND CASE WHEN COUNT { (p)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted' OR size($purposes) = 0
+      ELSE all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
+      ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
+      $consentDefault) = 'granted') END
 RETURN count(p) AS total;
 
 // name: contacts_page
@@ -101,8 +136,15 @@ RETURN c {.source, .sourceId, .name, .givenName, .familyName, .company, .title, 
 // $keys: [platform, key] pairs.
 UNWIND $keys AS k
 MATCH (i:Identity {platform: k[0], key: k[1]})
-RETURN i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
-          .lang, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness, .scoresJobRun} AS identity;
+RETURN CASE WHEN NOT EXISTS { MATCH (owner:Person)-[:HAS_MEMBER]->(i) WHERE NOT CASE WHEN COUNT { (owner)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted'
+                ELSE coalesce(head(COLLECT { MATCH (owner)-[:GAVE]->(consent:Consent {purpose: 'profiling'})
+                WHERE consent.expiresAt IS NULL OR consent.expiresAt > datetime() RETURN consent.status
+                ORDER BY coalesce(consent.withdrawnAt, consent.givenAt, consent.recordedAt) DESC, consent.recordedAt DESC
+                LIMIT 1 }), $consentDefault) = 'granted' END }
+       THEN i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
+              .lang, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness, .scoresJobRun}
+       ELSE i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
+              .lang} END AS identity;
 
 // name: person_identities
 // A person's identities: its own members and the contact points its CRM contacts state.
@@ -114,8 +156,15 @@ CALL (p) {
   MATCH (p)-[:HAS_MEMBER]->(:Contact)-[:HAS]->(i:Identity) RETURN i
 }
 RETURN id AS person,
-       i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
-          .lang, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness, .scoresJobRun} AS identity
+       CASE WHEN NOT EXISTS { MATCH (owner:Person)-[:HAS_MEMBER]->(i) WHERE NOT CASE WHEN COUNT { (owner)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted'
+                ELSE coalesce(head(COLLECT { MATCH (owner)-[:GAVE]->(consent:Consent {purpose: 'profiling'})
+                WHERE consent.expiresAt IS NULL OR consent.expiresAt > datetime() RETURN consent.status
+                ORDER BY coalesce(consent.withdrawnAt, consent.givenAt, consent.recordedAt) DESC, consent.recordedAt DESC
+                LIMIT 1 }), $consentDefault) = 'granted' END }
+       THEN i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
+              .lang, .influence, .pagerank, .reach, .engagement, .kcore, .betweenness, .scoresJobRun}
+       ELSE i {.platform, .key, .displayName, .bio, .location, .url, .avatarUrl, .followers, .following, .verified,
+              .lang} END AS identity
 ORDER BY person, identity.platform, identity.key;
 
 // name: person_contacts
@@ -143,13 +192,25 @@ RETURN k AS key, coalesce(
 
 // name: person_topics
 UNWIND $ids AS id
-MATCH (:Person {id: id})-[r:TOPIC_INFLUENCE]->(t:Topic)
+MATCH (p:Person {id: id})
+WHERE CASE WHEN COUNT { (p)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted'
+       ELSE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(consent:Consent {purpose: 'profiling'})
+       WHERE consent.expiresAt IS NULL OR consent.expiresAt > datetime() RETURN consent.status
+       ORDER BY coalesce(consent.withdrawnAt, consent.givenAt, consent.recordedAt) DESC, consent.recordedAt DESC
+       LIMIT 1 }), $consentDefault) = 'granted' END
+MATCH (p)-[r:TOPIC_INFLUENCE]->(t:Topic)
 RETURN id AS person, t.name AS topic, r.score AS score, r.rank AS rank
 ORDER BY person, score DESC, topic;
 
 // name: person_stances
 UNWIND $ids AS id
-MATCH (:Person {id: id})-[r:ADVOCATES|DETRACTS]->(b:Brand)
+MATCH (p:Person {id: id})
+WHERE CASE WHEN COUNT { (p)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted'
+       ELSE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(consent:Consent {purpose: 'profiling'})
+       WHERE consent.expiresAt IS NULL OR consent.expiresAt > datetime() RETURN consent.status
+       ORDER BY coalesce(consent.withdrawnAt, consent.givenAt, consent.recordedAt) DESC, consent.recordedAt DESC
+       LIMIT 1 }), $consentDefault) = 'granted' END
+MATCH (p)-[r:ADVOCATES|DETRACTS]->(b:Brand)
 RETURN id AS person, b.name AS brand, CASE type(r) WHEN 'ADVOCATES' THEN 'advocate' ELSE 'detractor' END AS side,
        r.score AS score, r.posts AS posts, r.sentiment AS sentiment
 ORDER BY person, score DESC, brand;
@@ -284,22 +345,30 @@ RETURN id AS person, EXISTS { (p)-[:HAS_MEMBER]->(:Contact) } AS ours;
 
 // name: search
 // Full-text search over names, handles, bios and companies; email and phone identities only when
-// $pii (a role that may read them), so a search cannot confirm an address to anyone else.
+// $pii (a role that may read them), so a search cannot confirm an address to anyone else. A hit
+// whose person fails consent for $purposes is dropped, as influencers drop them.
 CALL db.index.fulltext.queryNodes('search_text', $text, {limit: $fetch}) YIELD node, score
 WHERE $pii OR NOT (node:Identity AND node.platform IN ['email', 'phone'])
-WITH node, score
+WITH node, score,
+     CASE WHEN node:Person THEN node
+          WHEN node:Organization THEN null
+          ELSE coalesce(
+            head(COLLECT { MATCH (p:Person)-[:HAS_MEMBER]->(node) RETURN p ORDER BY p.id LIMIT 1 }),
+            head(COLLECT { MATCH (p:Person)-[:HAS_MEMBER]->(:Contact)-[:HAS]->(node) RETURN p ORDER BY p.id LIMIT 1 }))
+     END AS p
+WHERE p IS NULL
+   OR CASE WHEN COUNT { (p)-[:GAVE]->() } = 0 THEN $consentDefault = 'granted' OR size($purposes) = 0
+      ELSE all(purpose IN $purposes WHERE coalesce(head(COLLECT { MATCH (p)-[:GAVE]->(c:Consent {purpose: purpose})
+      WHERE c.expiresAt IS NULL OR c.expiresAt > datetime() RETURN c.status
+      ORDER BY coalesce(c.withdrawnAt, c.givenAt, c.recordedAt) DESC, c.recordedAt DESC LIMIT 1 }),
+      $consentDefault) = 'granted') END
+WITH node, score, p
 ORDER BY score DESC
 LIMIT $limit
 RETURN score,
        CASE WHEN node:Person THEN 'person' WHEN node:Contact THEN 'contact' WHEN node:Identity THEN 'identity'
             ELSE 'organization' END AS kind,
-       CASE WHEN node:Person THEN node.id
-            WHEN node:Organization THEN null
-            ELSE coalesce(
-              head(COLLECT { MATCH (p:Person)-[:HAS_MEMBER]->(node) RETURN p.id ORDER BY p.id LIMIT 1 }),
-              head(COLLECT { MATCH (p:Person)-[:HAS_MEMBER]->(:Contact)-[:HAS]->(node) RETURN p.id
-                             ORDER BY p.id LIMIT 1 }))
-       END AS person,
+       p.id AS person,
        CASE WHEN node:Contact THEN [node.source, node.sourceId] WHEN node:Identity THEN [node.platform, node.key]
             WHEN node:Organization THEN [node.key, node.name] END AS key;
 

@@ -139,10 +139,16 @@ MATCH (p:Post) WHERE p.createdAt IS NOT NULL
 RETURN max(p.createdAt) AS asOf;
 
 // name: suppression_salt
-// The graph's one random salt for suppression hashes, made on first use.
-MERGE (s:SuppressionSalt {id: 'default'})
-ON CREATE SET s.salt = $fresh
+// The salt of suppression hashes made before graphsvc 0.15 (kept in the graph; read, never made).
+OPTIONAL MATCH (s:SuppressionSalt {id: 'default'})
 RETURN s.salt AS salt;
+
+// name: suppression_key_check
+// The check value of the key the graph's suppression hashes are made with (an HMAC of a fixed text,
+// which says nothing of the key): recorded on first use, compared at every use.
+MERGE (k:SuppressionKey {id: 'default'})
+ON CREATE SET k.check = $check
+RETURN k.check AS check;
 
 // name: suppress
 UNWIND $hashes AS hash
@@ -150,6 +156,30 @@ MERGE (s:Suppression {hash: hash})
 ON CREATE SET s.at = $at
 RETURN count(s) AS written;
 
+// name: suppressed_among
+// Which of $hashes are on the suppression list (a point look-up per hash, by its unique index).
+UNWIND $hashes AS hash
+MATCH (s:Suppression {hash: hash})
+RETURN s.hash AS hash;
+
 // name: suppressed_hashes
 MATCH (s:Suppression)
 RETURN s.hash AS hash;
+
+// name: record_file
+// A file graphsvc wrote that may hold personal data (a rejects file, a subject export): an erasure
+// looks in it. Keyed by host and absolute path.
+MERGE (f:WrittenFile {host: $host, path: $path})
+SET f.kind = $kind, f.at = $at
+RETURN f.path AS path;
+
+// name: written_files
+MATCH (f:WrittenFile)
+RETURN f.host AS host, f.path AS path, f.kind AS kind
+ORDER BY host, path;
+
+// name: forget_files
+UNWIND $paths AS path
+MATCH (f:WrittenFile {host: $host, path: path})
+DELETE f
+RETURN count(*) AS forgotten;

@@ -58,11 +58,36 @@ RETURN elementId(p) AS person,
        COLLECT { MATCH (p)-[:HAS_MEMBER]->(c:Contact) RETURN 'contact:' + c.source + ':' + c.sourceId } AS contactKeys,
        [i IN identities | elementId(i)] AS identities,
        [i IN identities | {platform: i.platform, key: i.key}] AS keys,
+       COLLECT { MATCH (p)-[:HAS_MEMBER]->(c:Contact) RETURN {platform: 'contact', key: c.source + ':' + c.sourceId} }
+         AS contactIdentifiers,
        COLLECT { UNWIND identities AS i MATCH (i)-[:POSTED]->(post:Post) RETURN elementId(post) } AS posts,
        COLLECT { MATCH (p)-[:GAVE]->(c:Consent) RETURN elementId(c) } AS consents,
        COLLECT { UNWIND identities AS i MATCH (post:Post)-[:MENTIONS]->(i)
                  WHERE NOT EXISTS { (i)-[:POSTED]->(post) } AND post.text IS NOT NULL
                  RETURN DISTINCT {id: elementId(post), text: post.text} } AS mentioning;
+
+// name: erase_texts
+// Other people's posts and audit entries whose text holds one of $needles (lower case: the erased
+// person's @handles, emails, phones, record keys and id), wherever they are: a scan, as an erasure
+// is rare and must miss none. $erased: the element ids of the erased person's own nodes.
+CALL () {
+  MATCH (post:Post)
+  WHERE post.text IS NOT NULL AND NOT elementId(post) IN $erased
+    AND any(n IN $needles WHERE toLower(post.text) CONTAINS n)
+  RETURN 'post' AS kind, elementId(post) AS id, post {.text} AS texts
+  UNION ALL
+  MATCH (a:AuditEvent)
+  WHERE a.personId <> $personId
+    AND any(n IN $needles WHERE toLower(coalesce(a.reason, '')) CONTAINS n
+            OR any(x IN coalesce(a.before, []) + coalesce(a.after, []) + coalesce(a.related, [])
+                   WHERE toLower(x) CONTAINS n))
+  RETURN 'audit' AS kind, elementId(a) AS id, a {.reason, .before, .after, .related} AS texts
+  UNION ALL
+  MATCH ()-[r:MATCH_CANDIDATE]-()
+  WHERE r.reason IS NOT NULL AND any(n IN $needles WHERE toLower(r.reason) CONTAINS n)
+  RETURN DISTINCT 'candidate' AS kind, elementId(r) AS id, r {.reason} AS texts
+}
+RETURN kind, id, texts;
 
 // name: erase_apply
 // Redact the mentions, delete the records, drop the person from community summaries, delete the person's
@@ -70,7 +95,17 @@ RETURN elementId(p) AS person,
 CALL () {
   UNWIND $redactions AS r
   MATCH (post:Post) WHERE elementId(post) = r.id
-  SET post.text = r.text
+  SET post.text = r.texts.text
+}
+CALL () {
+  UNWIND $audits AS r
+  MATCH (a:AuditEvent) WHERE elementId(a) = r.id
+  SET a += r.texts
+}
+CALL () {
+  UNWIND $candidates AS r
+  MATCH ()-[c:MATCH_CANDIDATE]-() WHERE elementId(c) = r.id
+  SET c += r.texts
 }
 CALL () {
   UNWIND $nodes AS id
@@ -84,12 +119,6 @@ CALL () {
 CALL () {
   MATCH (a:AuditEvent {personId: $personId})
   DETACH DELETE a
-}
-CALL () {
-  MATCH (a:AuditEvent)
-  WHERE any(k IN coalesce(a.before, []) + coalesce(a.after, []) WHERE k IN $erasedKeys)
-  SET a.before = [k IN a.before | CASE WHEN k IN $erasedKeys THEN '[erased]' ELSE k END],
-      a.after = [k IN a.after | CASE WHEN k IN $erasedKeys THEN '[erased]' ELSE k END]
 }
 MERGE (a:AuditEvent {id: $auditId})
 ON CREATE SET a.at = $at, a.action = 'erase', a.personId = $personId, a.actor = $actor, a.counts = $counts

@@ -96,7 +96,7 @@ class Conflict(GraphsvcError):
 
 
 class Unavailable(GraphsvcError):
-    """The API or its database could not be reached, after the retries (UNAVAILABLE, DATABASE_UNAVAILABLE)."""
+    """The API or its database could not be reached, after the retries (UNAVAILABLE, DATABASE_UNAVAILABLE, TIMEOUT)."""
 
 
 _BY_CODE: dict[str, type[GraphsvcError]] = {
@@ -111,6 +111,7 @@ _BY_CODE: dict[str, type[GraphsvcError]] = {
     "NOT_FOUND": NotFound,
     "CONFLICT": Conflict,
     "DATABASE_UNAVAILABLE": Unavailable,
+    "TIMEOUT": Unavailable,
     "UNAVAILABLE": Unavailable,
 }
 

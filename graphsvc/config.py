@@ -8,6 +8,8 @@ and ``tests/test_docs.py`` checks that it is.
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -79,6 +81,13 @@ class Settings(BaseSettings):
         "itself speaks Bolt only, so it stays closed unless you want it.",
     )
     neo4j_heap: str = Field("4g", pattern=_SIZE_PATTERN, description="Managed server JVM max heap, e.g. 4g.")
+    neo4j_tx_log_retention: str = Field(
+        "1 days",
+        pattern=r"^\d+ (files|days|hours|size|txs|entries)$|^keep_none$",
+        description="How long the managed server keeps transaction log files (Neo4j's "
+        "db.tx_log.rotation.retention_policy). They hold every write, an erased person's values too, until "
+        "rotated (every 64 MiB) and pruned at the next checkpoint: docs/privacy.md.",
+    )
     neo4j_transaction_timeout_seconds: int = Field(
         600,
         ge=1,
@@ -215,6 +224,26 @@ class Settings(BaseSettings):
         description="Consent assumed for a purpose with no (unexpired) record: 'granted' (opt-out, "
         "the B2B social CRM default) or 'denied' (opt-in).",
     )
+    consent_sweep_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="How often the API server clears what was computed about persons whose consent for "
+        "profiling lapsed (an expired record, a changed default); a recorded refusal clears at once. 0: never.",
+    )
+    suppression_key: str | None = Field(
+        None,
+        min_length=32,
+        repr=False,
+        description="The secret (32 characters or more) the suppression list's keyed hashes (HMAC-SHA256) "
+        "of erased people's identifiers are made with, from a secret store. Unset: a random key made once "
+        "in GRAPHSVC_SUPPRESSION_KEY_FILE. Kept out of the graph, so a database dump alone cannot be "
+        "checked against a list of addresses; losing it makes the list useless, so back it up.",
+    )
+    suppression_key_file: Path | None = Field(
+        None,
+        description="Where the suppression key is kept when GRAPHSVC_SUPPRESSION_KEY is unset (made on first "
+        "use, mode 0600). Unset: suppression.key in GRAPHSVC_STATE_DIR.",
+    )
     compiled_reads: bool = Field(
         True,
         description="Answer the GraphQL reads the compiler covers with one Cypher statement each, without the "
@@ -303,6 +332,35 @@ class Settings(BaseSettings):
         if self.allowed_hosts:
             return list(self.allowed_hosts)
         return ["*"] if self.mode == "development" else ["localhost", "127.0.0.1", "[::1]", "::1"]
+
+    def suppression_secret(self) -> bytes:
+        """The suppression list's HMAC key: ``suppression_key``, else the key file's (made at first use)."""
+        if self.suppression_key:
+            return self.suppression_key.encode("utf-8")
+        path = self.suppression_key_file or self.state_dir / "suppression.key"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w", encoding="ascii") as out:
+                    out.write(secrets.token_hex(32) + "\n")
+            if path.stat().st_mode & 0o077:
+                raise ConfigError(
+                    f"the suppression key file {path} is readable by others",
+                    hint=f"chmod 600 {path}",
+                )
+            text = path.read_text(encoding="ascii").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read or make the suppression key file {path}: {exc.strerror}",
+                hint="set GRAPHSVC_SUPPRESSION_KEY from a secret store, or GRAPHSVC_SUPPRESSION_KEY_FILE",
+            ) from None
+        if len(text) < 32:
+            raise ConfigError(f"the suppression key file {path} holds fewer than 32 characters")
+        return text.encode("ascii")
 
     @property
     def auth_from_env(self) -> tuple[str, str] | None:

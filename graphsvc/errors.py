@@ -43,6 +43,7 @@ __all__ = [
     "OperationalError",
     "QueryFailed",
     "QueryNotFound",
+    "QueryTimeout",
     "ServerError",
     "TooManyAttempts",
     "Unauthenticated",
@@ -170,6 +171,12 @@ class DatabaseUnavailable(OperationalError):
 
     exit_code = 4
     code = "DATABASE_UNAVAILABLE"
+
+
+class QueryTimeout(DatabaseUnavailable):
+    """Neo4j stopped a query at its time limit (the request's deadline, or the server's own)."""
+
+    code = "TIMEOUT"
 
 
 def is_callers(error: BaseException | None) -> bool:

@@ -29,6 +29,7 @@ def _test_settings(state_dir: Path) -> Settings:
         neo4j_http_port=free_port(),
         neo4j_heap="2g",
         neo4j_pagecache="1g",
+        neo4j_tx_log_retention="2 files",  # the suite writes gigabytes; keep its disk small
     )
 
 

@@ -7,11 +7,14 @@
    every second while it runs, its phase and counts go on the JobRun (``phase``, ``done``,
    ``total``) and the claim (``graphsvc.db.claims``) is renewed; a claim not renewed for
    ``STALE_SECONDS`` is taken over;
-2. the social map is projected (``project``) at identity and person level;
+2. the social map is projected (``project``) at identity and person level; the persons whose consent
+   for profiling is not granted (``profiling.unprofiled``) stay in the graph (their ties are other
+   people's too) but nothing is written about them;
 3. influence (both levels), topic influence and advocates/detractors, and/or Louvain communities
    with their summaries, are computed by the pure functions of this package;
 4. results are written in batches tagged with the run id, then the previous run's results of the
-   same kinds are removed (a re-run replaces them);
+   same kinds are removed (a re-run replaces them, and so clears what an earlier run computed about a
+   person who has since refused profiling);
 5. the JobRun gets ``status`` succeeded (or failed, with the error), ``finishedAt`` and ``stats``
    (counts and seconds per phase, as JSON).
 """
@@ -31,10 +34,11 @@ from typing import Any
 
 import networkx as nx
 
+from graphsvc.analytics import profiling
 from graphsvc.analytics.advocacy import stances
 from graphsvc.analytics.communities import community_ties, louvain, summarize
 from graphsvc.analytics.influence import InfluenceResult, measure_influence, pagerank, topic_pagerank
-from graphsvc.analytics.project import EdgeWeights, Projection, project
+from graphsvc.analytics.project import EdgeWeights, Projection, person_node, project
 from graphsvc.analytics.writeback import SCORE_FIELDS, clear_stale, write_rows
 from graphsvc.db import Database, claims
 from graphsvc.db.claims import STALE_SECONDS
@@ -80,6 +84,8 @@ class JobParams:
     resolution: float = 1.0
     min_community_size: int = 2
     batch_size: int = 5000
+    #: ``GRAPHSVC_CONSENT_DEFAULT``: whether a person without a consent record may be profiled
+    consent_default: str = "granted"
 
     def as_json(self) -> str:
         data = asdict(self)
@@ -211,21 +217,30 @@ def _run(db: Database, kind: str, params: JobParams, report: JobReport, progress
             progress=progress,
             weights=EdgeWeights(tie=params.tie_weight, interaction=params.interaction_weight),
         )
+        refused = profiling.unprofiled(db, default=params.consent_default, everyone=True)
     report.counts.update(projection.counts())
+    report.counts["persons_unprofiled"] = len(refused)
     report.seconds.update({f"project_{k}": v for k, v in projection.seconds.items()})
     rank: dict[Hashable, float] | None = None
     if kind in ("influence", "all"):
-        rank = _influence(db, projection, params, report, step)
+        rank = _influence(db, projection, params, report, step, refused)
     if kind in ("communities", "all"):
         if rank is None:
             with _timed(report, "communities_rank"):
                 rank = pagerank(projection.persons, alpha=params.alpha)
-        _communities(db, projection, params, report, step, rank)
+        _communities(db, projection, params, report, step, rank, refused)
+    # persons whose consent lapsed but whose results this kind of run does not rewrite
+    report.counts["cleared_unprofiled"] = profiling.sweep(db, default=params.consent_default)
 
 
 def _person_id(persons: nx.DiGraph, node: Hashable) -> str | None:
     person_id: str | None = persons.nodes[node]["id"]
     return person_id
+
+
+def _profiled(persons: nx.DiGraph, refused: set[str]) -> dict[Hashable, str]:
+    """Person-level node -> person id, for the resolved persons that may be profiled."""
+    return {v: pid for v in persons if (pid := _person_id(persons, v)) is not None and pid not in refused}
 
 
 def _scores(result: InfluenceResult, node: Hashable) -> dict[str, float]:
@@ -234,7 +249,7 @@ def _scores(result: InfluenceResult, node: Hashable) -> dict[str, float]:
 
 
 def _influence(
-    db: Database, projection: Projection, params: JobParams, report: JobReport, step: Progress
+    db: Database, projection: Projection, params: JobParams, report: JobReport, step: Progress, refused: set[str]
 ) -> dict[Hashable, float]:
     identities, persons = projection.identities, projection.persons
     levels = {}
@@ -247,7 +262,8 @@ def _influence(
         report.seconds.update({f"{level}_{k}": v for k, v in levels[level].seconds.items()})
     by_person = levels["person"]
     influence = {v: s["influence"] for v, s in by_person.scores.items()}
-    resolved = {v: pid for v in persons if (pid := _person_id(persons, v)) is not None}
+    resolved = _profiled(persons, refused)
+    unprofiled = {person_node(pid) for pid in refused}
 
     step("topic influence", 0, None)
     with _timed(report, "topic_influence"):
@@ -291,6 +307,7 @@ def _influence(
             "scores": _scores(levels["identity"], v),
         }
         for v in identities
+        if identities.nodes[v]["person"] not in unprofiled
     ]
     person_rows = [{"id": pid, "scores": _scores(by_person, v)} for v, pid in resolved.items()]
     writes = {
@@ -305,7 +322,7 @@ def _influence(
     )
     report.top_persons = [
         {"person": resolved.get(v), "node": v, "members": persons.nodes[v]["members"], **by_person.scores[v]}
-        for v in by_person.ranking()[:10]
+        for v in [v for v in by_person.ranking() if v not in unprofiled][:10]
     ]
     return influence
 
@@ -317,13 +334,14 @@ def _communities(
     report: JobReport,
     step: Progress,
     rank: dict[Hashable, float],
+    refused: set[str],
 ) -> None:
     persons = projection.persons
     step("communities", 0, None)
     with _timed(report, "louvain"):
         found = louvain(persons, resolution=params.resolution, seed=params.seed)
     with _timed(report, "summaries"):
-        is_person = {v: pid for v in persons if (pid := _person_id(persons, v)) is not None}
+        is_person = _profiled(persons, refused)
         kept = [c for c in found if len(c) >= params.min_community_size and any(v in is_person for v in c)]
         summaries = summarize(kept, rank=rank, topic_posts=projection.topic_posts, eligible=is_person.__contains__)
         ties = community_ties(persons, kept)

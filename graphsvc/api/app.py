@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,7 @@ from graphsvc.api.compiled import CompiledRoute
 from graphsvc.api.context import Context
 from graphsvc.api.http import GraphQLOverHTTP
 from graphsvc.api.limits import RateLimits, RequestLimits
+from graphsvc.api.logs import log_config
 from graphsvc.api.schema import build_schema
 from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, error_response, session_routes
 from graphsvc.api.workers import serve_workers
@@ -45,7 +47,7 @@ from graphsvc.console.pages import console_page
 from graphsvc.console.static_files import static_mount
 from graphsvc.db import Database
 from graphsvc.errors import DatabaseUnavailable, GraphsvcError, InputError, NotFound, Unauthenticated
-from graphsvc.service import avatars
+from graphsvc.service import avatars, consent
 from graphsvc.service.jobruns import JobRunner
 from graphsvc.service.sessions import SessionCache
 
@@ -170,6 +172,23 @@ def _format_error(error: Any) -> dict[str, Any]:
     return dict(formatted)
 
 
+_log = logging.getLogger(__name__)
+
+
+async def _sweep_consent(db: Database, settings: Settings) -> None:
+    """Every ``consent_sweep_seconds``: clear what was computed about persons whose profiling consent
+    lapsed since (``consent.sweep``). A failed sweep (Neo4j away) is logged and tried again next time."""
+    while True:
+        await asyncio.sleep(settings.consent_sweep_seconds)
+        try:
+            cleared = await asyncio.to_thread(consent.sweep, db, default=settings.consent_default)
+        except GraphsvcError as exc:
+            _log.warning("consent sweep not done: %s", exc.code)
+            continue
+        if cleared:
+            _log.info("consent sweep: cleared what was computed about %d persons", cleared)
+
+
 def create_app(settings: Settings, db: Database | None = None, *, freeze: bool = False) -> Starlette:
     """The ASGI app. With ``db`` given the caller owns it; otherwise the lifespan opens and closes one.
 
@@ -196,9 +215,14 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
             gc.collect()
             gc.freeze()
             sys.setswitchinterval(SWITCH_INTERVAL)
+        sweeper = (
+            asyncio.create_task(_sweep_consent(app.state.db, settings)) if settings.consent_sweep_seconds > 0 else None
+        )
         try:
             yield
         finally:
+            if sweeper is not None:
+                sweeper.cancel()
             await pictures.close()
             await app.state.reads.close()
             if owned:
@@ -281,5 +305,6 @@ def run_server(
         host=host,
         port=port,
         log_level=log_level,
+        log_config=log_config(),
         ws_max_size=settings.max_body_bytes,
     )

@@ -41,7 +41,7 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.db)
+        self.loaders = Loaders(self.db, self.settings.consent_default)
 
     @property
     def consent_default(self) -> str:
@@ -55,7 +55,7 @@ class Context:
 
     def fresh_loaders(self) -> None:
         """New DataLoaders: each operation's own (a WebSocket's operations share one context)."""
-        self.loaders = Loaders(self.db)
+        self.loaders = Loaders(self.db, self.settings.consent_default)
 
     async def call(self, fn: Callable[Concatenate[Database, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run the service function ``fn(db, ...)`` off the event loop (the driver is synchronous)."""

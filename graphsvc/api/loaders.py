@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Hashable, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from graphsvc.db import Database
-from graphsvc.service import contacts, persons
+from graphsvc.service import consent, contacts, persons
 from graphsvc.service.rows import CommunityRow, ConsentRow, ContactRow, IdentityRow, PersonRow
 
 __all__ = ["Loaders"]
@@ -45,12 +45,13 @@ class Loaders:
     """One DataLoader per kind of look-up, for one request, each made when first used (most
     requests use one or two, and making all of them up front costs a small request measurably)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, consent_default: str) -> None:
         self._db = db
+        self._consent_default = consent_default
 
     @cached_property
     def person(self) -> DataLoader[str, PersonRow | None]:
-        return _loader(self._db, persons.persons_by_id, _none)
+        return _loader(self._db, partial(persons.persons_by_id, consent_default=self._consent_default), _none)
 
     @cached_property
     def person_with_identities(self) -> DataLoader[str, PersonRow | None]:
@@ -58,7 +59,7 @@ class Loaders:
 
     @cached_property
     def identities(self) -> DataLoader[str, list[IdentityRow] | None]:
-        return _loader(self._db, persons.identities_of, list)
+        return _loader(self._db, partial(persons.identities_of, consent_default=self._consent_default), list)
 
     @cached_property
     def contacts(self) -> DataLoader[str, list[ContactRow] | None]:
@@ -66,15 +67,25 @@ class Loaders:
 
     @cached_property
     def topics(self) -> DataLoader[str, list[Row] | None]:
-        return _loader(self._db, persons.topics_of, list)
+        return _loader(self._db, partial(persons.topics_of, consent_default=self._consent_default), list)
 
     @cached_property
     def stances(self) -> DataLoader[str, list[Row] | None]:
-        return _loader(self._db, persons.stances_of, list)
+        return _loader(self._db, partial(persons.stances_of, consent_default=self._consent_default), list)
 
     @cached_property
     def consents(self) -> DataLoader[str, list[ConsentRow] | None]:
         return _loader(self._db, persons.consents_of, list)
+
+    @cached_property
+    def targetable(self) -> DataLoader[str, bool]:
+        """Whether each person passes the targeting consent predicate (``consent.targetable``)."""
+
+        async def load(ids: list[str]) -> list[bool]:
+            found = await asyncio.to_thread(consent.targetable, self._db, ids, default=self._consent_default)
+            return [person_id in found for person_id in ids]
+
+        return DataLoader(load_fn=load)
 
     @cached_property
     def community(self) -> DataLoader[str, CommunityRow | None]:
@@ -86,7 +97,7 @@ class Loaders:
 
     @cached_property
     def identity(self) -> DataLoader[Key, IdentityRow | None]:
-        return _loader(self._db, contacts.identities_by_key, _none)
+        return _loader(self._db, partial(contacts.identities_by_key, consent_default=self._consent_default), _none)
 
     @cached_property
     def contact_person(self) -> DataLoader[Key, str | None]:
@@ -97,7 +108,9 @@ class Loaders:
         return _loader(self._db, contacts.persons_of_identities, _none)
 
     async def _persons_with_identities(self, ids: list[str]) -> list[PersonRow | None]:
-        found = await asyncio.to_thread(persons.persons_with_identities, self._db, ids)
+        found = await asyncio.to_thread(
+            persons.persons_with_identities, self._db, ids, consent_default=self._consent_default
+        )
         for person_id, (row, members) in found.items():
             self.person.prime(person_id, row)
             self.identities.prime(person_id, members)

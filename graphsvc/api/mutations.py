@@ -176,7 +176,12 @@ class Mutation(GovernanceMutation):
     async def run_job(
         self, info: Ctx, kind: JobKind, platform: str | None = None, since: datetime | None = None
     ) -> JobRun:
-        params = jobruns.job_params(platform=platform, since=since, batch_size=info.context.settings.batch_size)
+        params = jobruns.job_params(
+            platform=platform,
+            since=since,
+            batch_size=info.context.settings.batch_size,
+            consent_default=info.context.consent_default,
+        )
         context = info.context
         job_id = await context.call(context.jobs.start, kind.value, params)
         return JobRun.from_row(await context.call(jobruns.job_run, job_id))

@@ -99,11 +99,18 @@ class Query(ConversationsQuery, GovernanceQuery):
 
     @strawberry.field(
         description="Full-text search over names, handles, bios and companies, best first "
-        "(`first`: 1-100). Emails and phones are searched for role analyst and above only.",
+        "(`first`: 1-100). Emails and phones are searched for role analyst and above only. People whose "
+        "consent for marketing or profiling is not granted are not found (as `influencers`).",
         extensions=needs("viewer"),
     )
     async def search(self, info: Ctx, text: str, first: int = 20) -> list[SearchHit]:
-        rows = await info.context.call(search.search, text, limit=first, pii=info.context.principal.reads_pii)
+        rows = await info.context.call(
+            search.search,
+            text,
+            limit=first,
+            pii=info.context.principal.reads_pii,
+            consent_default=info.context.consent_default,
+        )
         return [SearchHit(score=r["score"], kind=r["kind"], row=r) for r in rows]
 
     @strawberry.field(
@@ -119,6 +126,7 @@ class Query(ConversationsQuery, GovernanceQuery):
             platform=given.platform,
             min_influence=given.min_influence,
             has_contact=given.has_contact,
+            consent_default=info.context.consent_default,
         )
         return await person_connection(info, wanted, first=first, after=after)
 

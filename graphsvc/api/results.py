@@ -261,7 +261,19 @@ class Erasure:
     identities: int
     posts: int
     consents: int
-    redacted_posts: int = strawberry.field(description="Other people's posts whose mentions were redacted.")
+    redacted_posts: int = strawberry.field(
+        description="Other people's posts whose text held the person's handles, emails or phones, redacted."
+    )
+    redacted_audit_entries: int = strawberry.field(
+        description="Other people's audit entries and review decisions that named the person, redacted."
+    )
+    deleted_files: int = strawberry.field(
+        description="Files graphsvc wrote on the server's machine (rejects files, subject exports) that held "
+        "the person, deleted."
+    )
+    files_left: list[str] = strawberry.field(
+        description="Such files it could not delete (another machine's, or refused): for an operator to remove."
+    )
 
     @classmethod
     def of(cls, report: ErasureReport) -> Erasure:
@@ -273,4 +285,7 @@ class Erasure:
             posts=report.posts,
             consents=report.consents,
             redacted_posts=report.redacted_posts,
+            redacted_audit_entries=report.redacted_audit_entries,
+            deleted_files=len(report.deleted_files),
+            files_left=report.files_left,
         )

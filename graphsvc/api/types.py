@@ -188,10 +188,13 @@ class Person:
 
     @strawberry.field(
         description="The persons within `depth` ties (1-3) of this one, at most `limit` (1-500), "
-        "nearest and strongest first, and the ties between them."
+        "nearest and strongest first, and the ties between them. People whose consent for marketing or "
+        "profiling is not granted are left out (as `influencers`); a person who refused has no network."
     )
     async def ego_network(self, info: Ctx, depth: int = 1, limit: int = 50) -> EgoNetwork:
-        found = await info.context.call(paths.ego_network, str(self.id), depth=depth, limit=limit)
+        found = await info.context.call(
+            paths.ego_network, str(self.id), depth=depth, limit=limit, consent_default=info.context.consent_default
+        )
         return EgoNetwork(center_id=found.center, members_at=found.distances, found_ties=found.ties)
 
     @strawberry.field(description="The person's posts on every platform, newest first (`first`: 1-100).")
@@ -350,14 +353,20 @@ class Community:
             row=row,
         )
 
-    @strawberry.field(description="The most influential members.")
+    @strawberry.field(
+        description="The most influential members, without those whose consent for marketing or profiling "
+        "is not granted (as `influencers`)."
+    )
     async def top_members(self, info: Ctx) -> list[Person]:
-        rows = await info.context.loaders.person.load_many(list(self.row.get("topMembers") or []))
-        return [Person.from_row(r) for r in rows if r]
+        ids = list(self.row.get("topMembers") or [])
+        rows = await info.context.loaders.person.load_many(ids)
+        allowed = await info.context.loaders.targetable.load_many(ids)
+        return [Person.from_row(r) for r, ok in zip(rows, allowed, strict=True) if r and ok]
 
     @strawberry.field(description="All members, in id order (Relay cursor pagination).")
     async def members(self, info: Ctx, first: int | None = None, after: str | None = None) -> PersonConnection:
-        return await person_connection(info, persons.PersonFilter(community=str(self.id)), first=first, after=after)
+        wanted = persons.PersonFilter(community=str(self.id), consent_default=info.context.consent_default)
+        return await person_connection(info, wanted, first=first, after=after)
 
     @strawberry.field(
         description="The communities most strongly tied to this one, strongest first: the edges of the "

@@ -77,12 +77,15 @@ def _worker(
 ) -> None:  # pragma: no cover - a child
     import uvicorn
 
+    from graphsvc.api.logs import log_config
+
     settings = Settings.model_validate_json(settings_json)
     sock = _bind(host, port)
     config = uvicorn.Config(
         functools.partial(app_factory, settings),
         factory=True,
         log_level=log_level,
+        log_config=log_config(),
         ws_max_size=settings.max_body_bytes,
     )
     uvicorn.Server(config).run(sockets=[sock])

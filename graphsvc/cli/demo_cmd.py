@@ -42,6 +42,7 @@ def demo(
                 seed=seed,
                 workdir=settings.state_dir / "demo",
                 batch_size=settings.batch_size,
+                consent_default=settings.consent_default,
                 progress=progress,
             )
         counts = loaded["counts"]

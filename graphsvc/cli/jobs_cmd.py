@@ -54,6 +54,7 @@ def run(
         top_k=top_k,
         betweenness_k=betweenness_k,
         batch_size=get_settings().batch_size,
+        consent_default=get_settings().consent_default,
     )
     with open_database(migrate=True) as db, progress_bar(f"{kind}: ", disable=as_json) as progress:
         report = run_job(db, kind, params, progress=progress)

@@ -13,7 +13,7 @@ from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit
 from graphsvc.errors import InputError
 from graphsvc.service import consent as consent_service
-from graphsvc.service.subjects import erase_subject, export_subject
+from graphsvc.service.subjects import erase_subject, export_subject, remember_file
 
 consent_app = typer.Typer(
     help="Consent records per person and purpose (ISO/IEC TS 27560 fields).", no_args_is_help=True
@@ -93,8 +93,10 @@ def export(
     """Everything held on the person as JSON, with each record's source and time and the access log."""
     with open_database() as db:
         data = export_subject(db, person_id, api_key_id=f"cli:{by}")
+        if out is not None:
+            out.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+            remember_file(db, out, "subject-export")  # an erasure of the person deletes it
     if out is not None:
-        out.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
         emit(
             {"person": person_id, "out": str(out), "access_event": data["accessEvent"]},
             as_json,
@@ -120,8 +122,11 @@ def erase(
     def human(d: dict[str, Any]) -> None:
         console.print(
             f"{person_id} erased: {d['contacts']} contacts, {d['identities']} identities, {d['posts']} posts, "
-            f"{d['consents']} consent records; {d['redacted_posts']} posts of others redacted "
+            f"{d['consents']} consent records; {d['redacted_posts']} posts and {d['redacted_audit_entries']} "
+            f"audit entries of others redacted; {len(d['deleted_files'])} files deleted "
             f"(audit event {d['audit_event']})"
         )
+        for left in d["files_left"]:
+            console.print(f"[yellow]not deleted:[/] {left}")
 
     emit(erasure.as_dict(), as_json, human)

@@ -25,7 +25,7 @@ from neo4j import exceptions as nx
 
 from graphsvc.config import Settings
 from graphsvc.db.queries import query
-from graphsvc.errors import ConfigError, CypherError, DatabaseUnavailable, GraphsvcError, QueryFailed
+from graphsvc.errors import ConfigError, CypherError, DatabaseUnavailable, GraphsvcError, QueryFailed, QueryTimeout
 
 __all__ = ["AsyncReads", "Database", "translate_errors"]
 
@@ -56,6 +56,11 @@ def translate_errors(uri: str = "", *, callers_query: bool = False) -> Iterator[
             hint="start it with `graphsvc neo4j start`, or check NEO4J_URI",
         ) from None
     except nx.Neo4jError as exc:
+        if (exc.code or "").startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
+            raise QueryTimeout(
+                "Neo4j stopped the query at its time limit",
+                hint="ask for less (smaller pages, fewer nested lists), or retry when the server is less busy",
+            ) from None
         rejected = CypherError if callers_query else QueryFailed
         raise rejected(f"Neo4j rejected the query ({exc.code}): {exc.message}") from None
     except nx.DriverError as exc:
@@ -168,10 +173,13 @@ class Database:
         *,
         database: str = "neo4j",
         read_timeout: float | None = None,
+        suppression_secret: Callable[[], bytes] | None = None,
         **driver_options: Any,
     ) -> None:
         self.uri = uri
         self.database = database
+        self._suppression_secret = suppression_secret
+        self._suppression_key: bytes | None = None
         #: seconds a read (``read``, ``read_generated``) may run before Neo4j stops it (None: the server's own
         #: transaction timeout); the API server sets it to its request timeout
         self.read_timeout = read_timeout
@@ -193,7 +201,12 @@ class Database:
         cls, settings: Settings, *, autostart: bool = True, read_timeout: float | None = None, **driver_options: Any
     ) -> Database:
         """Connect to NEO4J_URI, or to the managed local server (starting it when ``autostart``)."""
-        options: dict[str, Any] = {"database": settings.neo4j_database, "read_timeout": read_timeout, **driver_options}
+        options: dict[str, Any] = {
+            "database": settings.neo4j_database,
+            "read_timeout": read_timeout,
+            "suppression_secret": settings.suppression_secret,
+            **driver_options,
+        }
         if settings.neo4j_uri:
             return cls(settings.neo4j_uri, settings.auth_from_env, **options)
         from graphsvc.neo4j_local.server import LocalServer
@@ -202,6 +215,18 @@ class Database:
         if autostart:
             server.start()
         return cls(server.uri, server.auth, **options)
+
+    def suppression_key(self) -> bytes:
+        """The key of this graph's suppression hashes (``Settings.suppression_secret``): it lives outside
+        the graph, so the hashes in a dump of the database cannot be checked without it."""
+        if self._suppression_key is None:
+            if self._suppression_secret is None:
+                raise ConfigError(
+                    "this connection has no suppression key, which erasure and imports need",
+                    hint="open the database with Database.from_settings, or pass suppression_secret",
+                )
+            self._suppression_key = self._suppression_secret()
+        return self._suppression_key
 
     def close(self) -> None:
         self.driver.close()

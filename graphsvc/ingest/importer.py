@@ -30,6 +30,7 @@ from typing import IO, Any
 from graphsvc.db import Database
 from graphsvc.errors import InputError
 from graphsvc.ingest.fields import COLUMNS, EDGE_TYPES, KINDS, ConvertOptions
+from graphsvc.ingest.files import record_file
 from graphsvc.ingest.parallel import converted
 from graphsvc.ingest.readers import read_records
 from graphsvc.ingest.suppression import SuppressionList, load_suppression
@@ -119,6 +120,8 @@ def import_files(
             suppression,
         )
         summary.validate_seconds = round(time.perf_counter() - began, 3)
+        if summary.rejects_file:  # it holds rows as they came: an erasure must find it
+            record_file(db, Path(summary.rejects_file), "rejects")
         if summary.rejected and not skip_invalid:
             shown = "\n  ".join(summary.errors)
             more = summary.rejected - len(summary.errors)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -20,7 +19,10 @@ from graphsvc.errors import InputError
 
 __all__ = ["Record", "file_format", "read_records"]
 
-csv.field_size_limit(16 * 1024 * 1024)
+#: The longest line (and so the longest record) read: a longer one is an error naming it, so that a
+#: file (or a gzip that inflates) to one enormous line cannot take the memory.
+MAX_LINE_CHARS = 16 * 1024 * 1024
+csv.field_size_limit(MAX_LINE_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +50,41 @@ def file_format(path: Path) -> str:
     )
 
 
-def _open(path: Path) -> IO[str]:
+def _open(path: Path) -> IO[bytes]:
     with path.open("rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
-    raw: IO[bytes] = gzip.open(path, "rb") if gzipped else path.open("rb")  # type: ignore[assignment]  # noqa: SIM115
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    return gzip.open(path, "rb") if gzipped else path.open("rb")  # type: ignore[return-value]
+
+
+class _Lines:
+    """The lines of a file as text, each at most ``MAX_LINE_CHARS`` bytes, decoded one at a time and
+    counted (``number``: the last line read), so that bad UTF-8 or an overlong line names its line."""
+
+    def __init__(self, raw: IO[bytes], path: Path) -> None:
+        self.raw = raw
+        self.path = path
+        self.number = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        where = f"{self.path}:{self.number + 1}"
+        try:
+            data = self.raw.readline(MAX_LINE_CHARS + 1)
+        except (OSError, EOFError) as exc:  # truncated or corrupt gzip, unreadable file
+            raise InputError(f"cannot read the file: {exc}", where=where) from None
+        if not data:
+            raise StopIteration
+        self.number += 1
+        if len(data) > MAX_LINE_CHARS:
+            raise InputError(
+                f"a line longer than {MAX_LINE_CHARS:,} bytes: not a CSV or JSON Lines file of records", where=where
+            )
+        try:
+            return data.decode("utf-8-sig" if self.number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start} of the line)", where=where) from None
 
 
 def read_records(path: Path, mapping: Mapping[str, str] | None = None) -> Iterator[Record]:
@@ -71,7 +103,7 @@ def read_records(path: Path, mapping: Mapping[str, str] | None = None) -> Iterat
 
 def _read_csv(path: Path, rename: dict[str, str]) -> Iterator[Record]:
     with _open(path) as handle:
-        reader = csv.reader(handle, strict=True)
+        reader = csv.reader(_Lines(handle, path), strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -106,7 +138,9 @@ def _read_csv(path: Path, rename: dict[str, str]) -> Iterator[Record]:
 
 def _read_jsonl(path: Path, rename: dict[str, str]) -> Iterator[Record]:
     with _open(path) as handle:
-        for number, text in enumerate(handle, start=1):
+        lines = _Lines(handle, path)
+        for text in lines:
+            number = lines.number
             if not text.strip():
                 continue
             try:

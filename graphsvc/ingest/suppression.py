@@ -1,22 +1,26 @@
-"""The suppression list: an erased person's identifiers, kept only as salted hashes, never imported again.
+"""The suppression list: an erased person's identifiers, kept only as keyed hashes, never imported again.
 
 When a person is erased on request, the email addresses, phone numbers and handles they were
-known by are recorded as ``(:Suppression {hash, at})``, where ``hash`` is a keyed BLAKE2b of
-``platform:key`` under a random salt made once per graph (``(:SuppressionSalt)``). No readable
-identifier remains, yet a later import of the same email, phone or handle can be recognised and
-refused: the importer counts such rows as ``suppressed`` and writes none of them (a contact that
-states a suppressed email or phone is refused whole, as is an edge or a post that touches a
-suppressed account; a post's mention of one is dropped and redacted in its text).
+known by, and the CRM records (source and id) they had, are recorded as ``(:Suppression {hash, at})``,
+where ``hash`` is HMAC-SHA256 of ``platform:key`` (``contact:source:sourceId`` for a CRM record) under
+a key that lives outside the graph (``GRAPHSVC_SUPPRESSION_KEY``, or a 0600 key file:
+``Settings.suppression_secret``). No readable identifier remains, yet a later import of the same
+email, phone, handle or CRM record can be recognised and refused: the importer counts such rows as
+``suppressed`` and writes none of them (a contact that states a suppressed email or phone is refused
+whole, as is an edge or a post that touches a suppressed account; a post's mention of one is dropped
+and redacted in its text), and ``upsertContact``/``addIdentity`` refuse them.
 
-The salt stops a stolen suppression list from being checked against a list of known addresses
-without the graph; it does not protect against someone who holds the whole database.
+A dump of the database alone cannot be checked against a list of known addresses: the key is not in
+it. The graph records a check value of the key (``SuppressionKey``) so that a process with another
+key is refused instead of silently missing every entry. Hashes made before the key existed (a
+BLAKE2b under a salt kept in the graph) are still honoured.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,10 +29,21 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graphsvc.db import Database, query
+from graphsvc.errors import ConfigError, InputError
 
-__all__ = ["REDACTED", "SuppressionList", "load_suppression", "redact", "suppress_identifiers", "suppression_hash"]
+__all__ = [
+    "REDACTED",
+    "SuppressionList",
+    "contact_identifier",
+    "load_suppression",
+    "redact",
+    "screen_rows",
+    "suppress_identifiers",
+    "suppression_hash",
+]
 
 REDACTED = "[erased]"
+_CHECK_TEXT = b"graphsvc suppression key check"
 
 
 def redact(text: str, handles: Sequence[str] = (), addresses: Sequence[str] = ()) -> str:
@@ -40,20 +55,41 @@ def redact(text: str, handles: Sequence[str] = (), addresses: Sequence[str] = ()
     return text
 
 
-def suppression_hash(salt: bytes, platform: str, key: str) -> str:
-    return hashlib.blake2b(f"{platform}:{key}".encode(), key=salt, digest_size=20).hexdigest()
+def contact_identifier(source: str, source_id: str) -> tuple[str, str]:
+    """The suppression identifier of a CRM record."""
+    return ("contact", f"{source}:{source_id}")
 
 
-def _salt(tx: ManagedTransaction) -> bytes:
-    row = tx.run(query("ingest.suppression_salt"), fresh=secrets.token_hex(32)).single()
-    assert row is not None  # MERGE always returns the salt
-    return bytes.fromhex(row["salt"])
+def suppression_hash(key: bytes, platform: str, identifier: str) -> str:
+    return hmac.new(key, f"{platform}:{identifier}".encode(), hashlib.sha256).hexdigest()
 
 
-def suppress_identifiers(tx: ManagedTransaction, identifiers: Iterable[Mapping[str, str]]) -> int:
+def _legacy_hash(salt: bytes, platform: str, identifier: str) -> str:
+    return hashlib.blake2b(f"{platform}:{identifier}".encode(), key=salt, digest_size=20).hexdigest()
+
+
+def _checked_key(tx: ManagedTransaction, key: bytes) -> bytes:
+    """``key``, once the graph's recorded check value says its hashes were made with it."""
+    check = hmac.new(key, _CHECK_TEXT, hashlib.sha256).hexdigest()[:16]
+    row = tx.run(query("ingest.suppression_key_check"), check=check).single()
+    if row is None or row["check"] != check:
+        raise ConfigError(
+            "this graph's suppression list was made with another suppression key",
+            hint="use the key it was made with (GRAPHSVC_SUPPRESSION_KEY or GRAPHSVC_SUPPRESSION_KEY_FILE, "
+            "from your backup); without it, erased people's identifiers cannot be recognised",
+        )
+    return key
+
+
+def _legacy_salt(tx: ManagedTransaction) -> bytes | None:
+    row = tx.run(query("ingest.suppression_salt")).single()
+    return bytes.fromhex(row["salt"]) if row is not None and row["salt"] else None
+
+
+def suppress_identifiers(tx: ManagedTransaction, key: bytes, identifiers: Iterable[Mapping[str, str]]) -> int:
     """Add ``{platform, key}`` identifiers to the list, inside the caller's transaction; returns how many."""
-    salt = _salt(tx)
-    hashes = sorted({suppression_hash(salt, i["platform"], i["key"]) for i in identifiers})
+    key = _checked_key(tx, key)
+    hashes = sorted({suppression_hash(key, i["platform"], i["key"]) for i in identifiers})
     if hashes:
         tx.run(query("ingest.suppress"), hashes=hashes, at=datetime.now(UTC)).consume()
     return len(hashes)
@@ -61,18 +97,26 @@ def suppress_identifiers(tx: ManagedTransaction, identifiers: Iterable[Mapping[s
 
 @dataclass(frozen=True)
 class SuppressionList:
-    salt: bytes
+    key: bytes
     hashes: frozenset[str]
+    legacy_salt: bytes | None = None
 
     def __contains__(self, identifier: tuple[str, str]) -> bool:
-        return suppression_hash(self.salt, *identifier) in self.hashes
+        if suppression_hash(self.key, *identifier) in self.hashes:
+            return True
+        return self.legacy_salt is not None and _legacy_hash(self.legacy_salt, *identifier) in self.hashes
 
     def screen(self, kind: str, row: dict[str, Any]) -> bool:
         """False when ``row`` (a converted import row) must not be written; drops suppressed mentions."""
         if kind == "contacts":
+            if contact_identifier(row["source"], row["sourceId"]) in self:
+                return False
             return not any((p["platform"], p["key"]) in self for p in row["points"])
         if kind == "identities":
-            return (row["platform"], row["key"]) not in self
+            if (row["platform"], row["key"]) in self:
+                return False
+            linked = row.get("contact")
+            return linked is None or contact_identifier(linked["source"], linked["sourceId"]) not in self
         if kind == "edges":
             return (row["sp"], row["sk"]) not in self and (row["dp"], row["dk"]) not in self
         if (row["platform"], row["author"]) in self:  # posts
@@ -89,4 +133,46 @@ def load_suppression(db: Database) -> SuppressionList | None:
     hashes = [row["hash"] for row in db.read("ingest.suppressed_hashes")]
     if not hashes:
         return None
-    return SuppressionList(db.write_tx(_salt), frozenset(hashes))
+    key = db.suppression_key()
+
+    def work(tx: ManagedTransaction) -> tuple[bytes, bytes | None]:
+        return _checked_key(tx, key), _legacy_salt(tx)
+
+    checked, salt = db.write_tx(work)
+    return SuppressionList(checked, frozenset(hashes), salt)
+
+
+def _identifiers(kind: str, row: dict[str, Any]) -> list[tuple[str, str]]:
+    if kind == "contacts":
+        return [contact_identifier(row["source"], row["sourceId"])] + [(p["platform"], p["key"]) for p in row["points"]]
+    linked = row.get("contact")
+    return [(row["platform"], row["key"])] + (
+        [contact_identifier(linked["source"], linked["sourceId"])] if linked else []
+    )
+
+
+def screen_rows(db: Database, kind: str, rows: list[dict[str, Any]]) -> None:
+    """Refuse (``InputError``) converted contact or identity rows that carry a suppressed identifier:
+    the API's single writes, checked by point look-ups. The error names the input, never the value."""
+    key = db.suppression_key()
+    identifiers = [i for row in rows for i in _identifiers(kind, row)]
+
+    def work(tx: ManagedTransaction) -> tuple[bytes, bytes | None, frozenset[str]]:
+        checked, salt = _checked_key(tx, key), _legacy_salt(tx)
+        hashes = [suppression_hash(checked, *i) for i in identifiers]
+        if salt is not None:
+            hashes += [_legacy_hash(salt, *i) for i in identifiers]
+        found = tx.run(query("ingest.suppressed_among"), hashes=hashes)
+        return checked, salt, frozenset(r["hash"] for r in found)
+
+    checked, salt, found = db.write_tx(work)
+    if not found:
+        return
+    suppression = SuppressionList(checked, found, salt)
+    for row in rows:
+        if not suppression.screen(kind, row):
+            raise InputError(
+                "refused: this record carries an identifier of a person erased on request (the suppression "
+                "list); it is not stored",
+                where="input",
+            )

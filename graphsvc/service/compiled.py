@@ -111,9 +111,12 @@ class _Walk:
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: VariableValues,
         reads_pii: bool,
+        consent_default: str,
     ) -> None:
         self.schema = schema
         self.reads_pii = reads_pii
+        self.consent_default = consent_default
+        self._consent_param: str | None = None
         self.fragments = fragments
         self.variables = variables
         self.binders: dict[str, Callable[[VariableValues], Any]] = {}
@@ -127,6 +130,12 @@ class _Walk:
         name = f"p{len(self.binders)}"
         self.binders[name] = value_of
         return "$" + name
+
+    def consent_default_param(self) -> str:
+        """The parameter that carries the consent default (one per statement family, bound once)."""
+        if self._consent_param is None:
+            self._consent_param = self.bind(lambda variables: self.consent_default)
+        return self._consent_param
 
     def var(self) -> str:
         self.names += 1
@@ -245,16 +254,45 @@ def _id(expr: str) -> Callable[..., tuple[str, Shape]]:
     return compile_field
 
 
-def _scores(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+def _profiled(walk: _Walk, var: str) -> str:
+    """Whether the person ``var`` may be profiled: api.cypher's profiling predicate, word for word."""
+    default = walk.consent_default_param()
+    c = walk.var()
+    return (
+        f"CASE WHEN COUNT {{ ({var})-[:GAVE]->() }} = 0 THEN {default} = 'granted' "
+        f"ELSE coalesce(head(COLLECT {{ MATCH ({var})-[:GAVE]->({c}:Consent {{purpose: 'profiling'}}) "
+        f"WHERE {c}.expiresAt IS NULL OR {c}.expiresAt > datetime() RETURN {c}.status "
+        f"ORDER BY coalesce({c}.withdrawnAt, {c}.givenAt, {c}.recordedAt) DESC, {c}.recordedAt DESC "
+        f"LIMIT 1 }}), {default}) = 'granted' END"
+    )
+
+
+def _person_scores(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
     expr, shape = _object(walk, "Scores", nodes, var, SCORES)
-    # Scores.from_row: null when neither a job run nor an influence is recorded
-    return f"CASE WHEN {var}.scoresJobRun IS NULL AND {var}.influence IS NULL THEN null ELSE {expr} END", shape
+    # Scores.from_row: null when neither a job run nor an influence is recorded, or not to be shown
+    return (
+        f"CASE WHEN {var}.scoresJobRun IS NULL AND {var}.influence IS NULL THEN null "
+        f"WHEN {_profiled(walk, var)} THEN {expr} END",
+        shape,
+    )
+
+
+def _identity_scores(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
+    expr, shape = _object(walk, "Scores", nodes, var, SCORES)
+    owner = walk.var()
+    return (
+        f"CASE WHEN {var}.scoresJobRun IS NULL AND {var}.influence IS NULL THEN null "
+        f"WHEN NOT EXISTS {{ MATCH ({owner}:Person)-[:HAS_MEMBER]->({var}) WHERE NOT {_profiled(walk, owner)} }} "
+        f"THEN {expr} END",
+        shape,
+    )
 
 
 def _community(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
     c = walk.var()
     expr, shape = _object(walk, "Community", nodes, c, COMMUNITY)
-    return f"head(COLLECT {{ MATCH ({c}:Community {{id: {var}.community}}) RETURN {expr} LIMIT 1 }})", shape
+    found = f"head(COLLECT {{ MATCH ({c}:Community {{id: {var}.community}}) RETURN {expr} LIMIT 1 }})"
+    return f"CASE WHEN {_profiled(walk, var)} THEN {found} END", shape
 
 
 def _handle(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Shape]:
@@ -340,7 +378,7 @@ IDENTITY: dict[str, Callable[..., tuple[str, Shape]]] = {
     "verified": _prop("{v}.verified"),
     "lang": _prop("{v}.lang"),
     "handle": _handle,
-    "scores": _scores,
+    "scores": _identity_scores,
 }
 CONTACT: dict[str, Callable[..., tuple[str, Shape]]] = {
     "id": _id("{v}.source + ':' + {v}.sourceId"),
@@ -426,7 +464,9 @@ def _ego_network(walk: _Walk, nodes: list[FieldNode], var: str) -> tuple[str, Sh
 
         def fill() -> None:
             depth, limit = run.params[bounds]
-            found = paths.ego_network(run.db, str(person_id), depth=depth, limit=limit)
+            found = paths.ego_network(
+                run.db, str(person_id), depth=depth, limit=limit, consent_default=walk.consent_default
+            )
             for key, how in keys:
                 out[key] = how if isinstance(how, str) else how(found)
 
@@ -502,7 +542,7 @@ PERSON: dict[str, Callable[..., tuple[str, Shape]]] = {
     "name": _prop("{v}.name"),
     "size": _prop("{v}.size"),
     "platforms": _prop("coalesce({v}.platforms, [])"),
-    "scores": _scores,
+    "scores": _person_scores,
     "community": _community,
     "identities": _identities,
     "contacts": _contacts,
@@ -639,7 +679,7 @@ def _influencers(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> B
     return bind
 
 
-def _persons(walk: _Walk, nodes: list[FieldNode]) -> Binder:
+def _persons(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Binder:
     """``persons(filter, first, after)``: the service's page of persons; ``totalCount`` its count query."""
 
     def wanted(chosen: Mapping[str, Any]) -> persons.PersonFilter:
@@ -650,6 +690,7 @@ def _persons(walk: _Walk, nodes: list[FieldNode]) -> Binder:
             platform=chosen.get("platform"),
             min_influence=chosen.get("minInfluence"),
             has_contact=chosen.get("hasContact"),
+            consent_default=consent_default,
         )
 
     return _filtered(
@@ -685,7 +726,7 @@ def _filtered(
     return bind
 
 
-def _communities(walk: _Walk, nodes: list[FieldNode]) -> Binder:
+def _communities(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Binder:
     """``communities(first, after)``: the service's page, largest first; ``totalCount`` its count."""
     community = _Node("Community", ROW_COMMUNITY)
     shape, counted = _connection(walk, nodes, "CommunityConnection", "CommunityEdge", community, counted=True)
@@ -704,7 +745,7 @@ def _communities(walk: _Walk, nodes: list[FieldNode]) -> Binder:
     return bind
 
 
-def _contacts_page(walk: _Walk, nodes: list[FieldNode]) -> Binder:
+def _contacts_page(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Binder:
     """``contacts(filter, first, after)``: the service's page of CRM contacts; ``totalCount`` its count."""
 
     def wanted(chosen: Mapping[str, Any]) -> contacts.ContactFilter:
@@ -838,7 +879,7 @@ ROW_ORGANIZATION: dict[str, Callable[..., RowShape]] = {
 }
 
 
-def _search(walk: _Walk, nodes: list[FieldNode]) -> Binder:
+def _search(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Binder:
     """``search(text, first)``: the service's hits (the full-text index, PII as the caller may read),
     and the person, contact or identity of each by one statement per kind."""
     node = _same_arguments(walk, "Query", nodes)
@@ -871,7 +912,7 @@ def _search(walk: _Walk, nodes: list[FieldNode]) -> Binder:
         text, first = given["text"], given["first"]
 
         def answer(db: Database) -> list[dict[str, Any]]:
-            hits = search.search(db, text, limit=first, pii=walk.reads_pii)
+            hits = search.search(db, text, limit=first, pii=walk.reads_pii, consent_default=consent_default)
             found: dict[str, list[Any]] = {}
             for key, name, how in keys:
                 if how is not None and name != "organization":
@@ -959,7 +1000,7 @@ def _segment(walk: _Walk, nodes: list[FieldNode], consent_default: str) -> Binde
 
 
 #: Root lists a service function pages, by field name.
-PAGES: dict[str, Callable[[_Walk, list[FieldNode]], Binder]] = {
+PAGES: dict[str, Callable[[_Walk, list[FieldNode], str], Binder]] = {
     "persons": _persons,
     "communities": _communities,
     "contacts": _contacts_page,
@@ -1111,7 +1152,7 @@ def _compile(
         return None, None, ()
     definitions = tuple(chosen[0].variable_definitions or ())
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    walk = _Walk(schema, fragments, variables, reads_pii)
+    walk = _Walk(schema, fragments, variables, reads_pii, consent_default)
     statements: list[str] = []
     keys: list[tuple[str, Any]] = []
     calls: list[tuple[str, Binder]] = []
@@ -1140,14 +1181,14 @@ def _compile(
                 calls.append((key, _influencers(walk, nodes, consent_default)))
                 keys.append((key, ("call",)))
             elif name == "search":
-                calls.append((key, _search(walk, nodes)))
+                calls.append((key, _search(walk, nodes, consent_default)))
                 keys.append((key, ("call",)))
             elif name == "segment":
                 calls.append((key, _segment(walk, nodes, consent_default)))
                 keys.append((key, ("call",)))
                 role = "marketer"
             elif name in PAGES:
-                calls.append((key, PAGES[name](walk, nodes)))
+                calls.append((key, PAGES[name](walk, nodes, consent_default)))
                 keys.append((key, ("call",)))
             else:
                 return None, walk, definitions

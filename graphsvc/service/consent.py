@@ -11,6 +11,12 @@ record counts as absent; with no record the setting ``GRAPHSVC_CONSENT_DEFAULT``
 (``granted``: opt-out, the B2B social CRM default). Targeting (influencers, segments, warm paths)
 only returns people whose effective consent is granted for every one of ``TARGETING_PURPOSES``
 (and a segment's own purpose). The filtering runs in Cypher, with ``params`` as its parameters.
+
+Profiling: a person whose effective consent for ``PROFILING`` is not granted has nothing computed
+about them. The analytics jobs leave them out of what they write (``unprofiled``), a refusal recorded
+here clears what earlier runs computed in the same transaction, and ``sweep`` clears it for those
+whose consent lapsed by expiry or by a change of ``GRAPHSVC_CONSENT_DEFAULT`` (each job run and the
+API server run it).
 """
 
 from __future__ import annotations
@@ -21,20 +27,27 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from graphsvc.db import Database
+from neo4j import ManagedTransaction
+
+from graphsvc.analytics.profiling import PROFILING, clear_profiles, sweep, unprofiled
+from graphsvc.db import Database, query
 from graphsvc.errors import InputError, NotFound
 from graphsvc.service.rows import ConsentRow
 from graphsvc.service.values import plain
 
 __all__ = [
     "CHANNELS",
+    "PROFILING",
     "STATUSES",
     "TARGETING_PURPOSES",
+    "clear_profiles",
     "effective",
     "params",
     "purposes",
     "record_consent",
+    "sweep",
     "targetable",
+    "unprofiled",
 ]
 
 STATUSES = ("granted", "denied", "withdrawn")
@@ -121,7 +134,15 @@ def record_consent(
         "recordedAt": now,
         "recordedBy": recorded_by,
     }
-    rows = db.write("consent.record", person=person_id, id=props["id"], props=props)
+    record, clear = query("consent.record"), query("consent.clear_profile")
+
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        rows = [dict(r) for r in tx.run(record, person=person_id, id=props["id"], props=props)]
+        if rows and purpose == PROFILING and status != "granted":
+            tx.run(clear, ids=[person_id]).consume()
+        return rows
+
+    rows = db.write_tx(work)
     if not rows:
         raise NotFound(f"no person {person_id!r}", hint="person ids come from `persons`, `search` or `person`")
     consent: ConsentRow = plain(rows[0]["consent"])

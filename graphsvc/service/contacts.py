@@ -19,6 +19,7 @@ from graphsvc.errors import InputError, NotFound
 from graphsvc.ingest import normalize as norm
 from graphsvc.ingest.fields import ConvertOptions, convert
 from graphsvc.ingest.readers import Record
+from graphsvc.ingest.suppression import screen_rows
 from graphsvc.service.cursors import Page, decode, page_size, paginate
 from graphsvc.service.rows import ContactRow, IdentityRow
 from graphsvc.service.values import plain
@@ -105,8 +106,9 @@ def contacts_by_key(db: Database, keys: Sequence[Key]) -> dict[Key, ContactRow]:
     return {(r["contact"]["source"], r["contact"]["sourceId"]): contact_row(r) for r in rows}
 
 
-def identities_by_key(db: Database, keys: Sequence[Key]) -> dict[Key, IdentityRow]:
-    rows = db.read("api.identities_by_key", keys=[list(k) for k in keys])
+def identities_by_key(db: Database, keys: Sequence[Key], *, consent_default: str) -> dict[Key, IdentityRow]:
+    """Identities by (platform, key); scores left out where a person they belong to refused profiling."""
+    rows = db.read("api.identities_by_key", keys=[list(k) for k in keys], consentDefault=consent_default)
     return {(r["identity"]["platform"], r["identity"]["key"]): plain(r["identity"]) for r in rows}
 
 
@@ -143,6 +145,7 @@ def upsert_contact(
 ) -> Key:
     """Create or update a CRM contact from import-style ``fields`` (source, source_id, name, email [list]...)."""
     row = _converted("contacts", fields, default_region)
+    screen_rows(db, "contacts", [row])
     db.write("ingest.contacts", rows=[row], now=datetime.now(UTC), origin=origin)
     return row["source"], row["sourceId"]
 
@@ -152,6 +155,7 @@ def add_identity(
 ) -> Key:
     """Create or update an identity (platform, handle, display_name..., contact_source + contact_id)."""
     row = _converted("identities", fields, default_region)
+    screen_rows(db, "identities", [row])
     if row["contact"] is not None:
         wanted = (row["contact"]["source"], row["contact"]["sourceId"])
         if not contacts_by_key(db, [wanted]):

@@ -55,7 +55,14 @@ def demo_accounts(db: Database) -> list[dict[str, str]]:
 
 
 def load_demo(
-    db: Database, *, people: int, seed: int, workdir: Path, batch_size: int, progress: Progress | None = None
+    db: Database,
+    *,
+    people: int,
+    seed: int,
+    workdir: Path,
+    batch_size: int,
+    consent_default: str = "granted",
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Synthesise ``people``, import everything and resolve, unless the graph already holds contacts."""
     before = graph_counts(db)
@@ -74,7 +81,7 @@ def load_demo(
         imported[kind] = summary.written
     resolved = resolve(db)
     # influence, communities, advocates for the API
-    job = jobruns.run(db, "all", jobruns.job_params(batch_size=batch_size))
+    job = jobruns.run(db, "all", jobruns.job_params(batch_size=batch_size, consent_default=consent_default))
     return {
         "loaded": True,
         "synth_dir": str(out),

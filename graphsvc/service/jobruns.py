@@ -50,6 +50,7 @@ def check_kind(kind: str, *, where: str = "kind") -> None:
 def job_params(
     *,
     batch_size: int,
+    consent_default: str,
     platform: str | None = None,
     since: datetime | None = None,
     seed: int = JobParams.seed,
@@ -66,6 +67,7 @@ def job_params(
         top_k=top_k,
         betweenness_k=betweenness_k,
         batch_size=batch_size,
+        consent_default=consent_default,
     )
 
 

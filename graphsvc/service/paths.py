@@ -157,8 +157,13 @@ def _edge_tie(graph: nx.Graph, a: str, b: str) -> Tie:
     return tie if tie.source == a else Tie(a, b, tie.strength, tie.kinds, tie.interactions)
 
 
-def ego_network(db: Database, person_id: str, *, depth: int = 1, limit: int = 50) -> EgoNetwork:
-    """The persons within ``depth`` ties of ``person_id`` (at most ``limit``, strongest first) and the ties found."""
+def ego_network(db: Database, person_id: str, *, depth: int = 1, limit: int = 50, consent_default: str) -> EgoNetwork:
+    """The persons within ``depth`` ties of ``person_id`` (at most ``limit``, strongest first) and the ties found.
+
+    Consent as ``influencers`` has it: persons whose consent for marketing or profiling is not granted
+    are neither members nor passed through; when ``person_id`` is one of them, the network is the
+    person alone.
+    """
     if not 1 <= depth <= MAX_EGO_DEPTH:
         raise InputError(f"expected 1 to {MAX_EGO_DEPTH}, got {depth}", where="depth")
     if not 1 <= limit <= MAX_EGO_SIZE:
@@ -170,7 +175,17 @@ def ego_network(db: Database, person_id: str, *, depth: int = 1, limit: int = 50
         )
     graph = nx.Graph()
     graph.add_node(person_id, distance=0)
-    _expand(db, graph, person_id, depth, purposes=(), consent_default="granted", per_person=limit, frontier_cap=limit)
+    if consent.targetable(db, [person_id], default=consent_default):
+        _expand(
+            db,
+            graph,
+            person_id,
+            depth,
+            purposes=consent.TARGETING_PURPOSES,
+            consent_default=consent_default,
+            per_person=limit,
+            frontier_cap=limit,
+        )
     distance = dict(graph.nodes(data="distance", default=0))
     kept = sorted(graph.nodes, key=lambda n: (distance[n], -graph.nodes[n].get("strength", 1.0), str(n)))[: limit + 1]
     sub = graph.subgraph(kept)

@@ -13,6 +13,7 @@ from typing import Any
 
 from graphsvc.db import Database
 from graphsvc.errors import InputError
+from graphsvc.service import consent
 from graphsvc.service.contacts import contact_row
 from graphsvc.service.cursors import Page, decode, page_size, paginate
 from graphsvc.service.rows import CommunityRow, ConsentRow, ContactRow, IdentityRow, PersonRow
@@ -39,13 +40,20 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class PersonFilter:
-    """Who to list: every given condition must hold (``name`` matches case-insensitively, anywhere)."""
+    """Who to list: every given condition must hold (``name`` matches case-insensitively, anywhere).
+
+    A filter on what the analytics computed (``community``, ``min_influence``) selects people by
+    their profile, as ``influencers`` does, so it applies the same consent predicate: people whose
+    consent for marketing or profiling is not granted (``consent_default`` where they have no
+    record) are left out.
+    """
 
     name: str | None = None
     community: str | None = None
     platform: str | None = None
     min_influence: float | None = None
     has_contact: bool | None = None
+    consent_default: str = "granted"
 
     def params(self) -> dict[str, Any]:
         if self.min_influence is not None and not 0.0 <= self.min_influence <= 1.0:
@@ -56,6 +64,10 @@ class PersonFilter:
             "platform": self.platform.lower() if self.platform else None,
             "minInfluence": self.min_influence,
             "hasContact": self.has_contact,
+            **consent.params(
+                self.consent_default,
+                consent.TARGETING_PURPOSES if self.community is not None or self.min_influence is not None else (),
+            ),
         }
 
 
@@ -78,22 +90,34 @@ def persons_count(db: Database, person_filter: PersonFilter) -> int:
     return int(db.read("api.persons_count", **person_filter.params())[0]["total"])
 
 
-def persons_by_id(db: Database, ids: Sequence[str]) -> dict[str, PersonRow]:
-    return {row["person"]["id"]: plain(row["person"]) for row in db.read("api.persons_by_id", ids=list(ids))}
+def persons_by_id(db: Database, ids: Sequence[str], *, consent_default: str) -> dict[str, PersonRow]:
+    return {
+        row["person"]["id"]: plain(row["person"])
+        for row in db.read("api.persons_by_id", ids=list(ids), consentDefault=consent_default)
+    }
 
 
-def persons_with_identities(db: Database, ids: Sequence[str]) -> dict[str, tuple[PersonRow, list[IdentityRow]]]:
-    """``persons_by_id`` and ``identities_of`` in one round trip: each found id's person and identities."""
+def persons_with_identities(
+    db: Database, ids: Sequence[str], *, consent_default: str
+) -> dict[str, tuple[PersonRow, list[IdentityRow]]]:
+    """``persons_by_id`` and ``identities_of`` in one round trip: each found id's person and identities.
+
+    What the analytics computed (scores, community; an identity's scores) is left out of the rows of
+    persons whose consent for profiling is not granted (``consent_default`` without a record), as in
+    every read of this module: ``topics_of`` and ``stances_of`` find nothing for them.
+    """
     found: dict[str, tuple[PersonRow, list[IdentityRow]]] = {}
-    for row in db.read("api.persons_with_identities", ids=list(ids)):
+    for row in db.read("api.persons_with_identities", ids=list(ids), consentDefault=consent_default):
         members = sorted((plain(i) for i in row["identities"]), key=lambda i: (i["platform"], i["key"]))
         found[row["person"]["id"]] = (plain(row["person"]), members)
     return found
 
 
-def identities_of(db: Database, ids: Sequence[str]) -> dict[str, list[IdentityRow]]:
+def identities_of(db: Database, ids: Sequence[str], *, consent_default: str) -> dict[str, list[IdentityRow]]:
     """Each person's identities: its members and its contacts' contact points."""
-    return _grouped(db.read("api.person_identities", ids=list(ids)), "person", "identity")
+    return _grouped(
+        db.read("api.person_identities", ids=list(ids), consentDefault=consent_default), "person", "identity"
+    )
 
 
 def contacts_of(db: Database, ids: Sequence[str]) -> dict[str, list[ContactRow]]:
@@ -104,16 +128,16 @@ def contacts_of(db: Database, ids: Sequence[str]) -> dict[str, list[ContactRow]]
     return dict(groups)
 
 
-def topics_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+def topics_of(db: Database, ids: Sequence[str], *, consent_default: str) -> dict[str, list[Row]]:
     groups: dict[str, list[Row]] = defaultdict(list)
-    for row in db.read("api.person_topics", ids=list(ids)):
+    for row in db.read("api.person_topics", ids=list(ids), consentDefault=consent_default):
         groups[row["person"]].append({k: row[k] for k in ("topic", "score", "rank")})
     return dict(groups)
 
 
-def stances_of(db: Database, ids: Sequence[str]) -> dict[str, list[Row]]:
+def stances_of(db: Database, ids: Sequence[str], *, consent_default: str) -> dict[str, list[Row]]:
     groups: dict[str, list[Row]] = defaultdict(list)
-    for row in db.read("api.person_stances", ids=list(ids)):
+    for row in db.read("api.person_stances", ids=list(ids), consentDefault=consent_default):
         groups[row["person"]].append({k: row[k] for k in ("brand", "side", "score", "posts", "sentiment")})
     return dict(groups)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from graphsvc.db import Database
 from graphsvc.errors import InputError
+from graphsvc.service import consent
 
 __all__ = ["lucene_query", "search"]
 
@@ -28,9 +29,20 @@ def lucene_query(text: str) -> str:
     return " ".join(f"{t} {t}*" for t in terms)
 
 
-def search(db: Database, text: str, *, limit: int = 20, pii: bool) -> list[dict[str, Any]]:
-    """Hits, best first: ``{score, kind, person, key}`` (key: [source, sourceId], [platform, key] or [key, name])."""
+def search(db: Database, text: str, *, limit: int = 20, pii: bool, consent_default: str) -> list[dict[str, Any]]:
+    """Hits, best first: ``{score, kind, person, key}`` (key: [source, sourceId], [platform, key] or [key, name]).
+
+    A hit whose person's consent for marketing or profiling is not granted is left out, as ``influencers``
+    leaves them out: a search is how a marketer finds people to reach.
+    """
     if not 1 <= limit <= MAX_HITS:
         raise InputError(f"expected 1 to {MAX_HITS}, got {limit}", where="first")
-    fetch = limit if pii else limit * 3  # filtered hits are dropped after the index answers
-    return db.read("api.search", text=lucene_query(text), limit=limit, fetch=fetch, pii=pii)
+    fetch = limit * 3  # hidden addresses and refused consent are dropped after the index answers
+    return db.read(
+        "api.search",
+        text=lucene_query(text),
+        limit=limit,
+        fetch=fetch,
+        pii=pii,
+        **consent.params(consent_default),
+    )

@@ -18,20 +18,25 @@ actor, counts}`` that names no personal data.
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from neo4j import ManagedTransaction
 
 from graphsvc.db import Database, query
 from graphsvc.errors import NotFound
+from graphsvc.ingest.files import purge_files
+from graphsvc.ingest.files import record_file as remember_file
 from graphsvc.ingest.suppression import REDACTED, redact, suppress_identifiers
 from graphsvc.service.audit import record_access
 from graphsvc.service.values import jsonable
 
-__all__ = ["REDACTED", "Erasure", "erase_subject", "export_subject", "redact"]
+__all__ = ["REDACTED", "Erasure", "erase_subject", "export_subject", "redact", "remember_file"]
 
 
 @dataclass
@@ -43,6 +48,11 @@ class Erasure:
     posts: int
     consents: int
     redacted_posts: int
+    redacted_audit_entries: int = 0
+    #: files graphsvc wrote (rejects files, subject exports) that held the person, deleted
+    deleted_files: list[str] = field(default_factory=list)
+    #: such files it could not delete here (another machine's, or refused): the operator's to remove
+    files_left: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,20 +76,56 @@ def export_subject(
     return dict(data)
 
 
-def erase_subject(db: Database, person_id: str, *, actor: str) -> Erasure:
-    """Erase ``person_id`` and everything that identifies them; returns what was removed."""
-    audit_id = uuid.uuid4().hex
+def _scrub(text: str, words: Sequence[str], substrings: Sequence[str]) -> str:
+    """``text`` with every one of ``substrings`` (any case) and every whole word of ``words`` replaced."""
+    for part in sorted(substrings, key=len, reverse=True):
+        text = re.sub(re.escape(part), REDACTED, text, flags=re.IGNORECASE)
+    for word in words:
+        text = re.sub(rf"(?<![\w.@-]){re.escape(word)}(?![\w.-]*\w)", REDACTED, text, flags=re.IGNORECASE)
+    return text
 
-    def work(tx: ManagedTransaction) -> Erasure | None:
+
+def erase_subject(db: Database, person_id: str, *, actor: str) -> Erasure:
+    """Erase ``person_id`` and everything that identifies them; returns what was removed.
+
+    In one transaction: the person's records go, their identifiers (handles, emails, phones, CRM
+    records) go on the suppression list, and their handles and addresses are redacted in other
+    people's posts, audit entries and review reasons. Then the files graphsvc wrote that hold them
+    (rejects files, subject exports) are deleted where this machine can reach them.
+    """
+    audit_id = uuid.uuid4().hex
+    key = db.suppression_key()
+
+    def work(tx: ManagedTransaction) -> tuple[Erasure, list[str]] | None:
         found = tx.run(query("subjects.erase_targets"), person=person_id).single()
         if found is None:
             return None
         handles = [k["key"] for k in found["keys"] if k["platform"] not in ("email", "phone")]
         addresses = [k["key"] for k in found["keys"] if k["platform"] in ("email", "phone")]
-        redactions = [
-            {"id": post["id"], "text": redact(post["text"], handles, addresses)} for post in found["mentioning"]
-        ]
-        redactions = [r for r, post in zip(redactions, found["mentioning"], strict=True) if r["text"] != post["text"]]
+        record_keys = [f"identity:{k['platform']}:{k['key']}" for k in found["keys"]] + found["contactKeys"]
+        nodes = [found["person"], *found["contacts"], *found["identities"], *found["posts"], *found["consents"]]
+        needles = sorted(
+            {n.lower() for n in [*(f"@{h}" for h in handles), *handles, *addresses, *record_keys, person_id]}
+        )
+        texts = list(tx.run(query("subjects.erase_texts"), needles=needles, erased=nodes, personId=person_id))
+        posts: list[dict[str, Any]] = []
+        audits: list[dict[str, Any]] = []
+        candidates: list[dict[str, Any]] = []
+        for row in texts:
+            before: dict[str, Any] = row["texts"]
+            if row["kind"] == "post":
+                after: dict[str, Any] = {"text": redact(before["text"], handles, addresses)}
+            else:
+                scrub = partial(_scrub, words=[*handles, person_id], substrings=[*record_keys, *addresses])
+                after = {
+                    name: (scrub(value) if isinstance(value, str) else [scrub(v) for v in value])
+                    for name, value in before.items()
+                    if value is not None
+                }
+            if after != {k: v for k, v in before.items() if v is not None}:
+                {"post": posts, "audit": audits, "candidate": candidates}[row["kind"]].append(
+                    {"id": row["id"], "texts": after}
+                )
         erasure = Erasure(
             person_id=person_id,
             audit_event=audit_id,
@@ -87,26 +133,31 @@ def erase_subject(db: Database, person_id: str, *, actor: str) -> Erasure:
             identities=len(found["identities"]),
             posts=len(found["posts"]),
             consents=len(found["consents"]),
-            redacted_posts=len(redactions),
+            redacted_posts=len(posts),
+            redacted_audit_entries=len(audits) + len(candidates),
         )
-        suppress_identifiers(tx, found["keys"])  # salted hashes only: no later import brings them back
-        nodes = [found["person"], *found["contacts"], *found["identities"], *found["posts"], *found["consents"]]
+        # keyed hashes only: no later import or API write brings them back
+        suppress_identifiers(tx, key, [*found["keys"], *found["contactIdentifiers"]])
         counts = {k: v for k, v in erasure.as_dict().items() if isinstance(v, int)}
-        erased_keys = [f"identity:{k['platform']}:{k['key']}" for k in found["keys"]] + found["contactKeys"]
         tx.run(
             query("subjects.erase_apply"),
-            redactions=redactions,
+            redactions=posts,
+            audits=audits,
+            candidates=candidates,
             nodes=nodes,
             personId=person_id,
-            erasedKeys=erased_keys,
             auditId=audit_id,
             at=datetime.now(UTC),
             actor=actor,
             counts=json.dumps(counts),
         ).consume()
-        return erasure
+        return erasure, [*addresses, *(f"@{h}" for h in handles), *record_keys, person_id]
 
     done = db.write_tx(work)
     if done is None:
         raise NotFound(f"no person {person_id!r}", hint="it may have been erased already")
-    return done
+    erasure, needles = done
+    purged = purge_files(db, [*needles, *(n.removeprefix("@") for n in needles if n.startswith("@"))])
+    erasure.deleted_files = purged.deleted
+    erasure.files_left = purged.left
+    return erasure

@@ -277,3 +277,56 @@ def test_platform_filter_scores_only_that_platform(social: Database) -> None:
     assert report.counts["identities"] == 5
     persons = read_scores(social, "Person")
     assert persons["P1"]["reach"] == 1000 + 1  # LinkedIn's audience is out of scope
+
+
+def _refuse(db: Database, person: str, *, at: datetime) -> None:
+    db.adhoc(
+        "MATCH (p:Person {id: $person}) CREATE (p)-[:GAVE]->(:Consent {id: $person + '-profiling', "
+        "purpose: 'profiling', status: 'withdrawn', channel: 'any', withdrawnAt: $at, "
+        "recordedAt: $at, recordedBy: 'test'})",
+        {"person": person, "at": at},
+        allow_write=True,
+    )
+
+
+def test_a_job_computes_nothing_about_who_refused_profiling_and_clears_what_it_had(social: Database) -> None:
+    """P1 (two platforms) withdraws after a first run: the next run writes no score, topic, stance or
+    membership for P1 or P1's identities and removes the earlier ones; P1's ties still count for the
+    others, so their scores are those of the same graph."""
+    write_posts(
+        social,
+        [{"author": "twitter:a", "topics": ["crm"], "brands": ["acme"], "sentiment": 0.8}] * 3
+        + [{"author": "twitter:c", "topics": ["crm"]}] * 3,
+    )
+    first = run_job(social, "all")
+    before = read_scores(social, "Person")
+    assert before["P1"]["influence"] is not None
+    _refuse(social, "P1", at=datetime.now(UTC))
+    second = run_job(social, "all")
+    computed = rows(
+        social,
+        "MATCH (p:Person {id: 'P1'}) RETURN p.influence AS influence, p.community AS community, "
+        "COUNT { (p)-[:TOPIC_INFLUENCE|ADVOCATES|DETRACTS|IN_COMMUNITY]->() } AS results, "
+        "[(p)-[:HAS_MEMBER]->(i:Identity) | i.scoresJobRun] AS identities, "
+        "COLLECT { MATCH (c:Community) WHERE 'P1' IN c.topMembers RETURN c.id } AS tops",
+    )
+    assert computed == [{"influence": None, "community": None, "results": 0, "identities": [None, None], "tops": []}]
+    after = read_scores(social, "Person")
+    assert set(after) == {"P2", "P3", "P4", "P6"}
+    for pid in ("P2", "P3", "P4", "P6"):  # the same graph, the same scores for everyone else
+        assert after[pid]["pagerank"] == pytest.approx(before[pid]["pagerank"], rel=1e-9), pid
+    stats = list_jobs(social)[0]["stats"]["counts"]
+    assert list_jobs(social)[0]["id"] == second.id != first.id and stats["persons_unprofiled"] == 1
+    crm = rows(social, "MATCH (p:Person)-[:TOPIC_INFLUENCE]->(:Topic {name: 'crm'}) RETURN p.id AS id")
+    assert crm and "P1" not in {r["id"] for r in crm}
+
+
+def test_with_the_default_denied_only_who_granted_profiling_is_profiled(social: Database) -> None:
+    social.adhoc(
+        "MATCH (p:Person {id: 'P2'}) CREATE (p)-[:GAVE]->(:Consent {id: 'P2-profiling', purpose: 'profiling', "
+        "status: 'granted', channel: 'any', givenAt: datetime(), recordedAt: datetime(), recordedBy: 'test'})",
+        {},
+        allow_write=True,
+    )
+    run_job(social, "influence", JobParams(consent_default="denied"))
+    assert set(read_scores(social, "Person")) == {"P2"}

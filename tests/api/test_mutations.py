@@ -73,6 +73,104 @@ def test_erase_leaves_no_trace_and_is_never_imported_again(
     assert [value for value in erased_values if value in everything(social_map)] == []
 
 
+def test_erasure_reaches_every_text_and_file_that_names_the_person(
+    api: str, social_map: Database, keys: dict[str, str], tmp_path: Path
+) -> None:
+    """Posts that quote Ada's address without a mention edge, other people's audit entries and review
+    reasons that name her records, and the rejects file that holds her row are all cleaned; what does
+    not name her is left as it was."""
+    social_map.adhoc(
+        """
+        MATCH (grace:Identity {platform: 'twitter', key: 'gracehop'}), (p2:Person {id: 'p2'})
+        CREATE (grace)-[:POSTED]->(:Post {platform: 'twitter', postId: 'q1', createdAt: datetime(),
+                                          text: 'Write to ADA@example.com or call +14155550101, says @AdaLove.'})
+        CREATE (:AuditEvent {id: 'other-1', personId: 'p2', at: datetime(), action: 'edit', by: 'analyst',
+                             reason: 'same mail as ada@example.com (see adalove and p1)',
+                             before: ['identity:twitter:adalove', 'email=ada@example.com'], after: ['name=Grace'],
+                             related: ['p1', 'p3']})
+        CREATE (:AuditEvent {id: 'other-2', personId: 'p3', at: datetime(), action: 'edit', by: 'analyst',
+                             reason: 'typo', before: ['name=Alan'], after: ['name=Alan Turing'], related: []})
+        WITH 1 AS one
+        MATCH ()-[r:MATCH_CANDIDATE {pairId: 'pair-grace'}]->()
+        SET r.reason = "not her: ada@example.com is Ada's"
+        """,
+        {},
+        allow_write=True,
+    )
+    bad_rows = write_csv(
+        tmp_path / "bad.csv",
+        ["source", "source_id", "name", "email", "birth_date"],
+        [["crm", "9", "Ada L", ADA_PII["email"], "not a date"], ["crm", "10", "Good Row", "good@row.example", ""]],
+    )
+    other_rows = write_csv(
+        tmp_path / "other.csv", ["source", "source_id", "name", "birth_date"], [["crm", "11", "Someone", "bad"]]
+    )
+    for path in (bad_rows, other_rows):
+        summary = import_files(social_map, "contacts", [path], skip_invalid=True)
+        assert summary.rejects_file and Path(summary.rejects_file).exists()
+    ours, theirs = Path(f"{bad_rows}.rejects.jsonl"), Path(f"{other_rows}.rejects.jsonl")
+    assert ADA_PII["email"] in ours.read_text(encoding="utf-8")
+
+    erasure = data(
+        ask(
+            api,
+            'mutation { eraseSubject(personId: "p1") { redactedPosts redactedAuditEntries deletedFiles filesLeft } }',
+            key=keys["admin"],
+        )
+    )["eraseSubject"]
+    assert erasure == {"redactedPosts": 2, "redactedAuditEntries": 2, "deletedFiles": 1, "filesLeft": []}
+    assert not ours.exists() and theirs.exists()  # the rejects file that held her row is gone, the other kept
+    after = everything(social_map)
+    for value in (ADA_PII["email"], ADA_PII["phone"], "adalove", "identity:twitter:adalove"):
+        assert value not in after, value
+    naming = social_map.adhoc(
+        "MATCH (n) WHERE NOT (n:AuditEvent AND n.action = 'erase') "  # the erasure's own record keeps the id
+        "AND any(k IN keys(n) WHERE n[k] = 'p1' OR (valueType(n[k]) STARTS WITH 'LIST' AND 'p1' IN n[k])) "
+        "RETURN labels(n) AS labels",
+        {},
+        allow_write=False,
+    )[1]
+    assert naming == []
+    rows = social_map.adhoc(
+        "MATCH (a:AuditEvent) WHERE a.id IN ['other-1', 'other-2'] "
+        "RETURN a.id AS id, a.reason AS reason, a.before AS before, a.related AS related ORDER BY id",
+        {},
+        allow_write=False,
+    )[1]
+    assert rows == [
+        {
+            "id": "other-1",
+            "reason": "same mail as [erased] (see [erased] and [erased])",
+            "before": ["[erased]", "email=[erased]"],
+            "related": ["[erased]", "p3"],
+        },
+        {"id": "other-2", "reason": "typo", "before": ["name=Alan"], "related": []},
+    ]
+    quoted = social_map.adhoc("MATCH (p:Post {postId: 'q1'}) RETURN p.text AS t", {}, allow_write=False)[1]
+    assert quoted == [{"t": "Write to [erased] or call [erased], says @[erased]."}]
+
+
+def test_writes_through_the_api_are_screened_against_the_suppression_list(
+    api: str, social_map: Database, keys: dict[str, str]
+) -> None:
+    data(ask(api, 'mutation { eraseSubject(personId: "p1") { personId } }', key=keys["admin"]))
+    upsert = """mutation($s: String!, $id: String!, $e: [String!]) {
+                upsertContact(input: {source: $s, sourceId: $id, name: "Someone", emails: $e}) { id } }"""
+    for variables in (
+        {"s": "web", "id": "w-1", "e": [ADA_PII["email"].upper()]},  # her email, in any case
+        {"s": "crm", "id": "1", "e": ["fresh@new.example"]},  # her CRM record, with a new email
+    ):
+        refused = error(ask(api, upsert, variables, key=keys["analyst"]))
+        assert refused["extensions"]["code"] == "BAD_USER_INPUT" and "suppression list" in refused["message"]
+        assert ADA_PII["email"] not in refused["message"].lower() and refused["path"] == ["upsertContact"]
+    handle = 'mutation { addIdentity(input: {platform: "twitter", handle: "@AdaLove"}) { handle } }'
+    refused = error(ask(api, handle, key=keys["analyst"]))
+    assert refused["extensions"]["code"] == "BAD_USER_INPUT" and "adalove" not in refused["message"].lower()
+    fine = data(ask(api, upsert, {"s": "web", "id": "w-2", "e": ["fresh@new.example"]}, key=keys["analyst"]))
+    assert fine["upsertContact"]["id"] == "web:w-2"
+    assert ADA_PII["email"] not in everything(social_map)
+
+
 def test_export_holds_everything_and_is_logged(api: str, social_map: Database, keys: dict[str, str]) -> None:
     exported = data(ask(api, 'mutation { exportSubject(personId: "p1") }', key=keys["analyst"]))["exportSubject"]
     text = json.dumps(exported).lower()

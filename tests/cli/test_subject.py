@@ -43,6 +43,7 @@ def test_consent_export_and_erase_from_the_cli(db: Database, settings: Settings,
     assert refused["code"] == "BAD_USER_INPUT"
     erased = run_json(settings, "subject", "erase", "p1", "--yes", "--by", "dpo")
     assert erased["identities"] == 3 and erased["contacts"] == 1
+    assert erased["deleted_files"] == [str(out.resolve())] and not out.exists()  # the export held her
     assert db.adhoc("MATCH (p:Person {id: 'p1'}) RETURN count(p) AS n", {}, allow_write=False)[1] == [{"n": 0}]
     actor = db.adhoc("MATCH (a:AuditEvent {action: 'erase'}) RETURN a.actor AS actor", {}, allow_write=False)[1]
     assert actor == [{"actor": "cli:dpo"}]
