@@ -143,9 +143,15 @@ RETURN max(p.createdAt) AS asOf;
 OPTIONAL MATCH (s:SuppressionSalt {id: 'default'})
 RETURN s.salt AS salt;
 
-// name: suppression_key_check
+// name: suppression_key_recorded
 // The check value of the key the graph's suppression hashes are made with (an HMAC of a fixed text,
-// which says nothing of the key): recorded on first use, compared at every use.
+// which says nothing of the key), if one is recorded: read without a lock, as every API write
+// checks it.
+OPTIONAL MATCH (k:SuppressionKey {id: 'default'})
+RETURN k.check AS check;
+
+// name: suppression_key_check
+// The check value, recorded on first use (suppression_key_recorded found none).
 MERGE (k:SuppressionKey {id: 'default'})
 ON CREATE SET k.check = $check
 RETURN k.check AS check;

@@ -65,3 +65,13 @@ CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE;
 CREATE CONSTRAINT session_token_hash IF NOT EXISTS FOR (s:Session) REQUIRE s.tokenHash IS UNIQUE;
 // Marketers' saved segments, by name.
 CREATE CONSTRAINT saved_segment_name IF NOT EXISTS FOR (s:SavedSegment) REQUIRE s.name IS UNIQUE;
+
+// name: v8
+// The suppression key's check value and the files graphsvc wrote: one node each, however many
+// writers MERGE them at once (a duplicate made before the constraint is dropped first).
+MATCH (k:SuppressionKey) WITH k.id AS id, collect(k) AS found WHERE size(found) > 1
+UNWIND found[1..] AS extra DELETE extra;
+CREATE CONSTRAINT suppression_key_id IF NOT EXISTS FOR (k:SuppressionKey) REQUIRE k.id IS UNIQUE;
+MATCH (f:WrittenFile) WITH f.host AS host, f.path AS path, collect(f) AS found WHERE size(found) > 1
+UNWIND found[1..] AS extra DELETE extra;
+CREATE CONSTRAINT written_file_key IF NOT EXISTS FOR (f:WrittenFile) REQUIRE (f.host, f.path) IS UNIQUE;

@@ -142,9 +142,16 @@ class RateLimits:
     requests with neither (``per_address``): token buckets that hold a minute's worth and refill
     continuously. Over the limit, 429 with ``Retry-After`` (seconds until a request is allowed again).
     Buckets live in this process (each worker counts its own), at most ``MAX_BUCKETS`` of them, the
-    least recently used forgotten first. Keys are kept as hashes, never as themselves."""
+    least recently used forgotten first. Keys are kept as hashes, never as themselves.
+
+    The console's static files and the health probes are not counted: a page load fetches a dozen
+    files, and a monitor must see the service it watches. Behind a reverse proxy the address is the
+    one the proxy forwards (uvicorn reads ``X-Forwarded-For`` from the addresses in its
+    ``FORWARDED_ALLOW_IPS``, the loopback by default)."""
 
     MAX_BUCKETS = 100_000
+    #: Paths that take no token.
+    EXEMPT = ("/static/", "/healthz", "/readyz", "/favicon.ico")
 
     def __init__(self, app: ASGIApp, *, per_key: int, per_address: int) -> None:
         self.app = app
@@ -153,7 +160,7 @@ class RateLimits:
         self.buckets: OrderedDict[bytes, tuple[float, float]] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith(self.EXEMPT):
             await self.app(scope, receive, send)
             return
         who, limit = self._who(scope)

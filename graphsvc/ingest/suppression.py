@@ -71,7 +71,9 @@ def _legacy_hash(salt: bytes, platform: str, identifier: str) -> str:
 def _checked_key(tx: ManagedTransaction, key: bytes) -> bytes:
     """``key``, once the graph's recorded check value says its hashes were made with it."""
     check = hmac.new(key, _CHECK_TEXT, hashlib.sha256).hexdigest()[:16]
-    row = tx.run(query("ingest.suppression_key_check"), check=check).single()
+    row = tx.run(query("ingest.suppression_key_recorded")).single()
+    if row is None or row["check"] is None:
+        row = tx.run(query("ingest.suppression_key_check"), check=check).single()
     if row is None or row["check"] != check:
         raise ConfigError(
             "this graph's suppression list was made with another suppression key",
