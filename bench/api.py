@@ -164,6 +164,20 @@ def load(db: Database, rows: list[dict[str, Any]], batch: int = 5000) -> None:
     db.write("bench_api.write_communities", ids=communities, size=COMMUNITY)
 
 
+def write_graph(db: Database, people: int, seed: int) -> tuple[list[str], list[str], Timer]:
+    """Generate and write the benchmark's persons: their ids, their communities' ids, and the time taken."""
+    rows = generate(people, seed)
+    say(f"writing {len(rows)} persons ...")
+    with Timer() as loading:
+        load(db, rows)
+    ids = [row["id"] for row in rows]
+    communities = sorted({row["community"] for row in rows})
+    # The caller is the load generator: with the generated rows alive (390,000 tracked objects) each
+    # of its full garbage collections took 86 ms, stalling all 16 clients, counted as API latency.
+    del rows
+    return ids, communities, loading
+
+
 def summary(latencies: list[float], seconds: float) -> dict[str, float]:
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
@@ -386,14 +400,7 @@ def main() -> None:
         return
 
     with bench_database() as (settings, db):
-        rows = generate(args.people, args.seed)
-        say(f"writing {len(rows)} persons ...")
-        with Timer() as loading:
-            load(db, rows)
-        ids = [row["id"] for row in rows]
-        # This process is the load generator: with the generated rows alive (390,000 tracked objects) each
-        # of its full garbage collections took 86 ms, stalling all 16 clients, counted as API latency.
-        del rows
+        ids, _, loading = write_graph(db, args.people, args.seed)
         gc.collect()
         gc.freeze()
         _, secret = create_key(db, name="bench", role="viewer")

@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import Timer, bench_database, machine, print_result, say
-from api import _start_server, generate, load
+from _common import bench_database, machine, print_result, say
+from api import _start_server, write_graph
 from websockets.asyncio.client import connect
 
 from graphsvc.service.apikeys import create_key
@@ -220,13 +220,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with bench_database() as (settings, db):
-        rows = generate(args.people, args.seed)
-        say(f"writing {len(rows)} persons ...")
-        with Timer() as loading:
-            load(db, rows)
-        ids = [row["id"] for row in rows]
-        communities = sorted({row["community"] for row in rows})
-        del rows
+        ids, communities, loading = write_graph(db, args.people, args.seed)
         gc.collect()
         _, key = create_key(db, name="soak", role="analyst")
         job = db.write("bench_soak.finished_job")[0]["id"]
