@@ -23,6 +23,7 @@ and whether its message reaches the caller or is masked and logged under an id.
         |-- EnvironmentProblem     this machine lacks something (Java, Maven)  exit 3  ENVIRONMENT
         |-- ServerError            the managed Neo4j could not start or stop   exit 3  SERVER
         `-- DatabaseUnavailable    Neo4j cannot be reached now: retry later    exit 4  DATABASE_UNAVAILABLE
+            `-- QueryTimeout       Neo4j stopped a query at its time limit     exit 4  TIMEOUT
 
 An exception that is no ``GraphsvcError`` at all is a bug too, and is treated as ``InternalError``.
 """

@@ -151,13 +151,16 @@ def erase_subject(db: Database, person_id: str, *, actor: str) -> Erasure:
             actor=actor,
             counts=json.dumps(counts),
         ).consume()
-        return erasure, [*addresses, *(f"@{h}" for h in handles), *record_keys, person_id]
+        # what marks a file as holding the person: an address, a record key or the person's id
+        # anywhere, a handle as a whole JSON string (a short handle is part of too many words)
+        quoted = [f'"{prefix}{h}"' for h in handles for prefix in ("", "@")]
+        return erasure, [*addresses, *record_keys, person_id, *quoted]
 
     done = db.write_tx(work)
     if done is None:
         raise NotFound(f"no person {person_id!r}", hint="it may have been erased already")
     erasure, needles = done
-    purged = purge_files(db, [*needles, *(n.removeprefix("@") for n in needles if n.startswith("@"))])
+    purged = purge_files(db, needles)
     erasure.deleted_files = purged.deleted
     erasure.files_left = purged.left
     return erasure
