@@ -68,8 +68,8 @@ def _legacy_hash(salt: bytes, platform: str, identifier: str) -> str:
     return hashlib.blake2b(f"{platform}:{identifier}".encode(), key=salt, digest_size=20).hexdigest()
 
 
-def _checked_key(tx: ManagedTransaction, key: bytes) -> bytes:
-    """``key``, once the graph's recorded check value says its hashes were made with it."""
+def _check_key(tx: ManagedTransaction, key: bytes) -> None:
+    """Refuse ``key`` unless the graph's recorded check value says its hashes are made with it."""
     check = hmac.new(key, _CHECK_TEXT, hashlib.sha256).hexdigest()[:16]
     row = tx.run(query("ingest.suppression_key_recorded")).single()
     if row is None or row["check"] is None:
@@ -80,7 +80,6 @@ def _checked_key(tx: ManagedTransaction, key: bytes) -> bytes:
             hint="use the key it was made with (GRAPHSVC_SUPPRESSION_KEY or GRAPHSVC_SUPPRESSION_KEY_FILE, "
             "from your backup); without it, erased people's identifiers cannot be recognised",
         )
-    return key
 
 
 def _legacy_salt(tx: ManagedTransaction) -> bytes | None:
@@ -90,7 +89,7 @@ def _legacy_salt(tx: ManagedTransaction) -> bytes | None:
 
 def suppress_identifiers(tx: ManagedTransaction, key: bytes, identifiers: Iterable[Mapping[str, str]]) -> int:
     """Add ``{platform, key}`` identifiers to the list, inside the caller's transaction; returns how many."""
-    key = _checked_key(tx, key)
+    _check_key(tx, key)
     hashes = sorted({suppression_hash(key, i["platform"], i["key"]) for i in identifiers})
     if hashes:
         tx.run(query("ingest.suppress"), hashes=hashes, at=datetime.now(UTC)).consume()
@@ -110,15 +109,8 @@ class SuppressionList:
 
     def screen(self, kind: str, row: dict[str, Any]) -> bool:
         """False when ``row`` (a converted import row) must not be written; drops suppressed mentions."""
-        if kind == "contacts":
-            if contact_identifier(row["source"], row["sourceId"]) in self:
-                return False
-            return not any((p["platform"], p["key"]) in self for p in row["points"])
-        if kind == "identities":
-            if (row["platform"], row["key"]) in self:
-                return False
-            linked = row.get("contact")
-            return linked is None or contact_identifier(linked["source"], linked["sourceId"]) not in self
+        if kind in ("contacts", "identities"):
+            return not any(identifier in self for identifier in _identifiers(kind, row))
         if kind == "edges":
             return (row["sp"], row["sk"]) not in self and (row["dp"], row["dk"]) not in self
         if (row["platform"], row["author"]) in self:  # posts
@@ -137,14 +129,16 @@ def load_suppression(db: Database) -> SuppressionList | None:
         return None
     key = db.suppression_key()
 
-    def work(tx: ManagedTransaction) -> tuple[bytes, bytes | None]:
-        return _checked_key(tx, key), _legacy_salt(tx)
+    def work(tx: ManagedTransaction) -> bytes | None:
+        _check_key(tx, key)
+        return _legacy_salt(tx)
 
-    checked, salt = db.write_tx(work)
-    return SuppressionList(checked, frozenset(hashes), salt)
+    return SuppressionList(key, frozenset(hashes), db.write_tx(work))
 
 
 def _identifiers(kind: str, row: dict[str, Any]) -> list[tuple[str, str]]:
+    """What identifies a converted contact (its record, its contact points) or identity row (itself,
+    the contact it is stated on): any one suppressed refuses the row."""
     if kind == "contacts":
         return [contact_identifier(row["source"], row["sourceId"])] + [(p["platform"], p["key"]) for p in row["points"]]
     linked = row.get("contact")
@@ -159,18 +153,19 @@ def screen_rows(db: Database, kind: str, rows: list[dict[str, Any]]) -> None:
     key = db.suppression_key()
     identifiers = [i for row in rows for i in _identifiers(kind, row)]
 
-    def work(tx: ManagedTransaction) -> tuple[bytes, bytes | None, frozenset[str]]:
-        checked, salt = _checked_key(tx, key), _legacy_salt(tx)
-        hashes = [suppression_hash(checked, *i) for i in identifiers]
+    def work(tx: ManagedTransaction) -> tuple[bytes | None, frozenset[str]]:
+        _check_key(tx, key)
+        salt = _legacy_salt(tx)
+        hashes = [suppression_hash(key, *i) for i in identifiers]
         if salt is not None:
             hashes += [_legacy_hash(salt, *i) for i in identifiers]
         found = tx.run(query("ingest.suppressed_among"), hashes=hashes)
-        return checked, salt, frozenset(r["hash"] for r in found)
+        return salt, frozenset(r["hash"] for r in found)
 
-    checked, salt, found = db.write_tx(work)
+    salt, found = db.write_tx(work)
     if not found:
         return
-    suppression = SuppressionList(checked, found, salt)
+    suppression = SuppressionList(key, found, salt)
     for row in rows:
         if not suppression.screen(kind, row):
             raise InputError(
