@@ -3,10 +3,10 @@
     python bench/soak.py [--people N] [--clients C] [--seconds S] [--warmup W] [--seed S]
 
 Writes N persons (default 100000, as bench/api.py writes them) into the benchmark's own Neo4j, then
-runs `graphsvc serve` (production mode, its rate limit off: one key sends the whole load) and C
-concurrent clients (default 32) for W seconds of warm-up (default 120, not measured: Neo4j plans,
-compiles and fills its page cache for minutes after a load) and then S measured seconds (default
-600), each drawing its next request from a fixed mix:
+runs `graphsvc serve` (production mode, its rate limit off: one key sends the whole load; the clients
+start once /readyz says ready, after the server's own warm-up) and C concurrent clients (default 32)
+for W seconds of unmeasured load (default 0: measured from the first request) and then S measured
+seconds (default 600), each drawing its next request from a fixed mix:
 
 - reads of every kind: a person with identities, contacts, community and ego network; influencers
   (overall and by community); persons filtered on influence; search; communities and one community's
@@ -215,7 +215,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=600.0, help="measured seconds")
-    parser.add_argument("--warmup", type=float, default=120.0, help="unmeasured seconds of the same load first")
+    parser.add_argument("--warmup", type=float, default=0.0, help="unmeasured seconds of the same load first")
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
 

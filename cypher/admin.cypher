@@ -33,3 +33,15 @@ RETURN COUNT { (:Contact) } AS contacts, COUNT { (:Identity) } AS identities, CO
        COUNT { (:Organization) } AS organizations, COUNT { (:Post) } AS posts, COUNT { (:Topic) } AS topics,
        COUNT { ()-[:FOLLOWS|FRIENDS_WITH|CONNECTED_TO]->() } AS ties, COUNT { ()-[:INTERACTED]->() } AS interactions,
        COUNT { ()-[]->() } AS relationships;
+
+// name: warmup_sample
+// What the API server's warm-up reads are asked about: one person (with the most identities among
+// the first hundred, so its page has something to show), one community, one identity's handle.
+OPTIONAL MATCH (p:Person)
+WITH p LIMIT 100
+WITH p ORDER BY COUNT { (p)-[:HAS_MEMBER]->(:Identity) } DESC LIMIT 1
+OPTIONAL MATCH (p)-[:HAS_MEMBER]->(i:Identity)
+WITH p, i LIMIT 1
+OPTIONAL MATCH (c:Community)
+WITH p, i, c LIMIT 1
+RETURN p.id AS person, c.id AS community, i.handle AS handle

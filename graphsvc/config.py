@@ -230,6 +230,14 @@ class Settings(BaseSettings):
         description="How often the API server clears what was computed about persons whose consent for "
         "profiling lapsed (an expired record, a changed default); a recorded refusal clears at once. 0: never.",
     )
+    warmup_seconds: float | None = Field(
+        None,
+        ge=0,
+        description="At most how long the API server spends, when it starts, sending itself representative "
+        "reads (a person's page, influencers, persons, search, communities, a segment, contacts) so that "
+        "Neo4j has planned, compiled and cached them before the first client waits; /readyz answers 503 "
+        "'warming' until then. 0: no warm-up. Default: off in development, 60 in production.",
+    )
     suppression_key: str | None = Field(
         None,
         min_length=32,
@@ -317,6 +325,13 @@ class Settings(BaseSettings):
         keyed = self.rate_limit_per_minute if self.rate_limit_per_minute is not None else (6000 if production else 0)
         anonymous = self.anonymous_rate_limit_per_minute
         return keyed, anonymous if anonymous is not None else (600 if production else 0)
+
+    @property
+    def effective_warmup_seconds(self) -> float:
+        """``warmup_seconds``, else 0 (none) in development and 60 in production."""
+        if self.warmup_seconds is not None:
+            return self.warmup_seconds
+        return 60.0 if self.mode == "production" else 0.0
 
     @property
     def effective_introspection(self) -> bool:

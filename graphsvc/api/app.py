@@ -40,6 +40,7 @@ from graphsvc.api.limits import RateLimits, RequestLimits
 from graphsvc.api.logs import log_config
 from graphsvc.api.schema import build_schema
 from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, error_response, session_routes
+from graphsvc.api.warmup import Warmup
 from graphsvc.api.workers import serve_workers
 from graphsvc.config import Settings
 from graphsvc.console.graphiql import graphiql_page
@@ -107,6 +108,9 @@ class _GraphQL(GraphQL):
         """Who sends ``request``: its API key's role, else its session cookie's user, else anonymous."""
         db = self.app_state.db
         secret = secret_from(request.headers)
+        warmup = getattr(self.app_state, "warmup", None)
+        if warmup is not None and warmup.is_token(secret):
+            return Principal(role="analyst", key_name="warm-up")
         if secret is None and SESSION_COOKIE in request.cookies:  # a key always wins over the cookie
             return await cookie_principal(request, db, self.settings, self.sessions)
         return await resolve_principal(secret, db, self.settings, self.keys)
@@ -218,9 +222,13 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
         sweeper = (
             asyncio.create_task(_sweep_consent(app.state.db, settings)) if settings.consent_sweep_seconds > 0 else None
         )
+        app.state.warmup = Warmup(settings.effective_warmup_seconds)
+        warming = asyncio.create_task(app.state.warmup.run(app, app.state.db)) if app.state.warmup.warming else None
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
             if sweeper is not None:
                 sweeper.cancel()
             await pictures.close()
@@ -233,6 +241,9 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
         return JSONResponse({"status": "alive", "version": __version__})
 
     async def readyz(request: Request) -> JSONResponse:
+        warmup = getattr(request.app.state, "warmup", None)
+        if warmup is not None and warmup.warming:
+            return JSONResponse({"status": "warming"}, status_code=503, headers={"Retry-After": "1"})
         try:
             await asyncio.to_thread(request.app.state.db.ping)
         except DatabaseUnavailable as exc:

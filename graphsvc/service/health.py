@@ -6,7 +6,7 @@ from typing import Any
 
 from graphsvc.db import Database, latest_version, query
 
-__all__ = ["check"]
+__all__ = ["check", "warmup_sample"]
 
 
 def check(db: Database) -> dict[str, Any]:
@@ -24,3 +24,10 @@ def check(db: Database) -> dict[str, Any]:
         }
 
     return db.read_tx(work)
+
+
+def warmup_sample(db: Database) -> dict[str, Any]:
+    """What the API server's warm-up asks about: a person, a community and an identity's handle
+    (each None in an empty graph)."""
+    rows = db.read("admin.warmup_sample")
+    return dict(rows[0]) if rows else {"person": None, "community": None, "handle": None}
