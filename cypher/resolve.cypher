@@ -111,7 +111,7 @@ RETURN j.id AS id;
 
 // name: last_model
 MATCH (j:JobRun {kind: 'resolve', status: 'succeeded'}) WHERE j.model IS NOT NULL
-RETURN j.model AS model ORDER BY j.startedAt DESC LIMIT 1;
+RETURN j.model AS model, j.id AS run, toString(j.finishedAt) AS finishedAt ORDER BY j.startedAt DESC LIMIT 1;
 
 // name: membership
 MATCH (p:Person)-[:HAS_MEMBER]->(n)

@@ -15,6 +15,7 @@ and whether its message reaches the caller or is masked and logged under an id.
     |   |-- TooManyAttempts        sign-ins refused for a while after failures        TOO_MANY_ATTEMPTS
     |   |-- Forbidden              the caller's role may not do this                  FORBIDDEN
     |   |-- Conflict               the graph's state forbids it now (a job runs)      CONFLICT
+    |   |-- ModelRefused           the records teach a backwards match model          MODEL_REFUSED
     |   `-- NotFound               the entity asked for does not exist     exit 1     NOT_FOUND
     |-- InternalError              our fault, a bug: masked in production  exit 5     INTERNAL
     |   |-- QueryNotFound          a Cypher name that no file in cypher/ defines
@@ -40,6 +41,7 @@ __all__ = [
     "GraphsvcError",
     "InputError",
     "InternalError",
+    "ModelRefused",
     "NotFound",
     "OperationalError",
     "QueryFailed",
@@ -125,6 +127,13 @@ class Conflict(UsageError):
     """What was asked conflicts with what is under way (one analytics job runs at a time)."""
 
     code = "CONFLICT"
+
+
+class ModelRefused(UsageError):
+    """Identity resolution learnt a model whose decisive weights point the wrong way (the same email
+    as evidence against a match): the records, not the code, need fixing; nothing was written."""
+
+    code = "MODEL_REFUSED"
 
 
 class NotFound(UsageError):

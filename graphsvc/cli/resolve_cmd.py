@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from graphsvc.cli.database import open_database
 from graphsvc.cli.output import JsonFlag, console, emit, err_console
@@ -19,7 +20,9 @@ Certain matches merge; uncertain ones go to the review queue (`graphsvc review l
 decisions outrank automation. --incremental re-resolves only what changed since the last run.
 --dry-run previews what would merge and split (counts, consolidation rate, the largest
 changes) and writes nothing. --evaluate DIR measures the persons now in the graph against DIR/truth/identity_person.csv
-(as `graphsvc synth` writes it) and changes nothing."""
+(as `graphsvc synth` writes it) and changes nothing. --explain-model prints the match model the last
+full run learnt: every comparison level's m, u and weight, and the learnt weights its sanity check
+refused, with why."""
 
 
 def resolve_command(
@@ -38,6 +41,14 @@ def resolve_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Preview what would merge and split; write nothing.")
     ] = False,
+    explain_model: Annotated[
+        bool,
+        typer.Option(
+            "--explain-model",
+            help="Print the last full run's match model: each comparison level's m, u and weight, and what "
+            "the sanity check refused; write nothing.",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Resolve identities into persons."""
@@ -50,6 +61,9 @@ def resolve_command(
         where="--review-min",
     )
     with open_database(migrate=True) as db:
+        if explain_model:
+            emit(resolution.explain_model(db), as_json, _print_model)
+            return
         if evaluate_dir is not None:
             emit(resolution.evaluate_against(db, evaluate_dir), as_json, _print_evaluation)
             return
@@ -119,3 +133,15 @@ def _print_evaluation(d: dict[str, Any]) -> None:
     for name in ("pairwise", "bcubed"):
         m = d[name]
         console.print(f"{name:9} precision {m['precision']:.4f}  recall {m['recall']:.4f}  F1 {m['f1']:.4f}")
+
+
+def _print_model(d: dict[str, Any]) -> None:
+    table = Table(title=f"Match model of {d['run']} (prior {d['prior']:.3g})", box=None)
+    for column in ("comparison", "level", "m", "u", "weight (bits)"):
+        table.add_column(column, justify="right" if column in ("m", "u", "weight (bits)") else "left")
+    for row in d["levels"]:
+        weight = f"{row['weight']:+.2f}" if not row["refused"] else f"[red]0 (learnt {row['learnt']:+.2f})[/red]"
+        table.add_row(row["comparison"], row["level"], f"{row['m']:.3g}", f"{row['u']:.3g}", weight)
+    console.print(table)
+    for reason in d["refused"]:
+        console.print(f"[red]refused:[/red] {reason}")

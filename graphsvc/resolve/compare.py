@@ -14,7 +14,19 @@ from rapidfuzz.distance import JaroWinkler
 from graphsvc.resolve.blocking import canonical_given_names
 from graphsvc.resolve.records import SOCIAL, Record
 
-__all__ = ["COMPARISONS", "Comparison", "compare", "local_part_names", "same_person_names", "username_fits_name"]
+__all__ = [
+    "COMPARISONS",
+    "EMAIL",
+    "NAME",
+    "PHONE",
+    "PLATFORM",
+    "USERNAME",
+    "Comparison",
+    "compare",
+    "local_part_names",
+    "same_person_names",
+    "username_fits_name",
+]
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,7 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 _INDEX = {comparison.name: index for index, comparison in enumerate(COMPARISONS)}
 USERNAME, NAME = _INDEX["username"], _INDEX["name"]  # their agreement levels get term-frequency adjustments
-PLATFORM, EMAIL = _INDEX["platform"], _INDEX["email"]
+PLATFORM, EMAIL, PHONE = _INDEX["platform"], _INDEX["email"], _INDEX["phone"]
 
 
 def _email(a: Record, b: Record) -> int:

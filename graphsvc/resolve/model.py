@@ -22,10 +22,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from graphsvc.errors import ModelRefused
 from graphsvc.resolve.compare import (
     COMPARISONS,
     EMAIL,
     NAME,
+    PHONE,
     PLATFORM,
     USERNAME,
     compare,
@@ -36,7 +38,19 @@ from graphsvc.resolve.compare import (
 from graphsvc.resolve.namesakes import estimate_holders
 from graphsvc.resolve.records import SOCIAL, Record, local_core, name_usernames
 
-__all__ = ["RANDOM_PAIRS", "MatchModel", "Scorer", "TermFrequencies", "estimate_model", "random_pairs"]
+__all__ = [
+    "AGREEMENTS",
+    "DISAGREEMENTS",
+    "RANDOM_PAIRS",
+    "STABLE_DISAGREEMENTS",
+    "MatchModel",
+    "Refusal",
+    "Scorer",
+    "TermFrequencies",
+    "estimate_model",
+    "random_pairs",
+    "sanity_check",
+]
 
 Levels = tuple[int, ...]
 _FLOOR = 1e-9  # a level never seen still gets a finite weight
@@ -136,11 +150,14 @@ class TermFrequencies:
         placed: dict[str, Counter[tuple[str, str]]] = {kind: Counter() for kind in self.KINDS}
         parts: dict[str, tuple[str, str]] = {}
         stating: dict[str, list[Record]] = {}  # email -> the named contacts that state it
+        calling: dict[str, list[Record]] = {}  # phone -> the named contacts that state it
         fitting: dict[str, list[Record]] = {}  # username a name suggests -> the records whose names suggest it
         for record in records:
             if record.kind == "contact" and record.name:
                 for email in record.emails:
                     stating.setdefault(email, []).append(record)
+                for phone in record.phones:
+                    calling.setdefault(phone, []).append(record)
             source = record.source if record.kind == "identity" else f"crm:{record.source}"
             if record.name:
                 placed["name"][record.name, source] += 1
@@ -193,6 +210,12 @@ class TermFrequencies:
         self.households = {
             email: people
             for email, contacts in stating.items()
+            if len(contacts) > 1 and len(people := _people(contacts)) > 1
+        }
+        #: Phones that contacts of different names state (a household's landline), the same way
+        self.landlines = {
+            phone: people
+            for phone, contacts in calling.items()
             if len(contacts) > 1 and len(people := _people(contacts)) > 1
         }
 
@@ -254,6 +277,10 @@ class TermFrequencies:
             holders = max(holders, len(people))
         return holders
 
+    def phone_holders(self, a: Record, b: Record) -> int:
+        """How many people the phones ``a`` and ``b`` share may belong to (1 unless a household's landline)."""
+        return max((len(self.landlines.get(phone, ())) for phone in a.phones & b.phones), default=1) or 1
+
     def chance(self, kind: str, value: str) -> float:
         """The chance that a record of someone else holds exactly ``value``: for a username, its frequency among
         the records of other persons; otherwise its frequency among records, for a value held by three or more
@@ -299,12 +326,105 @@ _DIFFERENT_USERNAMES = COMPARISONS[USERNAME].level("different usernames")
 _FITS = COMPARISONS[NAME].level("username matches name")
 
 
+_BY_NAME = {comparison.name: c for c, comparison in enumerate(COMPARISONS)}
+
+
+def _levels(*named: tuple[str, str]) -> frozenset[tuple[int, int]]:
+    return frozenset((_BY_NAME[c], COMPARISONS[_BY_NAME[c]].level(level)) for c, level in named)
+
+
+#: Levels that say "the same": learnt to weigh against a match, they are refused (``sanity_check``).
+AGREEMENTS = _levels(
+    ("email", "same email"),
+    ("phone", "same phone"),
+    ("username", "same username"),
+    ("username", "similar username"),
+    ("name", "same name"),
+    ("name", "nickname, initial or extra name"),
+    ("name", "similar name (typo, transliteration)"),
+    ("location", "same city"),
+    ("link", "one profile links to the other"),
+    ("link", "both link to the same profile"),
+    ("avatar", "same picture"),
+    ("company", "same company"),
+    ("birth date", "same birth date"),
+    ("birth date", "birth date one typo or day/month swapped"),
+    ("address", "same street address"),
+    ("address", "similar street address"),
+    ("postcode", "same postcode"),
+    ("bio", "bios share 2 or more rare words"),
+    ("bio", "bios share a rare word"),
+    ("number", "usernames end with the same number (or the birth year)"),
+    ("connections", "share 3 or more rare connections"),
+    ("connections", "share 1 or 2 rare connections"),
+)
+#: Levels that say "different": learnt to weigh for a match (a different city as evidence), they are refused.
+DISAGREEMENTS = _levels(
+    ("email", "different emails"),
+    ("phone", "different phones"),
+    ("name", "different names"),
+    ("location", "different cities"),
+    ("avatar", "different pictures"),
+    ("company", "different companies"),
+    ("birth date", "different birth dates"),
+    ("address", "different addresses"),
+    ("postcode", "different postcodes"),
+    ("number", "different numbers"),
+)
+#: Agreements the model cannot do without: learnt backwards, the whole model is refused (``ModelRefused``).
+DECISIVE = _levels(("email", "same email"), ("phone", "same phone"), ("name", "same name"))
+
+#: Disagreements on what a person rarely changes: their given name ('same family name only': the given
+#: names differ) and their date of birth. Where the given names differ, agreements on what a household
+#: shares (a family name, a street, a city, a postcode, an employer, interests, friends) together weigh
+#: at most what the disagreement costs: spouses, siblings, a parent and a child are different people
+#: unless evidence one person holds (``_STRONG``) joins them. Where the birth dates differ, the home's
+#: agreements (``_SHARED``) weigh at most what that costs: a parent and a child of one name living
+#: together are told apart by the name's own weight (its rarity) against the odds, not by the home.
+STABLE_DISAGREEMENTS = _levels(("name", "same family name only"), ("birth date", "different birth dates"))
+_SHARED = frozenset(_BY_NAME[c] for c in ("location", "address", "postcode", "company", "bio", "connections"))
+#: Evidence one person holds: an email address, a phone number, an exact username that is not just the
+#: name spelt out, a profile link, a picture, a date of birth. (A household's shared email or landline
+#: is held to even odds already: ``MatchModel.level_weight``.)
+_STRONG = _levels(
+    ("email", "same email"),
+    ("phone", "same phone"),
+    ("username", "same username"),
+    ("link", "one profile links to the other"),
+    ("link", "both link to the same profile"),
+    ("avatar", "same picture"),
+    ("birth date", "same birth date"),
+)
+_FAMILY_ONLY = COMPARISONS[NAME].level("same family name only")
+_BIRTH = _BY_NAME["birth date"]
+_BIRTH_DIFFERS = COMPARISONS[_BIRTH].level("different birth dates")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A learnt level weight the sanity check refused: it counts as 0 (neutral), and says why."""
+
+    comparison: str
+    level: str
+    weight: float
+    m: float
+    u: float
+
+    @property
+    def reason(self) -> str:
+        what = "an agreement cannot be evidence against" if self.weight < 0 else "a disagreement cannot be evidence for"
+        return (
+            f"{self.comparison} '{self.level}' was learnt as {self.weight:+.2f} bits "
+            f"(m {self.m:.3g}, u {self.u:.3g}): {what} a match"
+        )
+
+
 def _depends_on_records(comparison: int, level: int) -> bool:
     """Whether a level's weight may differ from pair to pair (term frequencies, households)."""
     return level > 0 and (
         (comparison == NAME and level <= 5)
         or (comparison == USERNAME and level in (1, 3))
-        or (comparison == EMAIL and level == 1)
+        or (comparison in (EMAIL, PHONE) and level == 1)
     )
 
 
@@ -338,9 +458,15 @@ class MatchModel:
     prior: float
     tf: TermFrequencies = field(default_factory=TermFrequencies)
     iterations: int = 0
+    #: learnt level weights the sanity check refused (``sanity_check``): they count as 0
+    refused: dict[tuple[int, int], Refusal] = field(default_factory=dict)
+
+    def learnt_weight(self, comparison: int, level: int) -> float:
+        """log2(m/u) as learnt, before term frequencies, households and the sanity check."""
+        return math.log2(max(self.m[comparison][level], _FLOOR) / max(self.u[comparison][level], _FLOOR))
 
     def level_weight(self, comparison: int, level: int, a: Record | None = None, b: Record | None = None) -> float:
-        if level == 0:
+        if level == 0 or (comparison, level) in self.refused:
             return 0.0
         m, u = self.m[comparison][level], self.u[comparison][level]
         adjust = _tf_value(comparison, level, a, b)
@@ -351,10 +477,12 @@ class MatchModel:
             if (comparison, level) in _KIN:
                 m = max(m, self.tf.kin(*adjust))
         weight = math.log2(m / max(u, _FLOOR))
-        if comparison == EMAIL and level == 1 and a is not None and b is not None:
-            holders = self.tf.email_holders(a, b)
-            if holders > 1:  # a household's email: it says one of `holders` people, no more
+        if comparison in (EMAIL, PHONE) and level == 1 and a is not None and b is not None:
+            holders = self.tf.email_holders(a, b) if comparison == EMAIL else self.tf.phone_holders(a, b)
+            if holders > 1:  # a household's email or landline: it says one of `holders` people, no more
                 weight = min(weight, -math.log2(self.prior / (1 - self.prior)) - math.log2(holders - 1))
+                if comparison == PHONE and self.tf.email_holders(a, b) > 1:
+                    weight = min(weight, 0.0)  # the household's email said so already: one household, once
         if comparison == USERNAME and level == _NAME_VARIANTS:  # the name's evidence, already counted: at most neutral
             return min(0.0, weight)
         # Two accounts on one platform is a warning, never evidence for a match: where random pairs seldom
@@ -368,7 +496,9 @@ class MatchModel:
         so when both agree only the stronger counts in full and the weaker a ``_CORRELATED`` share; and when
         the name level came from a username fitting the name, the usernames' difference counts no more.
         """
-        return _uncorrelated([self.level_weight(c, level, a, b) for c, level in enumerate(levels)], levels)
+        return _stable_first(
+            _uncorrelated([self.level_weight(c, level, a, b) for c, level in enumerate(levels)], levels), levels
+        )
 
     def weight(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> float:
         return sum(self.level_weights(levels, a, b))
@@ -391,7 +521,62 @@ class MatchModel:
                 }
                 for c, comparison in enumerate(COMPARISONS)
             },
+            "refused": [refusal.reason for refusal in self.refused.values()],
         }
+
+    def explain(self) -> list[dict[str, Any]]:
+        """Every comparison level: m, u, the learnt weight in bits, the weight used (0 where refused)
+        and, where the sanity check refused the learnt one, why. Term frequencies move the weights of
+        exact names and usernames pair by pair (``weight`` is the level's weight for a typical value)."""
+        rows = []
+        for c, comparison in enumerate(COMPARISONS):
+            for level in range(1, len(comparison.levels)):
+                refusal = self.refused.get((c, level))
+                rows.append(
+                    {
+                        "comparison": comparison.name,
+                        "level": comparison.levels[level],
+                        "m": self.m[c][level],
+                        "u": self.u[c][level],
+                        "learnt": round(self.learnt_weight(c, level), 3),
+                        "weight": round(self.level_weight(c, level), 3),
+                        "kind": "agreement"
+                        if (c, level) in AGREEMENTS
+                        else "disagreement"
+                        if (c, level) in DISAGREEMENTS
+                        else "other",
+                        "refused": refusal.reason if refusal else None,
+                    }
+                )
+        return rows
+
+
+def sanity_check(model: MatchModel) -> MatchModel:
+    """Refuse learnt weights that point the wrong way, and the whole model when one that decides most
+    pairs does.
+
+    An agreement (the same city) learnt as evidence against a match, or a disagreement (different
+    cities) learnt as evidence for one, is what correlated fields, a skewed sample or blocking make EM
+    believe; applied, it merges strangers for living in different places. Such a level is refused: it
+    counts as 0, and ``MatchModel.refused`` says why (the run's summary and ``graphsvc resolve
+    --explain-model`` show it). If the same email, the same phone or the same name comes out against
+    a match, nothing learnt can be trusted: ``ModelRefused``, and nothing is written.
+    """
+    model.refused = {}
+    for c, level in sorted(AGREEMENTS | DISAGREEMENTS):
+        weight = model.learnt_weight(c, level)
+        if (weight < 0 and (c, level) in AGREEMENTS) or (weight > 0 and (c, level) in DISAGREEMENTS):
+            model.refused[(c, level)] = Refusal(
+                COMPARISONS[c].name, COMPARISONS[c].levels[level], weight, model.m[c][level], model.u[c][level]
+            )
+    decisive = [refusal.reason for key, refusal in model.refused.items() if key in DECISIVE]
+    if decisive:
+        raise ModelRefused(
+            "the match model learnt from these records is backwards: " + "; ".join(decisive),
+            hint="check the records' email, phone and name fields (a default value shared by many records, "
+            "columns mapped to the wrong field), and the review decisions that label pairs",
+        )
+    return model
 
 
 def _probability(log_odds: float) -> float:
@@ -411,6 +596,35 @@ def _uncorrelated(weights: list[float], levels: Levels) -> list[float]:
         else:
             weights[NAME] = name * _CORRELATED
     return weights
+
+
+def _stable_first(weights: list[float], levels: Levels) -> list[float]:
+    """``STABLE_DISAGREEMENTS`` outweigh shared agreements (see there): where a pair's given names
+    differ, the positive weights of everything but ``_STRONG`` evidence are scaled down to sum to at
+    most that disagreement's cost; where its birth dates differ, those of the ``_SHARED`` fields.
+
+    'Same family name only' is itself a given-name disagreement: it never counts for a match, and what
+    the family name shares with the street and the city is left to the other levels, capped the same.
+    """
+    if levels[NAME] == _FAMILY_ONLY:
+        weights[NAME] = min(0.0, weights[NAME])
+        _cap(
+            weights,
+            [c for c, level in enumerate(levels) if weights[c] > 0 and (c, level) not in _STRONG],
+            -weights[NAME],
+        )
+    if levels[_BIRTH] == _BIRTH_DIFFERS:
+        _cap(weights, [c for c in _SHARED if weights[c] > 0], -min(0.0, weights[_BIRTH]))
+    return weights
+
+
+def _cap(weights: list[float], weak: list[int], cost: float) -> None:
+    """Scale ``weights[weak]`` down to sum to at most ``cost``."""
+    gained = sum(weights[c] for c in weak)
+    if gained > cost:
+        share = cost / gained
+        for c in weak:
+            weights[c] *= share
 
 
 def evidence(levels: Levels, weights: Sequence[float]) -> list[dict[str, Any]]:
@@ -453,7 +667,7 @@ class Scorer:
         weights = fixed.copy()
         for c in per_pair:
             weights[c] = self.model.level_weight(c, levels[c], a, b)
-        return _uncorrelated(weights, levels)
+        return _stable_first(_uncorrelated(weights, levels), levels)
 
     def probability(self, levels: Levels, a: Record, b: Record) -> float:
         """``MatchModel.probability(levels, a, b)``."""
@@ -559,7 +773,7 @@ def estimate_model(
         model.u = _u_from(Counter({lv: n for lv, n in samples.items() if _posterior(model, lv) < 0.5}))
         _em(model, free, fixed, all_pairs, strength, iterations)
     _m_from_anchors(model, free, fixed)
-    return model
+    return sanity_check(model)
 
 
 #: Comparisons whose agreement alone settles a pair: their pairs show how the *other* fields of true

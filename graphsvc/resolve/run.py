@@ -23,12 +23,28 @@ from graphsvc.resolve.blocking import candidate_pairs
 from graphsvc.resolve.cluster import ClusterOptions, assign_ids, cluster_units
 from graphsvc.resolve.compare import COMPARISONS, same_person_names, with_connections
 from graphsvc.resolve.history import audit_event, write_audit
-from graphsvc.resolve.model import MatchModel, Scorer, TermFrequencies, estimate_model, evidence, random_pairs
+from graphsvc.resolve.model import (
+    MatchModel,
+    Scorer,
+    TermFrequencies,
+    estimate_model,
+    evidence,
+    random_pairs,
+    sanity_check,
+)
 from graphsvc.resolve.parallel import compare_levels, compare_pairs, score_pairs
 from graphsvc.resolve.records import Record, contact_record, identity_record, keep_rare_bio_terms, member_of, pair_id
 from graphsvc.resolve.survivorship import DEFAULT_PRIORITY, Rule, golden_record
 
-__all__ = ["ResolveOptions", "ResolveSummary", "load_records", "merge_preview", "pair_id", "resolve"]
+__all__ = [
+    "ResolveOptions",
+    "ResolveSummary",
+    "load_records",
+    "merge_preview",
+    "pair_id",
+    "resolve",
+    "stored_model",
+]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -201,13 +217,20 @@ def _focus(db: Database, loaded: _Loaded, index_of: dict[str, int]) -> set[int] 
 
 
 def _stored_model(db: Database) -> MatchModel | None:
+    stored = stored_model(db)
+    return stored[0] if stored else None
+
+
+def stored_model(db: Database) -> tuple[MatchModel, dict[str, Any]] | None:
+    """The match model the last full run learnt (sanity-checked again), and that run's id and end."""
     rows = db.read("resolve.last_model")
     if not rows or not rows[0]["model"]:
         return None
     data = json.loads(rows[0]["model"])
     if [len(row) for row in data["m"]] != [len(c.levels) for c in COMPARISONS]:
         return None  # learnt before the comparisons changed: learn again
-    return MatchModel(m=data["m"], u=data["u"], prior=data["prior"])
+    model = sanity_check(MatchModel(m=data["m"], u=data["u"], prior=data["prior"]))
+    return model, {"run": rows[0]["run"], "finishedAt": rows[0]["finishedAt"]}
 
 
 def new_run_id() -> str:

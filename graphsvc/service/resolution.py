@@ -13,11 +13,12 @@ from typing import Any
 
 from graphsvc.config import Settings
 from graphsvc.db import Database
-from graphsvc.errors import InputError
+from graphsvc.errors import InputError, NotFound
 from graphsvc.resolve import ResolveOptions, ResolveSummary, resolve
 from graphsvc.resolve.evaluate import evaluate, read_truth
+from graphsvc.resolve.run import stored_model
 
-__all__ = ["REVIEW_MIN", "THRESHOLD", "evaluate_against", "merge_preview", "options", "run"]
+__all__ = ["REVIEW_MIN", "THRESHOLD", "evaluate_against", "explain_model", "merge_preview", "options", "run"]
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -69,3 +70,21 @@ def evaluate_against(db: Database, directory: Path) -> dict[str, Any]:
     truth = read_truth(directory)
     predicted = {row["record"]: row["person"] for row in db.read("resolve.membership")}
     return evaluate(predicted, truth)
+
+
+def explain_model(db: Database) -> dict[str, Any]:
+    """The match model the last full run learnt: each comparison level's m, u and weight in bits, and
+    what the sanity check refused and why."""
+    stored = stored_model(db)
+    if stored is None:
+        raise NotFound(
+            "no match model yet: a full resolve run learns one",
+            hint="run 'graphsvc resolve' first (an incremental run reuses the last full run's model)",
+        )
+    model, run = stored
+    return {
+        **run,
+        "prior": model.prior,
+        "levels": model.explain(),
+        "refused": [refusal.reason for refusal in model.refused.values()],
+    }

@@ -2,7 +2,9 @@
 
 A CRM holds the formal name (a second CRM may hold the nickname), often without accents,
 work and personal addresses, phones in national or international form, the employer
-(a second CRM may still have the previous one) and a city and country as typed.
+(a second CRM may still have the previous one), a city and country as typed, and often the home
+address and the date of birth. A household's members share the home address and, in some of their
+records, a landline and a family email address.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ __all__ = ["CRMS", "make_contacts"]
 #: CRM name -> share of contacts.
 CRMS = {"salesforce": 0.5, "hubspot": 0.35, "pipedrive": 0.15}
 _IN_CRM, _SECOND_CRM, _SAME_CRM_TWICE = 0.40, 0.13, 0.02
+#: Shares of contacts holding the home address and the date of birth (B2C CRMs hold them, B2B ones seldom),
+#: and of a household's contacts holding its landline.
+_ADDRESS, _BIRTH_DATE, _LANDLINE = 0.45, 0.3, 0.5
 _ALNUM = string.ascii_letters + string.digits
 
 
@@ -94,6 +99,11 @@ def _contact(
     contact.country = (
         person.locale.country if draw < 0.5 else (rng.choice(person.locale.country_names) if draw < 0.9 else "")
     )
+    if person.street and rng.random() < _ADDRESS:
+        contact.street = person.street
+        contact.postcode = person.postcode if rng.random() < 0.85 else ""
+    if person.birth_date and rng.random() < _BIRTH_DATE:
+        contact.birth_date = person.birth_date
     return contact
 
 
@@ -105,15 +115,20 @@ def make_contacts(
     pools: NamePools,
     stamp: Callable[[], str],
 ) -> list[Contact]:
-    """The CRM records: ~40% of people, ~15% of them twice; household partners share an address.
+    """The CRM records: ~40% of people, ~15% of them twice; households share an address and a landline.
 
     ``known``: whether a person has any account; those who have none are known from a CRM only.
     """
     ids, book = _Ids(), PhoneBook()
     crms, weights = list(CRMS), list(CRMS.values())
     contacts: list[Contact] = []
+    landlines: dict[int, tuple[str, str]] = {}  # household -> its home phone
     for person in people:
-        chance = _IN_CRM + (0.35 if person.partner >= 0 else 0.0) + (0.1 if person.role == "influencer" else 0.0)
+        chance = (
+            _IN_CRM
+            + (0.35 if person.partner >= 0 or person.household >= 0 else 0.0)
+            + (0.1 if person.role == "influencer" else 0.0)
+        )
         if rng.random() >= chance and known[person.index]:
             continue
         count = (
@@ -123,7 +138,17 @@ def make_contacts(
         )
         first_mobile = rng.random() < 0.7  # the office line comes first in some CRMs
         phones = [book.number(rng, person.locale.country, mobile=(n == 0) == first_mobile) for n in range(count)]
-        partner_mail = mails[person.partner] if person.partner >= 0 else None
+        if person.household >= 0 and rng.random() < _LANDLINE:
+            if person.household not in landlines:
+                landlines[person.household] = book.number(rng, person.locale.country, mobile=False)
+            phones.append(landlines[person.household])
+        partner_mail = (
+            mails[person.partner]
+            if person.partner >= 0
+            else mails[person.parent]  # a grown-up child sometimes still gives the family's address
+            if person.parent >= 0 and rng.random() < 0.4
+            else None
+        )
         first = rng.choices(crms, weights=weights)[0]
         contacts.append(
             _contact(rng, person, first, ids, mails[person.index], partner_mail, phones, pools, stamp, False)

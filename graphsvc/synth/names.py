@@ -136,6 +136,7 @@ COMMON_NAMES: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 _GIVEN_POOL, _FAMILY_POOL, _COMPANY_POOL, _JOB_POOL = 400, 1500, 300, 150
+_STREET_POOL, _POSTCODE_POOL = 800, 3000
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 _NEAR = {  # QWERTY neighbours: the typos people actually make
     "a": "qsz",
@@ -184,6 +185,8 @@ class NamePools:
     family: dict[str, Weighted]
     companies: dict[str, Weighted]
     jobs: dict[str, Weighted]
+    streets: dict[str, tuple[str, ...]]  # faker locale -> street names
+    postcodes: dict[str, tuple[str, ...]]  # faker locale -> postal codes
 
 
 def zipf(values: list[str], offset: float = 8.0) -> Weighted:
@@ -206,7 +209,7 @@ def _distinct(draw: object, size: int) -> list[str]:
 def name_pools(seed: int) -> NamePools:
     """Distinct names, companies and job titles per locale, drawn once per seed (cached: tests reuse it)."""
     given: dict[tuple[str, str], Weighted] = {}
-    family, companies, jobs = {}, {}, {}
+    family, companies, jobs, streets, postcodes = {}, {}, {}, {}, {}
     for number, locale in enumerate(LOCALES):
         fake = Faker(locale.faker)
         fake.seed_instance(seed * 1009 + number)
@@ -215,7 +218,9 @@ def name_pools(seed: int) -> NamePools:
         family[locale.faker] = zipf(_distinct(fake.last_name, _FAMILY_POOL), offset=40.0)
         companies[locale.faker] = zipf(_distinct(fake.company, _COMPANY_POOL), offset=30.0)
         jobs[locale.faker] = zipf(_distinct(fake.job, _JOB_POOL), offset=10.0)
-    return NamePools(given, family, companies, jobs)
+        streets[locale.faker] = tuple(_distinct(fake.street_name, _STREET_POOL))
+        postcodes[locale.faker] = tuple(_distinct(fake.postcode, _POSTCODE_POOL))
+    return NamePools(given, family, companies, jobs, streets, postcodes)
 
 
 def ascii_name(text: str) -> str:

@@ -19,6 +19,9 @@ __all__ = ["Community", "Person", "make_communities", "make_people"]
 PEOPLE_PER_COMMUNITY = 200
 INFLUENCER_SHARE, CELEBRITY_SHARE = 0.01, 0.002
 _COMMON_SHARE, _NICKNAME_SHARE, _HOUSEHOLD_SHARE, _MOVED_SHARE = 0.035, 0.15, 0.03, 0.04
+#: A grown-up child of the person before (when that one is old enough): same family name and home,
+#: another given name, or now and then the parent's own ('Jr.').
+_CHILD_SHARE, _JUNIOR_SHARE = 0.03, 0.15
 _TOPIC_LIST = list(TOPICS)
 _LOCALE_CUM = tuple(accumulate(locale.share for locale in LOCALES))
 _LANG_OF = {
@@ -65,6 +68,11 @@ class Person:
     community: int
     common: bool = False  # a planted very common name
     partner: int = -1  # household partner whose email this person shares (-1: none)
+    household: int = -1  # index of the household's first member (-1: lives alone as far as synth says)
+    parent: int = -1  # index of the parent this person is a grown-up child of (-1: none)
+    street: str = ""  # home address, shared by a household
+    postcode: str = ""
+    birth_date: str = ""  # YYYY-MM-DD
     role: str = "regular"  # 'regular' | 'influencer' | 'celebrity'
     strength: float = 0.0  # how much engagement an influencer attracts
     popularity: float = 1.0  # how likely others are to follow
@@ -113,26 +121,48 @@ def _city(rng: random.Random, cities: dict[str, Weighted], locale: Locale) -> Ci
     return next(c for c in locale.cities if c.name == name)
 
 
+def _address(rng: random.Random, pools: NamePools, locale: Locale) -> tuple[str, str]:
+    """A home address: the number before the street name in English, after it elsewhere."""
+    street, number = rng.choice(pools.streets[locale.faker]), rng.randint(1, 240)
+    written = f"{number} {street}" if locale.lang == "en" else f"{street} {number}"
+    return written, rng.choice(pools.postcodes[locale.faker])
+
+
 def make_people(
     rng: random.Random, count: int, pools: NamePools, communities: list[Community], community_cum: tuple[float, ...]
 ) -> list[Person]:
-    """``count`` people with names, places, jobs and communities; households share a city and often a name."""
+    """``count`` people with names, places, jobs and communities.
+
+    Households: a partner (3%) shares the home, the city and often the family name; a grown-up child
+    (3% of those old enough) shares the family name and the home, and now and then the parent's given
+    name too; they differ in their dates of birth.
+    """
     cities = {locale.faker: zipf([c.name for c in locale.cities], offset=2.5) for locale in LOCALES}
     people: list[Person] = []
     for index in range(count):
         community = rng.choices(range(len(communities)), cum_weights=community_cum)[0]
         partner = people[-1] if people and people[-1].partner < 0 and rng.random() < _HOUSEHOLD_SHARE else None
+        parent = (
+            people[-1]
+            if partner is None and people and people[-1].birth_year <= 1984 and rng.random() < _CHILD_SHARE
+            else None
+        )
+        elder = partner or parent
         if partner is not None:
             partner.partner = -2  # taken: the email owner is the earlier one
             locale, gender = partner.locale, "f" if partner.gender == "m" else "m"
+        elif parent is not None:
+            locale, gender = parent.locale, rng.choice("mf")
         else:
             home = communities[community].home
             locale = LOCALES[home] if rng.random() < 0.6 else rng.choices(LOCALES, cum_weights=_LOCALE_CUM)[0]
             gender = rng.choice("mf")
         given, family, surname, common = _name(rng, pools, locale, gender)
-        if partner is not None and rng.random() < 0.7:
-            family, surname = partner.family, partner.surname
-        city = partner.city if partner is not None else _city(rng, cities, locale)
+        if (partner is not None and rng.random() < 0.7) or parent is not None:
+            family, surname = elder.family, elder.surname  # type: ignore[union-attr]
+        if parent is not None and parent.gender == gender and rng.random() < _JUNIOR_SHARE:
+            given = parent.given
+        city = elder.city if elder is not None else _city(rng, cities, locale)
         old_city = None
         if rng.random() < _MOVED_SHARE and len(locale.cities) > 1:
             old_city = rng.choice([c for c in locale.cities if c != city])
@@ -151,13 +181,21 @@ def make_people(
                 old_city=old_city,
                 company=pools.companies[locale.faker].pick(rng) if employed else "",
                 title=pools.jobs[locale.faker].pick(rng) if employed else "",
-                birth_year=rng.randint(1955, 2004),
+                birth_year=parent.birth_year + rng.randint(20, 36) if parent else rng.randint(1955, 2004),
                 community=community,
                 common=common,
                 partner=partner.index if partner is not None else -1,
+                parent=parent.index if parent is not None else -1,
                 mood=max(-1.0, min(1.0, rng.gauss(0.1, 0.4))),
             )
         )
+        person = people[-1]
+        person.birth_date = f"{person.birth_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        if elder is not None:
+            elder.household = elder.household if elder.household >= 0 else elder.index
+            person.household, person.street, person.postcode = elder.household, elder.street, elder.postcode
+        else:
+            person.street, person.postcode = _address(rng, pools, locale)
     for person in people:
         if person.partner == -2:
             person.partner = -1

@@ -57,4 +57,7 @@ class Contact:
     title: str = ""
     city: str = ""
     country: str = ""
+    street: str = ""
+    postcode: str = ""
+    birth_date: str = ""
     updated_at: str = ""

@@ -36,6 +36,9 @@ CONTACT_COLUMNS = (
     "title",
     "city",
     "country",
+    "street",
+    "postcode",
+    "birth_date",
     "updated_at",
 )
 IDENTITY_COLUMNS = (
@@ -90,6 +93,9 @@ def write_import_files(
                 c.title,
                 c.city,
                 c.country,
+                c.street,
+                c.postcode,
+                c.birth_date,
                 c.updated_at,
             )
             for c in _shuffled(rng, contacts)
@@ -178,7 +184,7 @@ def write_truth(
     posts: list[Post],
     received: list[int],
 ) -> dict[str, int]:
-    """truth/identity_person.csv, person_community.csv, influencers.csv and post_sentiment.csv."""
+    """truth/identity_person.csv, person_community.csv, households.csv, influencers.csv and post_sentiment.csv."""
     truth = out / "truth"
     truth.mkdir(parents=True, exist_ok=True)
     counts = {}
@@ -191,6 +197,20 @@ def write_truth(
         truth / "person_community.csv",
         ("person_id", "community"),
         [(p.id, communities[p.community].id) for p in people],
+    )
+    counts["truth/households.csv"] = _csv(
+        truth / "households.csv",
+        ("person_id", "household", "relation", "birth_date"),
+        [
+            (
+                p.id,
+                people[p.household].id,
+                "child" if p.parent >= 0 else "partner" if p.index != p.household else "first",
+                p.birth_date,
+            )
+            for p in people
+            if p.household >= 0
+        ],
     )
     followers = [0] * len(people)
     for account in accounts:

@@ -15,12 +15,13 @@ from graphsvc.db import Database
 from graphsvc.errors import NotFound
 from graphsvc.ingest.importer import import_files
 from graphsvc.resolve import ResolveOptions, resolve
+from graphsvc.resolve.compare import COMPARISONS
 from graphsvc.resolve.records import pair_id
 from graphsvc.resolve.review import decide, review_queue
 from graphsvc.resolve.run import load_records
 from tests.ingest.test_import import CONTACT_HEADER, write_csv
 from tests.resolve.conftest import IDENTITY_HEADER, TRUTH
-from tests.support import run_json
+from tests.support import run_cli, run_json
 
 
 def persons(db: Database) -> dict[str, set[str]]:
@@ -314,3 +315,26 @@ def test_dry_run_previews_merges_and_splits_and_writes_nothing(
     assert 0 < preview["consolidation_rate"] < 1
     real = resolve(small_crm)  # the preview said what the real run does
     assert real.persons == preview["persons_after"] and person_of(small_crm, "identity:instagram:ada_lovelace") == ada
+
+
+def test_cli_explains_the_model_the_last_full_run_learnt(small_crm: Database, settings: Settings) -> None:
+    missing = run_json(settings, "resolve", "--explain-model", check=False)
+    assert missing["code"] == "NOT_FOUND" and "graphsvc resolve" in missing["hint"]
+
+    summary = run_json(settings, "resolve")
+    explained = run_json(settings, "resolve", "--explain-model")
+    assert explained["run"] == summary["run"]
+    levels = {(row["comparison"], row["level"]): row for row in explained["levels"]}
+    assert set(levels) == {(c.name, level) for c in COMPARISONS for level in c.levels[1:]}
+    for row in explained["levels"]:
+        assert 0 < row["m"] <= 1 and 0 < row["u"] <= 1
+        if row["kind"] != "other":  # agreements and disagreements: as learnt, or 0 where refused
+            assert row["weight"] == (0.0 if row["refused"] else pytest.approx(row["learnt"], abs=2e-3))
+    same, differ = levels[("email", "same email")], levels[("location", "different cities")]
+    assert same["kind"] == "agreement" and same["weight"] > 0
+    assert differ["kind"] == "disagreement" and differ["weight"] <= 0
+    assert explained["refused"] == [row["refused"] for row in explained["levels"] if row["refused"]]
+    assert summary["model"]["refused"] == explained["refused"]
+
+    shown = run_cli(settings, "resolve", "--explain-model").stdout
+    assert "same email" in shown and "different cities" in shown

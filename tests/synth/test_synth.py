@@ -37,7 +37,7 @@ IMPORT_FILES = {
     "edges": "edges.csv",
     "posts": "posts.jsonl",
 }
-TRUTH_FILES = ("identity_person.csv", "person_community.csv", "influencers.csv", "post_sentiment.csv")
+TRUTH_FILES = ("identity_person.csv", "person_community.csv", "influencers.csv", "post_sentiment.csv", "households.csv")
 ENGAGED_WINDOW = timedelta(days=120)
 
 
@@ -64,6 +64,7 @@ class Synth:
     communities: list[dict[str, str]]
     influencers: list[dict[str, str]]
     sentiment: list[dict[str, str]]
+    households: list[dict[str, str]]
 
     @classmethod
     def read(cls, out: Path) -> Synth:
@@ -166,6 +167,9 @@ def test_columns_are_exactly_the_documented_ones(synth: Synth) -> None:
         "title",
         "city",
         "country",
+        "street",
+        "postcode",
+        "birth_date",
         "updated_at",
     ]
     assert _header(synth.out / "identities.csv") == [
@@ -431,3 +435,39 @@ def test_cli_human_output_and_bad_people(tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["synth", "--people", "40", "--seed", str(SEED), "--out", str(tmp_path)])
     assert result.exit_code == 0 and "identities.csv" in result.output and "40 people" in result.output
     assert CliRunner().invoke(_app(), ["synth", "--people", "0", "--out", str(tmp_path)]).exit_code == 2
+
+
+def test_households_share_a_home_and_differ_in_who_they_are(synth: Synth) -> None:
+    """Partners and grown-up children: one home (street, postcode, city), often one family name and a
+    landline, different dates of birth; a few children carry the parent's whole name."""
+    members: dict[str, list[dict[str, str]]] = {}
+    for row in synth.households:
+        members.setdefault(row["household"], []).append(row)
+    assert len(members) > PEOPLE * 0.02 and {r["relation"] for r in synth.households} == {"first", "partner", "child"}
+    person_of = synth.person_of()
+    contacts_of: dict[str, list[dict[str, str]]] = {}
+    for contact in synth.contacts:
+        contacts_of.setdefault(person_of[("contact", contact["source"], contact["source_id"])], []).append(contact)
+    households = {row["person_id"]: row["household"] for row in synth.households}
+    homes: dict[str, set[tuple[str, str]]] = {}
+    phones: dict[str, list[set[str]]] = {}
+    for person, home in households.items():
+        for contact in contacts_of.get(person, []):
+            if contact["street"]:
+                homes.setdefault(home, set()).add((contact["street"], contact["postcode"] or "?"))
+            phones.setdefault(home, []).append(set(filter(None, contact["phone"].split(";"))))
+    assert homes and all(len({street for street, _ in found}) == 1 for found in homes.values())
+    shared = [
+        home
+        for home, sets in phones.items()
+        if len(sets) > 1 and any(a & b for i, a in enumerate(sets) for b in sets[i + 1 :])
+    ]
+    assert shared  # a landline more than one member's records carry
+    by_id = {row["person_id"]: row for row in synth.households}
+    for row in synth.households:
+        if row["relation"] == "child":
+            parents = [m for m in members[row["household"]] if m["relation"] != "child"]
+            assert any(int(row["birth_date"][:4]) - int(p["birth_date"][:4]) >= 20 for p in parents), row
+    assert len(by_id) == len(synth.households)
+    dated = [c for c in synth.contacts if c["birth_date"]]
+    assert 0.15 < len(dated) / len(synth.contacts) < 0.45
