@@ -107,6 +107,8 @@ def _print_summary(d: dict[str, Any]) -> None:
     )
     console.print(f"{d['auto']} pairs merged automatically, {d['pending']} waiting for review (`graphsvc review list`)")
     console.print("seconds: " + ", ".join(f"{k} {v}" for k, v in d["seconds"].items()))
+    for reason in (d.get("model") or {}).get("refused", []):
+        console.print(f"[yellow]model: refused[/yellow] {reason} (counted as 0; `graphsvc resolve --explain-model`)")
 
 
 def _print_preview(p: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "USERNAME",
     "Comparison",
     "compare",
+    "given_names_differ",
     "local_part_names",
     "same_person_names",
     "username_fits_name",
@@ -171,6 +172,12 @@ def local_part_names(local: str, named: Record) -> bool:
     """Whether an email's local part (its core) points at this person: it fits the name ('jsmith',
     'annasmith') or starts with the given name ('jadwiga', 'annas')."""
     return username_fits_name(local, named) or (len(named.given) >= 3 and local.startswith(named.given))
+
+
+def given_names_differ(a: Record, b: Record) -> bool:
+    """Whether both records hold given names and they cannot be one person's: not the same, an
+    initial or a nickname of the other (Woldemar and Virginia; not Bob and Robert, nor J and John)."""
+    return bool(a.given and b.given) and not _compatible(a.given, b.given, nicknames=True)
 
 
 def same_person_names(a: Record, b: Record) -> bool:

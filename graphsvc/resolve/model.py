@@ -31,6 +31,7 @@ from graphsvc.resolve.compare import (
     PLATFORM,
     USERNAME,
     compare,
+    given_names_differ,
     local_part_names,
     same_person_names,
     username_fits_name,
@@ -396,6 +397,7 @@ _STRONG = _levels(
     ("birth date", "same birth date"),
 )
 _FAMILY_ONLY = COMPARISONS[NAME].level("same family name only")
+_DIFFERENT_NAMES = COMPARISONS[NAME].level("different names")
 _BIRTH = _BY_NAME["birth date"]
 _BIRTH_DIFFERS = COMPARISONS[_BIRTH].level("different birth dates")
 
@@ -496,9 +498,8 @@ class MatchModel:
         so when both agree only the stronger counts in full and the weaker a ``_CORRELATED`` share; and when
         the name level came from a username fitting the name, the usernames' difference counts no more.
         """
-        return _stable_first(
-            _uncorrelated([self.level_weight(c, level, a, b) for c, level in enumerate(levels)], levels), levels
-        )
+        weights = _uncorrelated([self.level_weight(c, level, a, b) for c, level in enumerate(levels)], levels)
+        return _stable_first(weights, levels, a is not None and b is not None and given_names_differ(a, b))
 
     def weight(self, levels: Levels, a: Record | None = None, b: Record | None = None) -> float:
         return sum(self.level_weights(levels, a, b))
@@ -598,15 +599,18 @@ def _uncorrelated(weights: list[float], levels: Levels) -> list[float]:
     return weights
 
 
-def _stable_first(weights: list[float], levels: Levels) -> list[float]:
+def _stable_first(weights: list[float], levels: Levels, given_differ: bool = False) -> list[float]:
     """``STABLE_DISAGREEMENTS`` outweigh shared agreements (see there): where a pair's given names
     differ, the positive weights of everything but ``_STRONG`` evidence are scaled down to sum to at
     most that disagreement's cost; where its birth dates differ, those of the ``_SHARED`` fields.
+    ``given_differ``: the records' given names differ (``compare.given_names_differ``), which makes
+    'different names' a given-name disagreement too (the family name may differ as well: partners
+    who kept theirs); without it, 'different names' may be a family name changed by a marriage.
 
     'Same family name only' is itself a given-name disagreement: it never counts for a match, and what
     the family name shares with the street and the city is left to the other levels, capped the same.
     """
-    if levels[NAME] == _FAMILY_ONLY:
+    if levels[NAME] == _FAMILY_ONLY or (levels[NAME] == _DIFFERENT_NAMES and given_differ):
         weights[NAME] = min(0.0, weights[NAME])
         _cap(
             weights,
@@ -667,7 +671,7 @@ class Scorer:
         weights = fixed.copy()
         for c in per_pair:
             weights[c] = self.model.level_weight(c, levels[c], a, b)
-        return _stable_first(_uncorrelated(weights, levels), levels)
+        return _stable_first(_uncorrelated(weights, levels), levels, given_names_differ(a, b))
 
     def probability(self, levels: Levels, a: Record, b: Record) -> float:
         """``MatchModel.probability(levels, a, b)``."""

@@ -87,6 +87,23 @@ def test_spouses_sharing_a_home_are_two_people() -> None:
     assert _p(john, mary) < REVIEW_MIN
 
 
+def test_partners_of_different_names_sharing_a_home_and_an_address_are_two_people() -> None:
+    ida = _contact("1", "Ida Blazejak", email="idaandjeremi@example.com", **HOME)
+    jeremi = _contact("2", "Jeremi Dworczak", email="idaandjeremi@example.com", **HOME)
+    assert _p(ida, jeremi) < THRESHOLD
+    weights = Scorer(_model(ida, jeremi)).level_weights(compare(ida, jeremi), ida, jeremi)
+    home = sum(weights[_INDEX[c]] for c in ("address", "postcode", "location", "name"))
+    assert home <= 1e-9  # the home weighs at most what the different given names cost
+
+
+def test_a_married_name_is_not_a_given_name_disagreement() -> None:
+    # the same given name, the family name changed: 'different names', but the home still counts
+    before = _contact("1", "Anna Kowalska", birthDate="1984-02-17", **HOME)
+    after = _contact("2", "Anna Whitfield", birthDate="1984-02-17", **HOME)
+    weights = Scorer(_model(before, after)).level_weights(compare(before, after), before, after)
+    assert weights[_INDEX["address"]] > 0 and _p(before, after) >= THRESHOLD
+
+
 def test_a_shared_landline_or_family_email_does_not_join_a_household() -> None:
     john = _contact("1", "John Whitfield", phone="+441132000000", email="whitfields@example.com", **HOME)
     mary = _contact("2", "Mary Whitfield", phone="+441132000000", email="whitfields@example.com", **HOME)
