@@ -241,13 +241,13 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
         return JSONResponse({"status": "alive", "version": __version__})
 
     async def readyz(request: Request) -> JSONResponse:
+        try:
+            await asyncio.to_thread(request.app.state.db.ping)
+        except DatabaseUnavailable as exc:  # said first: Neo4j away is what an operator must know
+            return JSONResponse({"status": "unavailable", "reason": exc.message}, status_code=503)
         warmup = getattr(request.app.state, "warmup", None)
         if warmup is not None and warmup.warming:
             return JSONResponse({"status": "warming"}, status_code=503, headers={"Retry-After": "1"})
-        try:
-            await asyncio.to_thread(request.app.state.db.ping)
-        except DatabaseUnavailable as exc:
-            return JSONResponse({"status": "unavailable", "reason": exc.message}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     pictures = avatars.AvatarProxy(private_hosts=settings.avatar_private_hosts)

@@ -74,6 +74,7 @@ def _emails(rng: random.Random, mail: PersonMail, partner_mail: PersonMail | Non
 
 def _contact(
     rng: random.Random,
+    homes: random.Random,
     person: Person,
     source: str,
     ids: _Ids,
@@ -99,10 +100,10 @@ def _contact(
     contact.country = (
         person.locale.country if draw < 0.5 else (rng.choice(person.locale.country_names) if draw < 0.9 else "")
     )
-    if person.street and rng.random() < _ADDRESS:
+    if person.street and homes.random() < _ADDRESS:
         contact.street = person.street
-        contact.postcode = person.postcode if rng.random() < 0.85 else ""
-    if person.birth_date and rng.random() < _BIRTH_DATE:
+        contact.postcode = person.postcode if homes.random() < 0.85 else ""
+    if person.birth_date and homes.random() < _BIRTH_DATE:
         contact.birth_date = person.birth_date
     return contact
 
@@ -114,22 +115,23 @@ def make_contacts(
     known: list[bool],
     pools: NamePools,
     stamp: Callable[[], str],
+    homes: random.Random,
 ) -> list[Contact]:
     """The CRM records: ~40% of people, ~15% of them twice; households share an address and a landline.
 
     ``known``: whether a person has any account; those who have none are known from a CRM only.
+    ``homes``: the stream that households, addresses and dates of birth draw from (so that the rest is
+    drawn as it would be without them).
     """
     ids, book = _Ids(), PhoneBook()
     crms, weights = list(CRMS), list(CRMS.values())
     contacts: list[Contact] = []
     landlines: dict[int, tuple[str, str]] = {}  # household -> its home phone
     for person in people:
-        chance = (
-            _IN_CRM
-            + (0.35 if person.partner >= 0 or person.household >= 0 else 0.0)
-            + (0.1 if person.role == "influencer" else 0.0)
-        )
-        if rng.random() >= chance and known[person.index]:
+        chance = _IN_CRM + (0.35 if person.partner >= 0 else 0.0) + (0.1 if person.role == "influencer" else 0.0)
+        drawn = rng.random()
+        child_in_crm = person.parent >= 0 and homes.random() < 0.35
+        if drawn >= chance and known[person.index] and not child_in_crm:
             continue
         count = (
             rng.choices((0, 1, 2), weights=(0.25, 0.6, 0.15))[0]
@@ -138,27 +140,41 @@ def make_contacts(
         )
         first_mobile = rng.random() < 0.7  # the office line comes first in some CRMs
         phones = [book.number(rng, person.locale.country, mobile=(n == 0) == first_mobile) for n in range(count)]
-        if person.household >= 0 and rng.random() < _LANDLINE:
+        home_phone: list[tuple[str, str]] = []  # the household's landline, from its own stream
+        if person.household >= 0 and homes.random() < _LANDLINE:
             if person.household not in landlines:
-                landlines[person.household] = book.number(rng, person.locale.country, mobile=False)
-            phones.append(landlines[person.household])
+                landlines[person.household] = book.number(homes, person.locale.country, mobile=False)
+            home_phone.append(landlines[person.household])
         partner_mail = (
             mails[person.partner]
             if person.partner >= 0
             else mails[person.parent]  # a grown-up child sometimes still gives the family's address
-            if person.parent >= 0 and rng.random() < 0.4
+            if person.parent >= 0 and homes.random() < 0.4
             else None
         )
         first = rng.choices(crms, weights=weights)[0]
         contacts.append(
-            _contact(rng, person, first, ids, mails[person.index], partner_mail, phones, pools, stamp, False)
+            _contact(
+                rng,
+                homes,
+                person,
+                first,
+                ids,
+                mails[person.index],
+                partner_mail,
+                phones + home_phone,
+                pools,
+                stamp,
+                False,
+            )
         )
         draw = rng.random()
         if draw < _SECOND_CRM + _SAME_CRM_TWICE:
             second = first if draw < _SAME_CRM_TWICE else rng.choice([c for c in crms if c != first])
             # The same numbers (perhaps not all), written again the way the other CRM's user typed them.
             again = [book.rewrite(rng, e164) for _, e164 in phones[: rng.randint(max(0, len(phones) - 1), len(phones))]]
+            again += [book.rewrite(homes, e164) for _, e164 in home_phone]
             contacts.append(
-                _contact(rng, person, second, ids, mails[person.index], partner_mail, again, pools, stamp, True)
+                _contact(rng, homes, person, second, ids, mails[person.index], partner_mail, again, pools, stamp, True)
             )
     return contacts

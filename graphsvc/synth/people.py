@@ -129,40 +129,36 @@ def _address(rng: random.Random, pools: NamePools, locale: Locale) -> tuple[str,
 
 
 def make_people(
-    rng: random.Random, count: int, pools: NamePools, communities: list[Community], community_cum: tuple[float, ...]
+    rng: random.Random,
+    count: int,
+    pools: NamePools,
+    communities: list[Community],
+    community_cum: tuple[float, ...],
+    homes: random.Random,
 ) -> list[Person]:
     """``count`` people with names, places, jobs and communities.
 
     Households: a partner (3%) shares the home, the city and often the family name; a grown-up child
     (3% of those old enough) shares the family name and the home, and now and then the parent's given
-    name too; they differ in their dates of birth.
+    name too; they differ in their dates of birth. Homes, dates of birth and children come from their
+    own random stream (``homes``), so that everything else is what it would be without them.
     """
     cities = {locale.faker: zipf([c.name for c in locale.cities], offset=2.5) for locale in LOCALES}
     people: list[Person] = []
     for index in range(count):
         community = rng.choices(range(len(communities)), cum_weights=community_cum)[0]
         partner = people[-1] if people and people[-1].partner < 0 and rng.random() < _HOUSEHOLD_SHARE else None
-        parent = (
-            people[-1]
-            if partner is None and people and people[-1].birth_year <= 1984 and rng.random() < _CHILD_SHARE
-            else None
-        )
-        elder = partner or parent
         if partner is not None:
             partner.partner = -2  # taken: the email owner is the earlier one
             locale, gender = partner.locale, "f" if partner.gender == "m" else "m"
-        elif parent is not None:
-            locale, gender = parent.locale, rng.choice("mf")
         else:
             home = communities[community].home
             locale = LOCALES[home] if rng.random() < 0.6 else rng.choices(LOCALES, cum_weights=_LOCALE_CUM)[0]
             gender = rng.choice("mf")
         given, family, surname, common = _name(rng, pools, locale, gender)
-        if (partner is not None and rng.random() < 0.7) or parent is not None:
-            family, surname = elder.family, elder.surname  # type: ignore[union-attr]
-        if parent is not None and parent.gender == gender and rng.random() < _JUNIOR_SHARE:
-            given = parent.given
-        city = elder.city if elder is not None else _city(rng, cities, locale)
+        if partner is not None and rng.random() < 0.7:
+            family, surname = partner.family, partner.surname
+        city = partner.city if partner is not None else _city(rng, cities, locale)
         old_city = None
         if rng.random() < _MOVED_SHARE and len(locale.cities) > 1:
             old_city = rng.choice([c for c in locale.cities if c != city])
@@ -181,26 +177,45 @@ def make_people(
                 old_city=old_city,
                 company=pools.companies[locale.faker].pick(rng) if employed else "",
                 title=pools.jobs[locale.faker].pick(rng) if employed else "",
-                birth_year=parent.birth_year + rng.randint(20, 36) if parent else rng.randint(1955, 2004),
+                birth_year=rng.randint(1955, 2004),
                 community=community,
                 common=common,
                 partner=partner.index if partner is not None else -1,
-                parent=parent.index if parent is not None else -1,
                 mood=max(-1.0, min(1.0, rng.gauss(0.1, 0.4))),
             )
         )
-        person = people[-1]
-        person.birth_date = f"{person.birth_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        if elder is not None:
-            elder.household = elder.household if elder.household >= 0 else elder.index
-            person.household, person.street, person.postcode = elder.household, elder.street, elder.postcode
-        else:
-            person.street, person.postcode = _address(rng, pools, locale)
+        _settle(homes, pools, people, partner)
     for person in people:
         if person.partner == -2:
             person.partner = -1
     _assign_roles(rng, people)
     return people
+
+
+def _settle(homes: random.Random, pools: NamePools, people: list[Person], partner: Person | None) -> None:
+    """The newest person's home and date of birth; now and then they are the grown-up child of the
+    person before (their locale, family name and home, born 20-36 years later)."""
+    person = people[-1]
+    parent = people[-2] if partner is None and len(people) > 1 and people[-2].birth_year <= 1984 else None
+    if parent is not None and homes.random() < _CHILD_SHARE:
+        person.locale, person.parent = parent.locale, parent.index
+        person.family, person.surname, person.city, person.common = parent.family, parent.surname, parent.city, False
+        person.old_city = None
+        if parent.gender == person.gender and homes.random() < _JUNIOR_SHARE:
+            person.given = parent.given
+        else:
+            person.given = pools.given[(parent.locale.faker, person.gender)].pick(homes)
+        person.nick = homes.choice(_NICKS[person.given]) if person.given in _NICKS else ""
+        person.birth_year = parent.birth_year + homes.randint(20, 36)
+    else:
+        parent = None
+    person.birth_date = f"{person.birth_year}-{homes.randint(1, 12):02d}-{homes.randint(1, 28):02d}"
+    elder = partner or parent
+    if elder is not None:
+        elder.household = elder.household if elder.household >= 0 else elder.index
+        person.household, person.street, person.postcode = elder.household, elder.street, elder.postcode
+    else:
+        person.street, person.postcode = _address(homes, pools, person.locale)
 
 
 def _assign_roles(rng: random.Random, people: list[Person]) -> None:

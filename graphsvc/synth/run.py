@@ -72,7 +72,7 @@ def generate(people: int, seed: int = 42, out: Path = Path("synth"), progress: P
     report("people", 0, people)
     communities, community_sizes = make_communities(_rng(seed, "communities"), people)
     pools = name_pools(seed)
-    persons = make_people(_rng(seed, "people"), people, pools, communities, community_sizes)
+    persons = make_people(_rng(seed, "people"), people, pools, communities, community_sizes, _rng(seed, "homes"))
     report("people", people, people)
 
     report("accounts", 0, people)
@@ -88,6 +88,7 @@ def generate(people: int, seed: int = 42, out: Path = Path("synth"), progress: P
         known,
         pools,
         lambda: iso(reference - timedelta(seconds=crm_rng.randrange(3600, 900 * 86400))),
+        _rng(seed, "contact-homes"),
     )
     evidence = ensure_evidence(_rng(seed, "evidence"), persons, profiles, contacts)
     report("accounts", people, people)
