@@ -40,7 +40,7 @@ from graphsvc.api.limits import RateLimits, RequestLimits
 from graphsvc.api.logs import log_config
 from graphsvc.api.schema import build_schema
 from graphsvc.api.sessions import SESSION_COOKIE, CsrfRefused, cookie_principal, error_response, session_routes
-from graphsvc.api.warmup import Warmup
+from graphsvc.api.warmup import Warmup, warmup_host
 from graphsvc.api.workers import serve_workers
 from graphsvc.config import Settings
 from graphsvc.console.graphiql import graphiql_page
@@ -222,7 +222,7 @@ def create_app(settings: Settings, db: Database | None = None, *, freeze: bool =
         sweeper = (
             asyncio.create_task(_sweep_consent(app.state.db, settings)) if settings.consent_sweep_seconds > 0 else None
         )
-        app.state.warmup = Warmup(settings.effective_warmup_seconds)
+        app.state.warmup = Warmup(settings.effective_warmup_seconds, warmup_host(settings.effective_allowed_hosts))
         warming = asyncio.create_task(app.state.warmup.run(app, app.state.db)) if app.state.warmup.warming else None
         try:
             yield

@@ -31,7 +31,7 @@ import httpx
 from graphsvc.errors import GraphsvcError
 from graphsvc.service import health
 
-__all__ = ["OPERATIONS", "Warmup"]
+__all__ = ["OPERATIONS", "Warmup", "warmup_host"]
 
 _log = logging.getLogger("graphsvc.api")
 
@@ -79,6 +79,7 @@ class Warmup:
     """One server's warm-up: ``warming`` until ``run`` ends; ``token`` is its credential meanwhile."""
 
     seconds: float
+    host: str = "localhost"  # the Host header its requests carry: one the trusted-host list allows
     warming: bool = True
     token: str | None = field(default_factory=lambda: "gsw_" + secrets.token_urlsafe(32), repr=False)
     rounds: list[float] = field(default_factory=list)
@@ -99,7 +100,7 @@ class Warmup:
         started = time.monotonic()
         try:
             if self.seconds > 0:
-                await asyncio.wait_for(self._rounds(app, db, started), timeout=self.seconds)
+                await asyncio.wait_for(self._rounds(app, db), timeout=self.seconds)
         except TimeoutError:
             _log.info("warm-up: stopped after %.0f s, %d rounds", self.seconds, len(self.rounds))
         except (GraphsvcError, httpx.HTTPError) as exc:
@@ -115,7 +116,7 @@ class Warmup:
                 self.rounds[-1],
             )
 
-    async def _rounds(self, app: Any, db: Any, started: float) -> None:
+    async def _rounds(self, app: Any, db: Any) -> None:
         sample = await asyncio.to_thread(health.warmup_sample, db)
         operations = [
             (name, {"query": document, "variables": {v: sample[k] for v, k in needs.items()}})
@@ -124,18 +125,35 @@ class Warmup:
         ]
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
         headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
-        async with httpx.AsyncClient(transport=transport, base_url="http://localhost", headers=headers) as client:
+        base = f"http://{self.host}"
+        async with httpx.AsyncClient(transport=transport, base_url=base, headers=headers) as client:
             while len(self.rounds) < MAX_ROUNDS:
                 began = time.monotonic()
                 for name, body in operations:
                     answer = await client.post("/graphql", json=body, timeout=None)
-                    errors = answer.json().get("errors") if answer.status_code == 200 else None
+                    errors = _errors(answer)
                     if answer.status_code != 200 or errors:
                         self.failures.append(name)
                         _log.warning("warm-up: %s answered %s %s", name, answer.status_code, _codes(errors))
                 self.rounds.append(time.monotonic() - began)
                 if self.failures or (len(self.rounds) >= MIN_ROUNDS and self.rounds[-1] * SETTLED > self.rounds[-2]):
                     return
+
+
+def warmup_host(allowed: list[str]) -> str:
+    """A Host the trusted-host list lets through: its first name, a wildcard's made concrete."""
+    first = allowed[0] if allowed else "*"
+    if first == "*":
+        return "localhost"
+    return "warm-up" + first[1:] if first.startswith("*.") else first
+
+
+def _errors(answer: httpx.Response) -> Any:
+    try:
+        body = answer.json()
+    except ValueError:  # not JSON (a refusal before the app): the status says it
+        return None
+    return body.get("errors") if isinstance(body, dict) else None
 
 
 def _codes(errors: Any) -> list[str]:

@@ -8,7 +8,7 @@ import time
 import httpx
 
 from graphsvc.api import create_app
-from graphsvc.api.warmup import OPERATIONS
+from graphsvc.api.warmup import OPERATIONS, warmup_host
 from graphsvc.config import Settings
 from graphsvc.db import Database
 
@@ -95,3 +95,19 @@ def test_an_empty_graph_warms_up_with_what_it_has(db: Database, settings: Settin
     # the operations about a person, a community or a handle are left out; the rest answer
     assert warmup.failures == []  # type: ignore[attr-defined]
     assert any(needs for _, _, needs in OPERATIONS)
+
+
+def test_the_warm_up_passes_the_trusted_host_list(social_map: Database, settings: Settings) -> None:
+    for allowed in (["graphsvc.example.com"], ["*.example.com"]):
+        production = settings.model_copy(update={"mode": "production", "warmup_seconds": 60, "allowed_hosts": allowed})
+        app = create_app(production, social_map)
+
+        async def run(app: object = app) -> object:
+            async with app.router.lifespan_context(app):  # type: ignore[attr-defined]
+                while app.state.warmup.warming:  # type: ignore[attr-defined]
+                    await asyncio.sleep(0.05)
+                return app.state.warmup  # type: ignore[attr-defined]
+
+        warmup = asyncio.run(run())
+        assert warmup.failures == [] and len(warmup.rounds) >= 2, allowed  # type: ignore[attr-defined]
+    assert warmup_host(["*"]) == "localhost" and warmup_host([]) == "localhost"
