@@ -216,11 +216,6 @@ def _focus(db: Database, loaded: _Loaded, index_of: dict[str, int]) -> set[int] 
     return focus
 
 
-def _stored_model(db: Database) -> MatchModel | None:
-    stored = stored_model(db)
-    return stored[0] if stored else None
-
-
 def stored_model(db: Database) -> tuple[MatchModel, dict[str, Any]] | None:
     """The match model the last full run learnt (sanity-checked again), and that run's id and end."""
     rows = db.read("resolve.last_model")
@@ -350,7 +345,8 @@ def _resolve(
         if not ok and a in scope and b in scope
     ]
     cluster_options = ClusterOptions(threshold=options.threshold, strong=options.strong, max_size=options.max_cluster)
-    stored = _stored_model(db) if focus is not None else None
+    last = stored_model(db) if focus is not None else None
+    stored = last[0] if last else None
     levels: dict[tuple[int, int], tuple[int, ...]] = {}
     frequencies = TermFrequencies(records)
     sample = random_pairs(unit_of, seed=options.seed) if stored is None else []  # u is measured on these
